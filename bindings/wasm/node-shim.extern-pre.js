@@ -1,0 +1,5 @@
+// Emscripten 3.1.6's ES-module glue uses CommonJS `require` and `__dirname` on
+// its Node path; give it both inside the module (see TOOLCHAIN.md §2).
+const __emIsNode = typeof process == 'object' && typeof process.versions == 'object' && typeof process.versions.node == 'string';
+const require = __emIsNode ? (await import('node:module')).createRequire(import.meta.url) : undefined;
+const __dirname = __emIsNode ? require('node:path').dirname(require('node:url').fileURLToPath(import.meta.url)) : undefined;

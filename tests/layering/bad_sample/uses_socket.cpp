@@ -1,0 +1,2 @@
+// A deliberate violation for the checker's own test.
+#include <sys/socket.h>
