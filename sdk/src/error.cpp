@@ -26,6 +26,8 @@ constexpr ErrorInfo kErrors[] = {
 #include "twinsock/errors/eio.def"
 #include "twinsock/errors/sio.def"
 #include "twinsock/errors/msgpack.def"
+#include "twinsock/errors/net.def"
+#include "twinsock/errors/client.def"
 #undef TWINSOCK_ERROR
 };
 constexpr std::size_t kErrorCount = sizeof(kErrors) / sizeof(kErrors[0]);

@@ -25,6 +25,8 @@ enum class errc : int {
 #include "twinsock/errors/eio.def"
 #include "twinsock/errors/sio.def"
 #include "twinsock/errors/msgpack.def"
+#include "twinsock/errors/net.def"
+#include "twinsock/errors/client.def"
 #undef TWINSOCK_ERROR
 };
 

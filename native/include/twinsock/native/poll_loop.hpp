@@ -1,0 +1,143 @@
+// PollLoop: the native twinsock::Loop, on epoll with an eventfd for wake-ups.
+//
+// Theory of operation
+// - One thread (the loop thread) calls run()/run_once(); every callback runs there.
+// - Timers live in an ordered map keyed by (deadline, id); cancel is O(log n).
+// - post() is the only thread-safe entry: it appends under a mutex and writes the
+//   eventfd, so a loop blocked in epoll_wait wakes at once.
+// - File descriptors are watched through IoWatch handles; a watch removed during
+//   dispatch never sees another event (each watch has a liveness flag that the
+//   dispatcher checks before every call).
+// - A host with its own loop can embed this one: watch fd() for readability and
+//   call run_once(0) when it is readable or when next_deadline() has passed.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "twinsock/loop.hpp"
+
+namespace twinsock::native {
+
+/// Readiness bits for watched descriptors.
+enum IoEvents : std::uint32_t { io_none = 0, io_read = 1, io_write = 2, io_error = 4 };
+
+class PollLoop;
+
+/// A thread-safe handle for posting to a loop that may be destroyed meanwhile:
+/// worker threads keep one, and their posts are dropped once the loop is gone.
+class Poster {
+ public:
+  /// Queues `fn` on the loop; false (and `fn` dropped) if the loop was destroyed.
+  bool post(std::function<void()> fn);
+
+ private:
+  friend class PollLoop;
+  std::mutex mutex_;
+  std::vector<std::function<void()>> queue_;
+  int wake_fd_ = -1;  // -1 once the loop is gone
+};
+
+/// A watched file descriptor; unwatches on destruction. Move-only.
+class IoWatch {
+ public:
+  IoWatch() = default;
+  IoWatch(IoWatch&& other) noexcept;
+  IoWatch& operator=(IoWatch&& other) noexcept;
+  ~IoWatch() { reset(); }
+
+  /// Changes which events are reported (io_read | io_write).
+  void set_interest(std::uint32_t events);
+  void reset();
+  explicit operator bool() const { return loop_ != nullptr; }
+
+ private:
+  friend class PollLoop;
+
+/// A thread-safe handle for posting to a loop that may be destroyed meanwhile:
+/// worker threads keep one, and their posts are dropped once the loop is gone.
+class Poster {
+ public:
+  /// Queues `fn` on the loop; false (and `fn` dropped) if the loop was destroyed.
+  bool post(std::function<void()> fn);
+
+ private:
+  friend class PollLoop;
+  std::mutex mutex_;
+  std::vector<std::function<void()>> queue_;
+  int wake_fd_ = -1;  // -1 once the loop is gone
+};
+  IoWatch(PollLoop* loop, int fd) : loop_(loop), fd_(fd) {}
+  PollLoop* loop_ = nullptr;
+  int fd_ = -1;
+};
+
+class PollLoop final : public Loop {
+ public:
+  PollLoop();
+  ~PollLoop() override;
+  PollLoop(const PollLoop&) = delete;
+  PollLoop& operator=(const PollLoop&) = delete;
+
+  TimePoint now() const override;
+  TimerId set_timer(Duration delay, std::function<void()> fn) override;
+  void cancel_timer(TimerId id) override;
+  void post(std::function<void()> fn) override;
+
+  /// Runs until stop() is called.
+  void run();
+  /// Waits up to `max_wait` for work, runs everything that is ready, and returns
+  /// how many callbacks ran. run_once(Duration::zero()) never blocks.
+  std::size_t run_once(Duration max_wait);
+  /// Makes run() return after the current callback; thread-safe.
+  void stop();
+
+  /// For embedding in a foreign loop: readable whenever run_once(0) has work.
+  int fd() const { return epoll_fd_; }
+  /// The earliest timer deadline, if any timer is armed (or now() when posted work waits).
+  std::optional<TimePoint> next_deadline() const;
+
+  /// Watches `fd` (not owned) for `events`; `on_ready` receives the ready bits.
+  /// Loop affinity: loop thread. The fd must not already be watched.
+  IoWatch watch(int fd, std::uint32_t events, std::function<void(std::uint32_t)> on_ready);
+
+  /// A handle for other threads that may outlive this loop.
+  std::shared_ptr<Poster> poster() const { return mailbox_; }
+
+  /// Number of armed timers (for leak checks in tests).
+  std::size_t timer_count() const { return timers_.size(); }
+
+ private:
+  friend class IoWatch;
+  struct Watcher {
+    std::function<void(std::uint32_t)> on_ready;
+    std::shared_ptr<bool> alive;
+  };
+
+  void update_interest(int fd, std::uint32_t events);
+  void unwatch(int fd);
+  std::size_t run_posted();
+  std::size_t run_due_timers();
+  void drain_wakeup();
+
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::atomic<bool> stopped_{false};
+
+  std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;
+  std::unordered_map<TimerId, TimePoint> timer_deadlines_;
+  TimerId next_timer_id_ = 1;
+
+  std::shared_ptr<Poster> mailbox_ = std::make_shared<Poster>();
+
+  std::unordered_map<int, Watcher> watchers_;
+};
+
+}  // namespace twinsock::native
