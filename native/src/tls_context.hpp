@@ -6,7 +6,7 @@
 #include <string>
 #include <system_error>
 
-#include "twinsock/native/tls_options.hpp"
+#include "twinsock/tls_options.hpp"
 
 typedef struct ssl_ctx_st SSL_CTX;
 typedef struct ssl_st SSL;

@@ -1,4 +1,5 @@
-// TLS settings for native clients (the browser manages TLS itself).
+// TLS settings. Native clients apply them; the browser manages TLS itself and
+// reports errc::not_supported when any is set.
 #pragma once
 
 #include <string>

@@ -1,0 +1,73 @@
+// A Loop with a manual clock for state-machine and client tests (sinon's fake
+// timers): nothing happens until advance() or run_posted() is called.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "twinsock/loop.hpp"
+
+namespace twinsock::testing {
+
+class FakeLoop final : public Loop {
+ public:
+  TimePoint now() const override { return now_; }
+
+  TimerId set_timer(Duration delay, std::function<void()> fn) override {
+    const TimerId id = next_id_++;
+    timers_.emplace(std::make_pair(now_ + (delay.count() > 0 ? delay : Duration::zero()), id), std::move(fn));
+    return id;
+  }
+
+  void cancel_timer(TimerId id) override {
+    for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+      if (it->first.second == id) {
+        timers_.erase(it);
+        return;
+      }
+    }
+  }
+
+  void post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
+
+  /// Runs posted work until none is left (work posted by work included).
+  void run_posted() {
+    for (int guard = 0; guard < 100000 && !posted_.empty(); ++guard) {
+      auto batch = std::move(posted_);
+      posted_.clear();
+      for (auto& fn : batch) fn();
+    }
+  }
+
+  /// Moves the clock forward, firing due timers (and posted work) in order.
+  void advance(Duration d) {
+    const TimePoint end = now_ + d;
+    run_posted();
+    while (!timers_.empty() && timers_.begin()->first.first <= end) {
+      auto it = timers_.begin();
+      now_ = it->first.first;
+      auto fn = std::move(it->second);
+      timers_.erase(it);
+      fn();
+      run_posted();
+    }
+    now_ = end;
+    run_posted();
+  }
+
+  /// Jumps the clock without firing anything (a suspended machine waking up).
+  void jump(Duration d) { now_ += d; }
+
+  std::size_t timer_count() const { return timers_.size(); }
+  std::size_t posted_count() const { return posted_.size(); }
+
+ private:
+  TimePoint now_ = TimePoint(std::chrono::hours(1));
+  std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;
+  std::vector<std::function<void()>> posted_;
+  TimerId next_id_ = 1;
+};
+
+}  // namespace twinsock::testing
