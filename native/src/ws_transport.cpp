@@ -4,3 +4,8 @@
 namespace twinsock::ws {
 TransportFactory platform_transport_factory() { return {}; }
 }  // namespace twinsock::ws
+
+#include "twinsock/http_transport.hpp"
+namespace twinsock {
+HttpTransportFactory platform_http_factory() { return {}; }
+}  // namespace twinsock

@@ -26,6 +26,8 @@ class Backoff {
   /// The connection was up for `uptime`: reset if it was stable.
   void on_connection_lost(Duration uptime);
   void reset() { attempts_ = 0; }
+  /// Changes the first delay (SSE's `retry:` field sets the reconnection time).
+  void set_min_delay(Duration delay) { policy_.min_delay = delay; }
 
   const ReconnectPolicy& policy() const { return policy_; }
 

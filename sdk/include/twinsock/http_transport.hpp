@@ -1,0 +1,62 @@
+// The HTTP request seam used by the SSE client and Engine.IO long-polling:
+// one request whose response head and body arrive as they come.
+//
+// Natively the platform runs our HTTP/1.1 codec over TCP/TLS; in the browser it
+// is fetch() with a streamed body. Tests inject fakes.
+//
+// Contract for implementations:
+// - No event inside the factory call or the destructor: events arrive on later turns.
+// - on_http_head at most once, then body pieces, then exactly one on_http_end
+//   (error empty when the body ended normally), and nothing after it.
+// - Redirects are NOT followed by the transport; the client decides.
+// - Destroying the transport cancels the request silently.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "twinsock/bytes.hpp"
+#include "twinsock/http_header.hpp"
+#include "twinsock/loop.hpp"
+#include "twinsock/tls_options.hpp"
+
+namespace twinsock {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  Headers headers;
+  std::string body;
+  Duration timeout = Duration(10'000);  // until the response head arrives
+  bool with_credentials = false;        // browser: send cookies cross-origin
+  TlsOptions tls;                       // native only
+  std::string proxy;                    // native only
+  std::size_t max_body_bytes = 0;       // 0: unlimited (streams)
+};
+
+class HttpResponseEvents {
+ public:
+  virtual ~HttpResponseEvents() = default;
+  virtual void on_http_head(int status, const Headers& headers) = 0;
+  virtual void on_http_data(bytes_view data) = 0;
+  /// `detail`: a human explanation of `error` (empty on success).
+  virtual void on_http_end(std::error_code error, const std::string& detail) = 0;
+};
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+};
+
+using HttpTransportFactory = std::function<std::unique_ptr<HttpTransport>(
+    Loop& loop, const HttpRequest& request, HttpResponseEvents& events)>;
+
+/// The platform's HTTP transport (native or web, whichever is linked).
+HttpTransportFactory platform_http_factory();
+
+/// Case-insensitive header lookup; nullptr when absent.
+const std::string* find_header(const Headers& headers, std::string_view name);
+
+}  // namespace twinsock

@@ -1,0 +1,95 @@
+// twinsock::sse::Client: an EventSource with the options EventSource lacks
+// (POST with a body, custom headers, idle timeout, backoff) and its rules:
+// Last-Event-ID on reconnect, `retry:` honoured, 204 stops, a non-200 status or
+// a wrong content type fails with the status, redirects followed (bounded).
+//
+// Theory of operation
+// - connecting -> open -> (stream ends or fails) -> connecting again after the
+//   reconnection delay, or closed for good. ready_state() keeps the DOM values.
+// - The reconnection delay starts at the server's `retry:` value (3 s until one
+//   arrives) and grows with the ReconnectPolicy while attempts keep failing;
+//   an open stream resets it.
+// - Stops for good on: close(), 204, a 4xx status (except 429), a wrong
+//   Content-Type, too many redirects, or the retry limit. 5xx and 429 are
+//   retried with backoff (browsers would stop; a restarting server behind a
+//   load balancer answers 502/503 for a moment).
+// - Events caused by user calls are delivered on a later loop turn. Any callback
+//   may destroy the client.
+//
+// Loop affinity: every member must be called on the loop thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "twinsock/event.hpp"
+#include "twinsock/http_transport.hpp"
+#include "twinsock/reconnect.hpp"
+
+namespace twinsock::sse {
+
+enum class ReadyState : std::uint8_t { connecting = 0, open = 1, closed = 2 };  // EventSource values
+
+struct MessageEvent {
+  std::string type;  // "message" when the event had no `event:` field
+  std::string data;
+  std::string last_event_id;
+};
+
+struct ClientOptions {
+  std::string method = "GET";
+  std::string body;  // sent with POST (or any method with a body)
+  Headers headers;
+  /// Sent as Last-Event-ID on the first request too (resume a saved position).
+  std::string last_event_id;
+  ReconnectPolicy reconnect{.min_delay = Duration(3000), .max_delay = Duration(30'000), .grow_factor = 2.0,
+                            .jitter = 0.3};
+  Duration connection_timeout = Duration(10'000);
+  /// No byte for this long (comments count: servers send them as keep-alives)
+  /// drops the stream and reconnects. Zero disables.
+  Duration idle_timeout = Duration(0);
+  int max_redirects = 5;
+  std::size_t max_line_length = 64 * 1024;
+  std::size_t max_event_size = 4 * 1024 * 1024;
+  bool with_credentials = false;  // browser only
+  TlsOptions tls;                 // native only
+  std::string proxy;              // native only; empty: from the environment
+  bool start_closed = false;
+  HttpTransportFactory transport_factory;  // tests, custom stacks
+};
+
+class Client {
+ public:
+  Client(Loop& loop, std::string url, ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  void connect();
+  /// Stops for good; on_close follows on a later turn.
+  void close();
+
+  ReadyState ready_state() const;
+  const std::string& last_event_id() const;
+  /// The URL of the current stream (after redirects).
+  const std::string& url() const;
+  /// The current reconnection time (the server's `retry:` or the default).
+  Duration reconnection_time() const;
+
+  Event<> on_open;
+  Event<const MessageEvent&> on_message;
+  /// Errors with their stable id and a human detail (e.g. "HTTP 503").
+  /// `status` is the HTTP status when the error came with one, else 0.
+  Event<std::error_code, const std::string& /*detail*/, int /*status*/> on_error;
+  Event<std::uint32_t /*attempt*/, Duration /*delay*/> on_reconnecting;
+  /// The client stopped for good (close(), 204, a fatal status, give-up).
+  Event<> on_close;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace twinsock::sse

@@ -1,0 +1,271 @@
+#include "twinsock/sse/client.hpp"
+
+#include "codec/sse/parser.hpp"
+#include "client/url_resolve.hpp"
+#include "proto/backoff.hpp"
+#include "twinsock/error.hpp"
+
+namespace twinsock::sse {
+namespace {
+
+// "text/event-stream; charset=utf-8" -> true (media type compared case-insensitively).
+bool is_event_stream(const std::string* content_type) {
+  if (!content_type) return false;
+  std::string type = content_type->substr(0, content_type->find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  std::size_t start = 0;
+  while (start < type.size() && (type[start] == ' ' || type[start] == '\t')) ++start;
+  type = type.substr(start);
+  for (char& c : type)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return type == "text/event-stream";
+}
+
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+}  // namespace
+
+class Client::Impl final : public HttpResponseEvents {
+ public:
+  Impl(Client& owner, Loop& loop, std::string url, ClientOptions options)
+      : owner_(owner),
+        loop_(loop),
+        url_(std::move(url)),
+        current_url_(url_),
+        options_(std::move(options)),
+        parser_(ParserLimits{options_.max_line_length, options_.max_event_size}),
+        backoff_(options_.reconnect),
+        connect_timer_(loop),
+        reconnect_timer_(loop),
+        idle_timer_(loop) {
+    if (!options_.transport_factory) options_.transport_factory = platform_http_factory();
+    if (!options_.last_event_id.empty()) parser_.set_last_event_id(options_.last_event_id);
+    reconnection_time_ = options_.reconnect.min_delay;
+    method_ = options_.method;
+    body_ = options_.body;
+    if (!options_.start_closed) connect();
+  }
+
+  ~Impl() override { *alive_ = false; }
+
+  void connect() {
+    if (state_ != ReadyState::closed) return;
+    state_ = ReadyState::connecting;
+    backoff_.reset();
+    loop_.post([this, alive = alive_] {
+      if (*alive && state_ == ReadyState::connecting && !transport_ && !reconnect_timer_.armed()) start_attempt();
+    });
+  }
+
+  void close() {
+    if (state_ == ReadyState::closed) return;
+    stop();
+    loop_.post([this, alive = alive_] {
+      if (*alive) owner_.on_close.emit();
+    });
+  }
+
+  ReadyState state() const { return state_; }
+  const std::string& last_event_id() const { return parser_.last_event_id(); }
+  const std::string& url() const { return current_url_; }
+  Duration reconnection_time() const { return reconnection_time_; }
+
+ private:
+  void start_attempt() {
+    HttpRequest request{
+        .method = method_,
+        .url = current_url_,
+        .headers = options_.headers,
+        .body = body_,
+        .timeout = options_.connection_timeout,
+        .with_credentials = options_.with_credentials,
+        .tls = options_.tls,
+        .proxy = options_.proxy,
+    };
+    request.headers.push_back({"Accept", "text/event-stream"});
+    request.headers.push_back({"Cache-Control", "no-cache"});
+    if (!parser_.last_event_id().empty()) request.headers.push_back({"Last-Event-ID", parser_.last_event_id()});
+    state_ = ReadyState::connecting;
+    open_ = false;
+    transport_ = options_.transport_factory(loop_, request, *this);
+    connect_timer_.start(options_.connection_timeout, [this] {
+      transport_.reset();
+      fail_attempt(errc::handshake_timeout, "no response within the connection timeout", 0);
+    });
+  }
+
+  void on_http_head(int status, const Headers& headers) override {
+    connect_timer_.cancel();
+    if (is_redirect(status)) return follow_redirect(status, headers);
+    if (status == 204) {  // "HTTP 204 No Content" tells the client to stop (WHATWG §9.2.3)
+      stop();
+      owner_.on_close.emit();
+      return;
+    }
+    if (status != 200) {
+      const std::string detail = "HTTP " + std::to_string(status);
+      transport_.reset();
+      if (status >= 500 || status == 429) return fail_attempt(errc::http_status, detail, status);
+      return fail_for_good(errc::http_status, detail, status);
+    }
+    if (!is_event_stream(find_header(headers, "content-type"))) {
+      const std::string* type = find_header(headers, "content-type");
+      transport_.reset();
+      return fail_for_good(errc::sse_bad_content_type,
+                           "Content-Type is \"" + (type ? *type : std::string()) + "\", not text/event-stream", status);
+    }
+    open_ = true;
+    state_ = ReadyState::open;
+    redirects_ = 0;
+    backoff_.reset();
+    arm_idle_timer();
+    owner_.on_open.emit();
+  }
+
+  void on_http_data(bytes_view data) override {
+    if (!open_) return;
+    arm_idle_timer();
+    events_.clear();
+    const std::error_code ec = parser_.feed(data, events_);
+    auto alive = alive_;
+    for (auto& event : events_) {
+      if (auto* retry = std::get_if<Retry>(&event)) {
+        const auto ms = retry->ms > 86'400'000 ? 86'400'000 : retry->ms;  // a day at most
+        reconnection_time_ = Duration(static_cast<Duration::rep>(ms));
+        backoff_.set_min_delay(reconnection_time_);
+        continue;
+      }
+      auto& message = std::get<Message>(event);
+      owner_.on_message.emit(MessageEvent{std::move(message.type), std::move(message.data), std::move(message.id)});
+      if (!*alive || !open_) return;
+    }
+    if (ec) {
+      // An event over the limits would come back on every reconnection: stop.
+      transport_.reset();
+      fail_for_good(ec, "event stream exceeds the configured limits", 200);
+    }
+  }
+
+  void on_http_end(std::error_code error, const std::string& detail) override {
+    transport_.reset();
+    connect_timer_.cancel();
+    idle_timer_.cancel();
+    parser_.finish();
+    if (open_) {
+      open_ = false;
+      // The stream ended: reconnect after the reconnection time (an error is reported first).
+      if (error && error != errc::connection_closed) {
+        auto alive = alive_;
+        owner_.on_error.emit(error, detail, 0);
+        if (!*alive || state_ == ReadyState::closed) return;
+      }
+      return schedule_reconnect();
+    }
+    fail_attempt(error ? error : std::error_code(errc::connection_closed),
+                 detail.empty() ? "connection closed before the response" : detail, 0);
+  }
+
+  void follow_redirect(int status, const Headers& headers) {
+    transport_.reset();
+    const std::string* location = find_header(headers, "location");
+    if (!location || location->empty())
+      return fail_for_good(errc::http_status, "HTTP " + std::to_string(status) + " without Location", status);
+    if (++redirects_ > options_.max_redirects)
+      return fail_for_good(errc::too_many_redirects, "more than " + std::to_string(options_.max_redirects) +
+                                                         " redirects", status);
+    current_url_ = resolve_url(current_url_, *location);
+    if (status == 303) {  // RFC 9110 §15.4.4: the next request is a GET
+      method_ = "GET";
+      body_.clear();
+    }
+    start_attempt();
+  }
+
+  void fail_attempt(std::error_code ec, const std::string& detail, int status) {
+    auto alive = alive_;
+    state_ = ReadyState::connecting;
+    owner_.on_error.emit(ec, detail, status);
+    if (!*alive || state_ == ReadyState::closed || transport_ || reconnect_timer_.armed()) return;
+    schedule_reconnect();
+  }
+
+  void fail_for_good(std::error_code ec, const std::string& detail, int status) {
+    auto alive = alive_;
+    stop();
+    owner_.on_error.emit(ec, detail, status);
+    if (!*alive) return;
+    owner_.on_close.emit();
+  }
+
+  void schedule_reconnect() {
+    const std::optional<Duration> delay = backoff_.next_delay();
+    if (!delay) {
+      return fail_for_good(errc::reconnect_failed,
+                           "gave up after " + std::to_string(backoff_.attempts()) + " reconnection attempts", 0);
+    }
+    state_ = ReadyState::connecting;
+    current_url_ = url_;  // redirects are per connection, as EventSource does
+    method_ = options_.method;
+    body_ = options_.body;
+    redirects_ = 0;
+    reconnect_timer_.start(*delay, [this] { start_attempt(); });
+    owner_.on_reconnecting.emit(backoff_.attempts(), *delay);
+  }
+
+  void arm_idle_timer() {
+    if (options_.idle_timeout.count() <= 0) return;
+    idle_timer_.start(options_.idle_timeout, [this] {
+      transport_.reset();
+      parser_.finish();
+      open_ = false;
+      auto alive = alive_;
+      owner_.on_error.emit(errc::idle_timeout, "no data within the idle timeout", 0);
+      if (!*alive || state_ == ReadyState::closed) return;
+      schedule_reconnect();
+    });
+  }
+
+  void stop() {
+    transport_.reset();
+    connect_timer_.cancel();
+    reconnect_timer_.cancel();
+    idle_timer_.cancel();
+    parser_.finish();
+    open_ = false;
+    state_ = ReadyState::closed;
+  }
+
+  Client& owner_;
+  Loop& loop_;
+  std::string url_;
+  std::string current_url_;
+  ClientOptions options_;
+  std::string method_;
+  std::string body_;
+  Parser parser_;
+  std::vector<Event> events_;
+  Backoff backoff_;
+  Duration reconnection_time_;
+  std::unique_ptr<HttpTransport> transport_;
+  ReadyState state_ = ReadyState::closed;
+  bool open_ = false;
+  int redirects_ = 0;
+  Timer connect_timer_;
+  Timer reconnect_timer_;
+  Timer idle_timer_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+Client::Client(Loop& loop, std::string url, ClientOptions options)
+    : impl_(std::make_unique<Impl>(*this, loop, std::move(url), std::move(options))) {}
+Client::~Client() = default;
+void Client::connect() { impl_->connect(); }
+void Client::close() { impl_->close(); }
+ReadyState Client::ready_state() const { return impl_->state(); }
+const std::string& Client::last_event_id() const { return impl_->last_event_id(); }
+const std::string& Client::url() const { return impl_->url(); }
+Duration Client::reconnection_time() const { return impl_->reconnection_time(); }
+
+}  // namespace twinsock::sse

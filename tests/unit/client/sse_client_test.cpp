@@ -1,0 +1,310 @@
+// sse::Client over a scripted HTTP transport and a fake clock.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/url_resolve.hpp"
+#include "fake_http_transport.hpp"
+#include "support/fake_loop.hpp"
+#include "twinsock/error.hpp"
+#include "twinsock/sse/client.hpp"
+
+namespace twinsock::sse {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::FakeHttpServer;
+using testing::FakeLoop;
+using testing::header_of;
+
+struct Recorder {
+  std::vector<std::string> log;
+  std::vector<Subscription> subs;
+  void attach(Client& c) {
+    subs.push_back(c.on_open.on([this] { log.push_back("open"); }));
+    subs.push_back(c.on_message.on([this](const MessageEvent& m) {
+      log.push_back(m.type + ":" + m.data + (m.last_event_id.empty() ? "" : "#" + m.last_event_id));
+    }));
+    subs.push_back(c.on_error.on([this](std::error_code ec, const std::string&, int status) {
+      log.push_back("error:" + std::string(error_id(ec)) + (status ? ":" + std::to_string(status) : ""));
+    }));
+    subs.push_back(c.on_reconnecting.on([this](std::uint32_t a, Duration d) {
+      log.push_back("reconnecting:" + std::to_string(a) + ":" + std::to_string(d.count()));
+    }));
+    subs.push_back(c.on_close.on([this] { log.push_back("close"); }));
+  }
+};
+
+ClientOptions fake_options(FakeHttpServer& server) {
+  ClientOptions o;
+  o.transport_factory = server.factory();
+  o.reconnect.jitter = 0;
+  return o;
+}
+
+TEST(SseClient, RequestsTheStreamAndDispatchesEvents) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/events", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  ASSERT_EQ(server.requests.size(), 1u);
+  EXPECT_EQ(server.requests[0].method, "GET");
+  EXPECT_EQ(header_of(server.requests[0], "accept"), "text/event-stream");
+  EXPECT_EQ(header_of(server.requests[0], "last-event-id"), "<none>");
+  server.current->head(200, {{"content-type", "Text/Event-Stream; charset=utf-8"}});
+  EXPECT_EQ(client.ready_state(), ReadyState::open);
+  server.current->data("data: one\n\nevent: tick\nid: 7\ndata: two\n");
+  server.current->data("data: lines\n\n: comment\n");
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"open", "message:one", "tick:two\nlines#7"}));
+  EXPECT_EQ(client.last_event_id(), "7");
+}
+
+TEST(SseClient, ResumesWithLastEventIdAfterADrop) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/events", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(200);
+  server.current->data("id: 41\ndata: a\n\nid: 42\ndata: b\n\ndata: partial");  // cut mid-event
+  server.current->end(errc::connection_reset, "reset");
+  EXPECT_EQ(client.ready_state(), ReadyState::connecting);
+  loop.advance(milliseconds(3000));
+  ASSERT_EQ(server.requests.size(), 2u);
+  EXPECT_EQ(header_of(server.requests[1], "Last-Event-ID"), "42");
+  server.current->head(200);
+  server.current->data("id: 43\ndata: c\n\n");
+  const std::vector<std::string> expect = {"open", "message:a#41", "message:b#42", "error:TWINSOCK_ERR_CONNECTION_RESET",
+                                           "reconnecting:1:3000", "open", "message:c#43"};
+  EXPECT_EQ(rec.log, expect);  // the partial event was discarded, not delivered
+}
+
+TEST(SseClient, RetryFieldSetsTheReconnectionTime) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/", fake_options(server));
+  loop.run_posted();
+  server.current->head(200);
+  server.current->data("retry: 250\n\n");
+  EXPECT_EQ(client.reconnection_time(), milliseconds(250));
+  server.current->end();
+  loop.advance(milliseconds(249));
+  EXPECT_EQ(server.requests.size(), 1u);
+  loop.advance(milliseconds(1));
+  EXPECT_EQ(server.requests.size(), 2u);
+}
+
+TEST(SseClient, FailedAttemptsBackOffExponentially) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.reconnect.min_delay = milliseconds(100);
+  o.reconnect.grow_factor = 2;
+  Client client(loop, "http://h/", o);
+  std::vector<long> delays;
+  auto sub = client.on_reconnecting.on([&](std::uint32_t, Duration d) { delays.push_back(d.count()); });
+  loop.run_posted();
+  for (int i = 0; i < 3; ++i) {
+    server.current->end(errc::connect_refused, "refused");
+    loop.advance(milliseconds(10'000));
+  }
+  server.current->head(503, {});
+  loop.advance(milliseconds(10'000));
+  EXPECT_EQ(delays, (std::vector<long>{100, 200, 400, 800}));
+  server.current->head(200);  // success resets
+  server.current->end();
+  EXPECT_EQ(delays.back(), 100);
+}
+
+TEST(SseClient, Status204StopsForGood) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(204, {});
+  loop.advance(milliseconds(60'000));
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"close"}));
+  EXPECT_EQ(client.ready_state(), ReadyState::closed);
+  EXPECT_EQ(server.requests.size(), 1u);
+}
+
+TEST(SseClient, ClientErrorStatusFailsWithTheStatus) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(404, {});
+  loop.advance(milliseconds(60'000));
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_HTTP_STATUS:404", "close"}));
+  EXPECT_EQ(server.requests.size(), 1u);
+}
+
+TEST(SseClient, WrongContentTypeFails) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(200, {{"Content-Type", "text/html"}});
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_SSE_BAD_CONTENT_TYPE:200", "close"}));
+}
+
+TEST(SseClient, FollowsRedirectsUpToTheLimit) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.max_redirects = 2;
+  o.method = "POST";
+  o.body = "{}";
+  Client client(loop, "http://h/a/b", o);
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(307, {{"Location", "c?x=1"}});
+  ASSERT_EQ(server.requests.size(), 2u);
+  EXPECT_EQ(server.requests[1].url, "http://h/a/c?x=1");
+  EXPECT_EQ(server.requests[1].method, "POST");  // 307 keeps the method and body
+  EXPECT_EQ(server.requests[1].body, "{}");
+  server.current->head(303, {{"Location", "//other:8080/s"}});
+  EXPECT_EQ(server.requests[2].url, "http://other:8080/s");
+  EXPECT_EQ(server.requests[2].method, "GET");
+  server.current->head(302, {{"Location", "/again"}});
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_TOO_MANY_REDIRECTS:302", "close"}));
+}
+
+TEST(SseClient, PostWithBodyAndCustomHeaders) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.method = "POST";
+  o.body = R"({"prompt":"hi"})";
+  o.headers = {{"Authorization", "Bearer t"}};
+  o.last_event_id = "saved-9";
+  Client client(loop, "https://api.test/stream", o);
+  loop.run_posted();
+  ASSERT_EQ(server.requests.size(), 1u);
+  EXPECT_EQ(server.requests[0].method, "POST");
+  EXPECT_EQ(server.requests[0].body, R"({"prompt":"hi"})");
+  EXPECT_EQ(header_of(server.requests[0], "authorization"), "Bearer t");
+  EXPECT_EQ(header_of(server.requests[0], "last-event-id"), "saved-9");
+}
+
+TEST(SseClient, IdleTimeoutReconnects) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.idle_timeout = milliseconds(1000);
+  Client client(loop, "http://h/", o);
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(200);
+  loop.advance(milliseconds(900));
+  server.current->data(": keep-alive\n");
+  loop.advance(milliseconds(900));
+  EXPECT_NE(server.current, nullptr);  // the comment counted as activity
+  loop.advance(milliseconds(100));
+  EXPECT_EQ(server.current, nullptr);
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"open", "error:TWINSOCK_ERR_IDLE_TIMEOUT", "reconnecting:1:3000"}));
+}
+
+TEST(SseClient, ConnectionTimeoutRetries) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.connection_timeout = milliseconds(500);
+  Client client(loop, "http://h/", o);
+  Recorder rec;
+  rec.attach(client);
+  loop.advance(milliseconds(500));
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_HANDSHAKE_TIMEOUT", "reconnecting:1:3000"}));
+}
+
+TEST(SseClient, OversizedEventStopsWithALimitError) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.max_event_size = 8;
+  Client client(loop, "http://h/", o);
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(200);
+  server.current->data("data: ok\n\ndata: 0123456789\n\n");
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"open", "message:ok", "error:TWINSOCK_ERR_SSE_EVENT_TOO_LARGE:200", "close"}));
+}
+
+TEST(SseClient, CloseStopsEverythingAndReportsLater) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(200);
+  client.close();
+  EXPECT_EQ(server.current, nullptr);
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"open"}));
+  loop.run_posted();
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"open", "close"}));
+  loop.advance(milliseconds(60'000));
+  EXPECT_EQ(server.requests.size(), 1u);
+  EXPECT_EQ(loop.timer_count(), 0u);
+}
+
+TEST(SseClient, MaxRetriesGivesUp) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.reconnect.max_retries = 1;
+  Client client(loop, "http://h/", o);
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->end(errc::connect_refused, "");
+  loop.advance(milliseconds(10'000));
+  server.current->end(errc::connect_refused, "");
+  EXPECT_EQ(rec.log.back(), "close");
+  EXPECT_EQ(rec.log[rec.log.size() - 2], "error:TWINSOCK_ERR_RECONNECT_FAILED");
+}
+
+TEST(SseClient, DestroyedInsideMessageCallback) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto client = std::make_unique<Client>(loop, "http://h/", fake_options(server));
+  int messages = 0;
+  auto sub = client->on_message.on([&](const MessageEvent&) {
+    ++messages;
+    client.reset();
+  });
+  loop.run_posted();
+  server.current->head(200);
+  server.current->data("data: 1\n\ndata: 2\n\n");
+  EXPECT_EQ(messages, 1);
+  EXPECT_EQ(client, nullptr);
+  loop.advance(milliseconds(60'000));
+  EXPECT_EQ(loop.timer_count(), 0u);
+}
+
+TEST(UrlResolve, RedirectLocations) {
+  EXPECT_EQ(resolve_url("http://h/a/b?q", "https://x/y"), "https://x/y");
+  EXPECT_EQ(resolve_url("https://h:1/a/b", "//g/p"), "https://g/p");
+  EXPECT_EQ(resolve_url("http://h/a/b", "/c"), "http://h/c");
+  EXPECT_EQ(resolve_url("http://h/a/b", "c"), "http://h/a/c");
+  EXPECT_EQ(resolve_url("http://h/a/b?old", "?new"), "http://h/a/b?new");
+  EXPECT_EQ(resolve_url("http://h", "c"), "http://h/c");
+  EXPECT_EQ(resolve_url("http://[::1]:80/x/", "y"), "http://[::1]:80/x/y");
+}
+
+}  // namespace
+}  // namespace twinsock::sse
