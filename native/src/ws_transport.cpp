@@ -1,11 +1,335 @@
-// Placeholder until the RFC 6455 transport lands (same commit series).
-#include "twinsock/ws/transport.hpp"
+#include "ws_transport.hpp"
+
+#include <optional>
+
+#include "codec/http/response_parser.hpp"
+#include "codec/http/upgrade.hpp"
+#include "codec/url/url.hpp"
+#include "codec/ws/decoder.hpp"
+#include "codec/ws/encoder.hpp"
+#include "connector.hpp"
+#include "header_convert.hpp"
+#include "permessage_deflate.hpp"
+#include "proxy_env.hpp"
+#include "tls_cache.hpp"
+#include "twinsock/error.hpp"
+#include "util/random.hpp"
+
+namespace twinsock::native {
+namespace {
+
+// Theory of operation
+//   connecting: Connector runs (resolve, TCP, proxy, TLS)
+//   handshaking: upgrade request sent, response head being parsed (RFC 6455 §4.1)
+//   open: frames both ways
+//   closing: our close frame sent, waiting for the server's (close_timeout bounds it)
+//   closing_by_peer: the server's close frame answered, waiting for its FIN
+//   done: on_transport_close delivered; nothing else happens
+class NativeWsTransport final : public ws::Transport, private StreamHandler {
+ public:
+  NativeWsTransport(PollLoop& loop, const ws::ConnectParams& params, ws::TransportEvents& events)
+      : loop_(loop), params_(params), events_(events), close_timer_(loop) {
+    loop_.post([this, alive = alive_] {
+      if (*alive) start();
+    });
+  }
+
+  ~NativeWsTransport() override { *alive_ = false; }
+
+  void send(ws::MessageType type, std::string_view data, bool compress) override {
+    if (state_ != State::open || !stream_) return;
+    out_.clear();
+    const ws::MessageOptions options{.max_frame_payload = params_.max_frame_size,
+                                     .rsv1 = compress && deflate_ != nullptr};
+    if (options.rsv1) {
+      compressed_.clear();
+      deflate_->compress(as_bytes(data), compressed_);
+      ws::encode_message(out_, type, compressed_, system_random(), options);
+    } else {
+      ws::encode_message(out_, type, as_bytes(data), system_random(), options);
+    }
+    if (params_.trace)
+      params_.trace(std::string("> ") + (type == ws::MessageType::text ? "text " : "binary ") + std::to_string(data.size()) + " bytes");
+    stream_->write(out_);
+  }
+
+  bool ping(bytes_view payload) override {
+    if (state_ != State::open || !stream_) return true;
+    out_.clear();
+    if (!ws::encode_ping(out_, payload, system_random())) stream_->write(out_);
+    return true;
+  }
+
+  void close(std::uint16_t code, std::string_view reason) override {
+    if (state_ == State::open && stream_) {
+      out_.clear();
+      if (ws::encode_close(out_, code, reason, system_random())) {
+        out_.clear();  // a code the wire does not allow: close with 1000 instead
+        ws::encode_close(out_, std::uint16_t{1000}, "", system_random());
+      }
+      if (params_.trace) params_.trace("> close " + std::to_string(code) + " " + std::string(reason));
+      stream_->write(out_);
+      state_ = State::closing;
+      close_timer_.start(params_.close_timeout, [this] {
+        finish({.code = 1006, .error = errc::close_timeout, .detail = "no close frame from the server"});
+      });
+      return;
+    }
+    if (state_ == State::connecting || state_ == State::handshaking) {
+      // Closing before open fails the connection (WHATWG WebSocket close() step 3), reported later.
+      connector_.reset();
+      stream_.reset();
+      state_ = State::closing;
+      loop_.post([this, alive = alive_] {
+        if (*alive) finish({.code = 1006, .detail = "closed before the connection opened"});
+      });
+    }
+  }
+
+  std::size_t buffered_amount() const override { return stream_ ? stream_->buffered_amount() : 0; }
+
+ private:
+  enum class State { connecting, handshaking, open, closing, closing_by_peer, done };
+
+  void start() {
+    if (state_ != State::connecting) return;
+    if (auto ec = url::parse(params_.url, url_)) return finish({.error = ec, .detail = "bad URL: " + params_.url});
+    if (url_.scheme != "ws" && url_.scheme != "wss")
+      return finish({.error = errc::url_bad_scheme, .detail = "a WebSocket URL starts with ws:// or wss://"});
+    std::optional<ProxySettings> proxy;
+    if (auto ec = proxy_for(url_, params_.proxy, proxy)) return finish({.error = ec, .detail = "bad proxy URL"});
+    ConnectRequest request{.host = url_.host, .port = url_.port, .tls = url_.secure(), .proxy = proxy,
+                           .timeout = params_.connect_timeout};
+    if (request.tls) {
+      std::error_code ec;
+      request.tls_context = tls_context_for(params_.tls, ec);
+      if (ec) return finish({.error = ec, .detail = "could not load the TLS CA file, certificate or key"});
+    }
+    connector_ = std::make_unique<Connector>(loop_);
+    connector_->start(std::move(request), [this](std::error_code ec, std::unique_ptr<Stream> stream,
+                                                 std::string detail) {
+      connector_.reset();
+      if (ec) return finish({.error = ec, .detail = std::move(detail)});
+      stream_ = std::move(stream);
+      send_upgrade();
+    });
+  }
+
+  void send_upgrade() {
+    upgrade_options_.subprotocols = params_.subprotocols;
+    upgrade_options_.extra_headers = to_http_headers(params_.headers);
+    if (params_.per_message_deflate) upgrade_options_.permessage_deflate = http::DeflateOffer{};
+    http::UpgradeRequest request;
+    if (auto ec = http::make_upgrade_request(url_, upgrade_options_, system_random(), request))
+      return finish({.error = ec, .detail = "could not build the upgrade request"});
+    key_ = request.key;
+    trace_block("> ", request.text);
+    state_ = State::handshaking;
+    stream_->set_handler(this);
+    stream_->write(as_bytes(request.text));
+  }
+
+  void on_stream_data(bytes_view data) override {
+    if (state_ == State::handshaking) return on_handshake_data(data);
+    feed_frames(data);
+  }
+
+  void on_handshake_data(bytes_view data) {
+    if (auto ec = response_.feed(data)) return finish({.error = ec});
+    for (;;) {
+      const http::Event event = response_.next();
+      switch (event.kind) {
+        case http::EventKind::need_data: return;
+        case http::EventKind::error: return finish({.error = event.error, .detail = "bad upgrade response"});
+        case http::EventKind::head:
+        case http::EventKind::body:
+        case http::EventKind::message_end:
+        case http::EventKind::closed: {
+          // Anything but a 101 head means the upgrade was refused.
+          trace_head();
+          const int status = response_.head().status;
+          return finish({.error = errc::ws_handshake_bad_status,
+                         .detail = "server answered HTTP " + std::to_string(status) + " " + response_.head().reason});
+        }
+        case http::EventKind::upgrade: return on_upgraded(response_.unconsumed());
+      }
+    }
+  }
+
+  void on_upgraded(bytes_view rest) {
+    trace_head();
+    http::UpgradeResult result;
+    if (auto ec = http::validate_upgrade_response(response_.head(), key_, upgrade_options_, result))
+      return finish({.error = ec, .detail = "invalid upgrade response"});
+    decoder_.emplace(ws::DecoderConfig{.max_message_size = params_.max_message_size,
+                                       .allow_rsv1 = result.permessage_deflate.has_value()});
+    if (result.permessage_deflate)
+      deflate_ = std::make_unique<PerMessageDeflate>(*result.permessage_deflate, params_.max_message_size);
+    state_ = State::open;
+    bytes leftover(rest.begin(), rest.end());  // frames sent right behind the 101
+    auto alive = alive_;
+    events_.on_transport_open(result.subprotocol);
+    if (!*alive || leftover.empty()) return;
+    feed_frames(leftover);
+  }
+
+  void feed_frames(bytes_view data) {
+    if (!decoder_ || state_ == State::done) return;
+    auto alive = alive_;
+    decoder_->feed(data);
+    while (auto event = decoder_->next()) {
+      if (params_.trace) trace_frame("< ", *event);
+      switch (event->type) {
+        case ws::EventType::text:
+        case ws::EventType::binary: {
+          if (state_ != State::open && state_ != State::closing) break;  // after a close: discard
+          const auto type = event->type == ws::EventType::text ? ws::MessageType::text : ws::MessageType::binary;
+          if (event->compressed) {
+            std::string inflated;
+            if (auto ec = deflate_->decompress(event->payload, inflated)) return fail(ec);
+            if (type == ws::MessageType::text && !utf8::is_valid(as_bytes(inflated))) return fail(errc::ws_invalid_utf8);
+            events_.on_transport_message(type, std::move(inflated));
+          } else {
+            events_.on_transport_message(type, std::string(event->text()));
+          }
+          if (!*alive) return;
+          break;
+        }
+        case ws::EventType::ping: {
+          if (state_ != State::open || !stream_) break;
+          out_.clear();
+          ws::encode_pong(out_, event->payload, system_random());  // RFC 6455 §5.5.2
+          stream_->write(out_);
+          break;
+        }
+        case ws::EventType::pong:
+          events_.on_transport_pong(event->payload);
+          if (!*alive) return;
+          break;
+        case ws::EventType::close: return on_close_frame(event->close_code, std::string(event->text()));
+        case ws::EventType::error: return fail(event->error);
+      }
+    }
+  }
+
+  void on_close_frame(std::optional<std::uint16_t> code, std::string reason) {
+    // RFC 6455 §5.5.1: answer a close we did not start by echoing its code.
+    if (state_ == State::open && stream_) {
+      out_.clear();
+      ws::encode_close(out_, code, "", system_random());
+      stream_->write(out_);
+    }
+    peer_close_ = ws::CloseInfo{.code = code.value_or(1005), .reason = std::move(reason), .was_clean = true};
+    // §7.1.1: the server closes the TCP connection first; wait for its FIN (bounded).
+    state_ = State::closing_by_peer;
+    if (stream_) stream_->shutdown_after_flush();
+    close_timer_.start(params_.close_timeout, [this] { finish(*peer_close_); });
+  }
+
+  // A protocol error from the server: close with the code it maps to (1002, 1007, 1009).
+  void fail(std::error_code ec) {
+    if (stream_ && (state_ == State::open || state_ == State::closing)) {
+      out_.clear();
+      std::uint16_t code = close_code_for(ec);
+      if (code == 0) code = 1002;
+      ws::encode_close(out_, code, "", system_random());
+      stream_->write(out_);
+      stream_->shutdown_after_flush();
+    }
+    finish_later({.code = 1006, .error = ec, .detail = std::string(ec.message())});
+  }
+
+  void on_stream_closed(std::error_code ec) override {
+    stream_.reset();
+    if (peer_close_) return finish(*peer_close_);
+    if (state_ == State::handshaking) {
+      return finish({.error = ec == errc::connection_closed ? std::error_code(errc::ws_handshake_bad_status) : ec,
+                     .detail = "connection closed during the WebSocket handshake"});
+    }
+    finish({.code = 1006, .error = ec == errc::connection_closed ? std::error_code() : ec,
+            .detail = ec == errc::connection_closed ? "" : std::string(ec.message())});
+  }
+
+  // Lets the close frame drain before the stream is dropped.
+  void finish_later(ws::CloseInfo info) {
+    if (state_ == State::done) return;
+    state_ = State::closing;
+    decoder_.reset();
+    loop_.post([this, alive = alive_, info = std::move(info)] {
+      if (*alive) finish(info);
+    });
+  }
+
+  void finish(ws::CloseInfo info) {
+    if (state_ == State::done) return;
+    state_ = State::done;
+    close_timer_.cancel();
+    connector_.reset();
+    stream_.reset();
+    events_.on_transport_close(std::move(info));  // may destroy this
+  }
+
+  void trace_block(std::string_view prefix, std::string_view text) {
+    if (!params_.trace) return;
+    std::size_t start = 0;
+    while (start < text.size()) {
+      std::size_t end = text.find("\r\n", start);
+      if (end == std::string_view::npos) end = text.size();
+      if (end > start) params_.trace(std::string(prefix) + std::string(text.substr(start, end - start)));
+      start = end + 2;
+    }
+  }
+
+  void trace_head() {
+    if (!params_.trace) return;
+    const auto& head = response_.head();
+    params_.trace("< HTTP/1." + std::to_string(head.version_minor) + " " + std::to_string(head.status) + " " + head.reason);
+    for (const auto& h : head.headers) params_.trace("< " + h.name + ": " + h.value);
+  }
+
+  void trace_frame(std::string_view prefix, const ws::Event& event) {
+    static constexpr const char* kNames[] = {"text", "binary", "ping", "pong", "close", "error"};
+    std::string line = std::string(prefix) + kNames[static_cast<int>(event.type)];
+    if (event.type == ws::EventType::error) line += " " + std::string(error_id(event.error));
+    else if (event.type == ws::EventType::close) line += " " + std::to_string(event.close_code.value_or(1005)) + " " + std::string(event.text());
+    else line += " " + std::to_string(event.payload.size()) + " bytes" + (event.compressed ? " (compressed)" : "");
+    params_.trace(line);
+  }
+
+  PollLoop& loop_;
+  ws::ConnectParams params_;
+  ws::TransportEvents& events_;
+  State state_ = State::connecting;
+  url::Url url_;
+  http::UpgradeOptions upgrade_options_;
+  std::string key_;
+  http::ResponseParser response_;
+  std::optional<ws::Decoder> decoder_;
+  std::unique_ptr<PerMessageDeflate> deflate_;
+  std::unique_ptr<Connector> connector_;
+  std::unique_ptr<Stream> stream_;
+  std::optional<ws::CloseInfo> peer_close_;
+  Timer close_timer_;
+  bytes out_;
+  bytes compressed_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace
+
+std::unique_ptr<ws::Transport> make_ws_transport(PollLoop& loop, const ws::ConnectParams& params,
+                                                 ws::TransportEvents& events) {
+  return std::make_unique<NativeWsTransport>(loop, params, events);
+}
+
+}  // namespace twinsock::native
 
 namespace twinsock::ws {
-TransportFactory platform_transport_factory() { return {}; }
-}  // namespace twinsock::ws
 
-#include "twinsock/http_transport.hpp"
-namespace twinsock {
-HttpTransportFactory platform_http_factory() { return {}; }
-}  // namespace twinsock
+TransportFactory platform_transport_factory() {
+  return [](Loop& loop, const ConnectParams& params, TransportEvents& events) {
+    return native::make_ws_transport(static_cast<native::PollLoop&>(loop), params, events);
+  };
+}
+
+}  // namespace twinsock::ws

@@ -34,6 +34,7 @@ struct HttpRequest {
   TlsOptions tls;                       // native only
   std::string proxy;                    // native only
   std::size_t max_body_bytes = 0;       // 0: unlimited (streams)
+  std::function<void(std::string_view line)> trace;  // protocol trace, when set
 };
 
 class HttpResponseEvents {

@@ -83,6 +83,7 @@ class Client::Impl final : public HttpResponseEvents {
         .with_credentials = options_.with_credentials,
         .tls = options_.tls,
         .proxy = options_.proxy,
+        .trace = options_.trace,
     };
     request.headers.push_back({"Accept", "text/event-stream"});
     request.headers.push_back({"Cache-Control", "no-cache"});
@@ -200,6 +201,11 @@ class Client::Impl final : public HttpResponseEvents {
   }
 
   void schedule_reconnect() {
+    if (!options_.reconnect.enabled) {  // any failure was reported already: just stop
+      stop();
+      owner_.on_close.emit();
+      return;
+    }
     const std::optional<Duration> delay = backoff_.next_delay();
     if (!delay) {
       return fail_for_good(errc::reconnect_failed,

@@ -61,6 +61,7 @@ void Client::start_attempt() {
       .close_timeout = options_.close_timeout,
       .tls = options_.tls,
       .proxy = options_.proxy,
+      .trace = options_.trace,
   };
   state_ = ReadyState::connecting;
   protocol_.clear();
@@ -82,11 +83,10 @@ void Client::on_transport_open(std::string_view subprotocol) {
   protocol_ = std::string(subprotocol);
   opened_at_ = loop_.now();
   awaiting_pong_ = false;
-  auto alive = alive_;
-  on_open.emit();
-  if (!*alive || state_ != ReadyState::open) return;
+  // Queued messages go first, so they keep their place ahead of anything the open handler sends.
   flush_queue();
   arm_heartbeat();
+  on_open.emit();
 }
 
 void Client::on_transport_message(MessageType type, std::string&& data) {
@@ -123,6 +123,7 @@ void Client::handle_loss(CloseInfo info) {
 }
 
 void Client::schedule_reconnect() {
+  if (!options_.reconnect.enabled) return;  // the close already told the whole story
   const std::optional<Duration> delay = impl_->backoff.next_delay();
   if (!delay) {
     on_error.emit(errc::reconnect_failed,

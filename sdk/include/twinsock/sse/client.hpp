@@ -57,6 +57,7 @@ struct ClientOptions {
   TlsOptions tls;                 // native only
   std::string proxy;              // native only; empty: from the environment
   bool start_closed = false;
+  std::function<void(std::string_view line)> trace;  // protocol trace, when set
   HttpTransportFactory transport_factory;  // tests, custom stacks
 };
 

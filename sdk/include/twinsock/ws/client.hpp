@@ -78,6 +78,8 @@ struct ClientOptions {
   TlsOptions tls;     // native only
   std::string proxy;  // native only; empty: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment
   bool start_closed = false;  // do not connect until connect() is called
+  /// Receives a protocol trace (handshake, frames, pings) when set; for debugging.
+  std::function<void(std::string_view line)> trace;
 
   /// Replaces the platform transport (tests, custom stacks).
   TransportFactory transport_factory;

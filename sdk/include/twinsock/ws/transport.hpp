@@ -24,10 +24,10 @@
 #include "twinsock/http_header.hpp"
 #include "twinsock/loop.hpp"
 #include "twinsock/tls_options.hpp"
+#include "twinsock/ws/message_type.hpp"
 
 namespace twinsock::ws {
 
-enum class MessageType : std::uint8_t { text, binary };
 
 /// How a connection ended, as the DOM CloseEvent reports it, plus the error that
 /// caused it (empty for a clean close).
@@ -50,6 +50,8 @@ struct ConnectParams {
   Duration close_timeout{};
   TlsOptions tls;
   std::string proxy;  // "http://user:pass@host:port", or empty for none / the environment
+  /// Receives a human-readable protocol trace (handshake, frames) when set.
+  std::function<void(std::string_view line)> trace;
 };
 
 class TransportEvents {

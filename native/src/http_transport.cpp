@@ -1,0 +1,158 @@
+// The native HTTP transport: one request over a fresh connection (TCP or TLS,
+// maybe through a proxy), the response streamed through our HTTP/1.1 parser.
+// Used by the SSE client and by Engine.IO long-polling.
+#include <optional>
+
+#include "codec/http/request.hpp"
+#include "codec/http/response_parser.hpp"
+#include "codec/url/url.hpp"
+#include "connector.hpp"
+#include "header_convert.hpp"
+#include "proxy_env.hpp"
+#include "tls_cache.hpp"
+#include "twinsock/error.hpp"
+#include "twinsock/http_transport.hpp"
+
+namespace twinsock::native {
+namespace {
+
+class NativeHttpTransport final : public HttpTransport, private StreamHandler {
+ public:
+  NativeHttpTransport(PollLoop& loop, const HttpRequest& request, HttpResponseEvents& events)
+      : loop_(loop),
+        request_(request),
+        events_(events),
+        parser_(http::ResponseLimits{.max_body_bytes = request.max_body_bytes}),
+        head_timer_(loop) {
+    loop_.post([this, alive = alive_] {
+      if (*alive) start();
+    });
+  }
+  ~NativeHttpTransport() override { *alive_ = false; }
+
+ private:
+  void start() {
+    if (auto ec = url::parse(request_.url, url_)) return end(ec, "bad URL: " + request_.url);
+    if (url_.scheme != "http" && url_.scheme != "https") {
+      // ws:// and wss:// name the same endpoints over HTTP (Engine.IO uses both).
+      url_ = url_.with_http_scheme();
+    }
+    std::optional<ProxySettings> proxy;
+    if (auto ec = proxy_for(url_, request_.proxy, proxy)) return end(ec, "bad proxy URL");
+    ConnectRequest connect{.host = url_.host, .port = url_.port, .tls = url_.secure(), .proxy = proxy,
+                           .timeout = request_.timeout};
+    if (connect.tls) {
+      std::error_code ec;
+      connect.tls_context = tls_context_for(request_.tls, ec);
+      if (ec) return end(ec, "could not load the TLS CA file, certificate or key");
+    }
+    head_timer_.start(request_.timeout, [this] { end(errc::handshake_timeout, "no response head in time"); });
+    connector_ = std::make_unique<Connector>(loop_);
+    connector_->start(std::move(connect), [this](std::error_code ec, std::unique_ptr<Stream> stream, std::string detail) {
+      connector_.reset();
+      if (ec) return end(ec, detail);
+      stream_ = std::move(stream);
+      send_request();
+    });
+  }
+
+  void send_request() {
+    http::Request request{.method = request_.method, .target = url_.target()};
+    request.headers.push_back({"Host", url_.host_for_header()});
+    for (const auto& h : request_.headers) request.headers.push_back({h.name, h.value});
+    if (!request_.body.empty() && !find_header(request_.headers, "content-type"))
+      request.headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});
+    request.body = request_.body;
+    std::string text;
+    if (auto ec = http::write_request(request, text)) return end(ec, "invalid request header or target");
+    parser_.set_head_request(request_.method == "HEAD");
+    if (request_.trace) {
+      const std::string head = text.substr(0, text.find("\r\n\r\n"));
+      std::size_t start = 0;
+      while (start < head.size()) {
+        std::size_t end = head.find("\r\n", start);
+        if (end == std::string::npos) end = head.size();
+        request_.trace("> " + head.substr(start, end - start));
+        start = end + 2;
+      }
+    }
+    stream_->set_handler(this);
+    stream_->write(as_bytes(text));
+  }
+
+  void on_stream_data(bytes_view data) override {
+    if (auto ec = parser_.feed(data)) return end(ec, "");
+    drain();
+  }
+
+  void drain() {
+    auto alive = alive_;
+    for (;;) {
+      const http::Event event = parser_.next();
+      switch (event.kind) {
+        case http::EventKind::need_data: return;
+        case http::EventKind::head:
+          head_timer_.cancel();
+          if (parser_.head().status >= 100 && parser_.head().status < 200) break;  // interim: wait for the final one
+          if (request_.trace) {
+            request_.trace("< HTTP/1." + std::to_string(parser_.head().version_minor) + " " +
+                           std::to_string(parser_.head().status) + " " + parser_.head().reason);
+            for (const auto& h : parser_.head().headers) request_.trace("< " + h.name + ": " + h.value);
+          }
+          events_.on_http_head(parser_.head().status, from_http_headers(parser_.head().headers));
+          if (!*alive) return;
+          break;
+        case http::EventKind::body:
+          events_.on_http_data(event.data);
+          if (!*alive) return;
+          break;
+        case http::EventKind::message_end:
+        case http::EventKind::closed: return end({}, "");
+        case http::EventKind::upgrade: return end(errc::http_bad_status_line, "unexpected 101 response");
+        case http::EventKind::error: return end(event.error, std::string(event.error.message()));
+      }
+    }
+  }
+
+  void on_stream_closed(std::error_code ec) override {
+    stream_.reset();
+    if (ec != errc::connection_closed) return end(ec, std::string(ec.message()));
+    parser_.finish();  // EOF ends a close-delimited body, or truncates anything else
+    auto alive = alive_;
+    drain();
+    if (*alive) end(errc::http_truncated, "connection closed before the response ended");
+  }
+
+  void end(std::error_code ec, const std::string& detail) {
+    if (ended_) return;
+    ended_ = true;
+    head_timer_.cancel();
+    connector_.reset();
+    stream_.reset();
+    events_.on_http_end(ec, detail);  // may destroy this
+  }
+
+  PollLoop& loop_;
+  HttpRequest request_;
+  HttpResponseEvents& events_;
+  url::Url url_;
+  http::ResponseParser parser_;
+  Timer head_timer_;
+  std::unique_ptr<Connector> connector_;
+  std::unique_ptr<Stream> stream_;
+  bool ended_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace
+}  // namespace twinsock::native
+
+namespace twinsock {
+
+HttpTransportFactory platform_http_factory() {
+  return [](Loop& loop, const HttpRequest& request, HttpResponseEvents& events) -> std::unique_ptr<HttpTransport> {
+    return std::make_unique<native::NativeHttpTransport>(static_cast<native::PollLoop&>(loop), request, events);
+  };
+}
+
+}  // namespace twinsock
