@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "commands.hpp"
+
 namespace {
 
 constexpr const char* kUsage =
@@ -32,8 +34,10 @@ int main(int argc, char** argv) {
     std::puts("twinsock 0.1.0");
     return 0;
   }
-  if (command == "ws" || command == "sse" || command == "io") {
-    std::fprintf(stderr, "twinsock: '%s' is not available in this build yet\n", argv[1]);
+  if (command == "ws") return twinsock::cli::run_ws(argc, argv);
+  if (command == "sse") return twinsock::cli::run_sse(argc, argv);
+  if (command == "io") {
+    std::fprintf(stderr, "twinsock: 'io' (Socket.IO) is not available in this build yet\n");
     return 2;
   }
   std::fprintf(stderr, "twinsock: unknown command '%s'\n\n%s", argv[1], kUsage);

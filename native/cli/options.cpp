@@ -1,0 +1,108 @@
+#include "options.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace twinsock::cli {
+
+bool ArgReader::value(const std::string& arg, const std::string& name, std::string& out, std::string& error) {
+  if (arg.size() > name.size() && arg.compare(0, name.size(), name) == 0 && arg[name.size()] == '=') {
+    out = arg.substr(name.size() + 1);
+    return true;
+  }
+  if (done()) {
+    error = "option " + name + " needs a value";
+    return false;
+  }
+  out = next();
+  return true;
+}
+
+bool parse_header(const std::string& text, Header& out) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  out.name = text.substr(0, colon);
+  std::size_t start = colon + 1;
+  while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
+  out.value = text.substr(start);
+  return true;
+}
+
+bool parse_number(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtod(text.c_str(), &end);
+  return errno == 0 && end && *end == '\0' && std::isfinite(out) && out >= 0;
+}
+
+bool parse_count(const std::string& text, long& out) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 12) return false;
+  out = std::strtol(text.c_str(), nullptr, 10);
+  return true;
+}
+
+namespace {
+
+bool starts_with_option(const std::string& arg, const char* name) {
+  const std::string n(name);
+  return arg == n || (arg.size() > n.size() && arg.compare(0, n.size(), n) == 0 && arg[n.size()] == '=');
+}
+
+}  // namespace
+
+bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, std::string& error) {
+  std::string v;
+  if (starts_with_option(arg, "-H") || starts_with_option(arg, "--header")) {
+    if (!args.value(arg, arg.rfind("--header", 0) == 0 ? "--header" : "-H", v, error)) return true;
+    Header h;
+    if (!parse_header(v, h)) error = "header must look like \"Name: value\", got \"" + v + "\"";
+    else out.headers.push_back(h);
+    return true;
+  }
+  if (arg == "--json") return out.json = true;
+  if (arg == "--no-reconnect") return out.no_reconnect = true;
+  if (arg == "--insecure" || arg == "-k") return out.tls.insecure = true;
+  if (arg == "-v" || arg == "--verbose") return out.verbose = true;
+  if (starts_with_option(arg, "--count")) {
+    long n = 0;
+    if (args.value(arg, "--count", v, error) && (!parse_count(v, n) || n < 1))
+      error = "--count needs a whole number of at least 1, got \"" + v + "\"";
+    out.count = n;
+    return true;
+  }
+  if (starts_with_option(arg, "--timeout")) {
+    double s = 0;
+    if (args.value(arg, "--timeout", v, error) && !parse_number(v, s))
+      error = "--timeout needs a number of seconds, got \"" + v + "\"";
+    out.timeout = s;
+    return true;
+  }
+  if (starts_with_option(arg, "--ca")) {
+    if (args.value(arg, "--ca", v, error)) out.tls.ca_file = v;
+    return true;
+  }
+  if (starts_with_option(arg, "--cert")) {
+    if (args.value(arg, "--cert", v, error)) out.tls.cert_file = v;
+    return true;
+  }
+  if (starts_with_option(arg, "--key")) {
+    if (args.value(arg, "--key", v, error)) out.tls.key_file = v;
+    return true;
+  }
+  if (starts_with_option(arg, "--proxy")) {
+    if (args.value(arg, "--proxy", v, error)) out.proxy = v;
+    return true;
+  }
+  if (starts_with_option(arg, "--max-message")) {
+    long n = 0;
+    if (args.value(arg, "--max-message", v, error) && (!parse_count(v, n) || n < 1))
+      error = "--max-message needs a number of bytes, got \"" + v + "\"";
+    out.max_message = static_cast<std::size_t>(n);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace twinsock::cli

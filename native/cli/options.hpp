@@ -1,0 +1,65 @@
+// Command-line options of the `twinsock` tool: what every command shares, and
+// a small parser that reports usage errors (exit code 2) with a clear message.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "twinsock/http_header.hpp"
+#include "twinsock/tls_options.hpp"
+
+namespace twinsock::cli {
+
+struct CommonOptions {
+  std::string url;
+  Headers headers;
+  bool json = false;
+  std::optional<long> count;      // exit after N received messages / events
+  std::optional<double> timeout;  // exit after SEC seconds
+  bool no_reconnect = false;
+  TlsOptions tls;
+  std::optional<std::size_t> max_message;
+  bool verbose = false;
+  std::string proxy;
+};
+
+struct WsOptions {
+  std::vector<std::string> subprotocols;
+  bool binary = false;
+  std::optional<double> ping_interval;
+  bool deflate = false;
+};
+
+struct SseOptions {
+  std::string last_event_id;
+  std::string method = "GET";
+  std::optional<std::string> data;
+};
+
+/// Walks argv; each parse_* returns false with `error` set on a usage error.
+class ArgReader {
+ public:
+  ArgReader(int argc, char** argv, int first) : argc_(argc), argv_(argv), i_(first) {}
+  bool done() const { return i_ >= argc_; }
+  std::string next() { return argv_[i_++]; }
+  /// The value of an option that takes one ("--count 3" or "--count=3").
+  bool value(const std::string& arg, const std::string& name, std::string& out, std::string& error);
+
+ private:
+  int argc_;
+  char** argv_;
+  int i_;
+};
+
+/// Parses "Name: value" (as curl's -H); false when there is no colon or the name is empty.
+bool parse_header(const std::string& text, Header& out);
+
+/// Tries the options every command shares; returns true when `arg` was one of them.
+/// Sets `error` on a malformed value.
+bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, std::string& error);
+
+bool parse_number(const std::string& text, double& out);
+bool parse_count(const std::string& text, long& out);
+
+}  // namespace twinsock::cli

@@ -1,0 +1,212 @@
+// `twinsock ws URL`: each stdin line is sent as one message; received messages
+// go to stdout. Reconnects (with backoff) unless --no-reconnect.
+#include <cstdio>
+
+#include "codec/url/url.hpp"
+#include "commands.hpp"
+#include "options.hpp"
+#include "output.hpp"
+#include "stdin_lines.hpp"
+#include "twinsock/error.hpp"
+#include "twinsock/native/poll_loop.hpp"
+#include "twinsock/ws/client.hpp"
+
+namespace twinsock::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: twinsock ws URL [options]\n"
+    "\n"
+    "Connects to a WebSocket server (ws:// or wss://). Each line of stdin is sent as one\n"
+    "text message; received messages are printed to stdout, one per line (binary ones as hex).\n"
+    "Status goes to stderr. Reconnects with exponential backoff unless --no-reconnect.\n"
+    "\n"
+    "options:\n"
+    "  -H, --header \"Name: value\"  extra handshake header (repeatable)\n"
+    "  --subprotocol P            offer a subprotocol (repeatable)\n"
+    "  --binary                   stdin lines are hex and sent as binary messages\n"
+    "  --ping-interval SEC        send a ping every SEC seconds; no pong in 10 s = dead\n"
+    "  --deflate                  offer permessage-deflate compression\n"
+    "  --json                     one JSON object per event on stdout\n"
+    "  --count N                  exit after N received messages\n"
+    "  --timeout SEC              exit after SEC seconds\n"
+    "  --no-reconnect             exit when the connection ends\n"
+    "  --max-message BYTES        largest message accepted (default 64 MiB)\n"
+    "  --insecure, -k             do not verify the server's TLS certificate\n"
+    "  --ca FILE                  trust the CA certificates in FILE (PEM)\n"
+    "  --cert FILE, --key FILE    client certificate and key (PEM)\n"
+    "  --proxy URL                HTTP proxy (default: HTTPS_PROXY / HTTP_PROXY, NO_PROXY)\n"
+    "  -v, --verbose              protocol trace on stderr\n"
+    "  -h, --help                 this help\n"
+    "\n"
+    "exit codes: 0 stdin ended, --count or --timeout reached, or the server closed with 1000;\n"
+    "            1 the connection failed or closed otherwise and no reconnection is left;\n"
+    "            2 usage error\n";
+
+struct Session {
+  native::PollLoop loop;
+  Output out;
+  CommonOptions common;
+  WsOptions ws;
+  std::unique_ptr<ws::Client> client;
+  long received = 0;
+  bool finishing = false;  // the tool itself decided to end (stdin EOF, --count, --timeout)
+  bool close_when_open = false;
+  int exit_code = exit_ok;
+  Timer deadline{loop};
+  Timer hard_stop{loop};
+  std::vector<Subscription> subs;
+
+  explicit Session(bool json) : out(json) {}
+
+  void finish() {
+    finishing = true;
+    if (client->ready_state() == ws::ReadyState::open) return close_now();
+    // Not connected yet: deliver what stdin queued, then close. The attempt in
+    // progress is bounded by the connection timeout; its failure ends the tool.
+    close_when_open = true;
+  }
+
+  void close_now() {
+    // Every wait is bounded: the close handshake gets close_timeout, then we leave anyway.
+    hard_stop.start(Duration(7000), [this] { loop.stop(); });
+    client->close(1000, "");
+  }
+};
+
+}  // namespace
+
+int run_ws(int argc, char** argv) {
+  CommonOptions common;
+  WsOptions wso;
+  ArgReader args(argc, argv, 2);
+  std::string error;
+  while (!args.done() && error.empty()) {
+    const std::string arg = args.next();
+    std::string v;
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage, stdout);
+      return exit_ok;
+    }
+    if (parse_common(args, arg, common, error)) continue;
+    if (arg == "--binary") {
+      wso.binary = true;
+    } else if (arg == "--deflate") {
+      wso.deflate = true;
+    } else if (arg.rfind("--subprotocol", 0) == 0) {
+      if (args.value(arg, "--subprotocol", v, error)) wso.subprotocols.push_back(v);
+    } else if (arg.rfind("--ping-interval", 0) == 0) {
+      double s = 0;
+      if (args.value(arg, "--ping-interval", v, error) && (!parse_number(v, s) || s <= 0))
+        error = "--ping-interval needs a positive number of seconds, got \"" + v + "\"";
+      wso.ping_interval = s;
+    } else if (!arg.empty() && arg[0] == '-') {
+      error = "unknown option " + arg;
+    } else if (common.url.empty()) {
+      common.url = arg;
+    } else {
+      error = "unexpected argument " + arg;
+    }
+  }
+  if (error.empty() && common.url.empty()) error = "missing URL";
+  url::Url parsed;
+  if (error.empty()) {
+    if (auto ec = url::parse(common.url, parsed)) error = "bad URL \"" + common.url + "\": " + ec.message();
+    else if (parsed.scheme != "ws" && parsed.scheme != "wss")
+      error = "a WebSocket URL starts with ws:// or wss:// (got " + parsed.scheme + "://)";
+  }
+  if (!error.empty()) {
+    std::fprintf(stderr, "twinsock ws: %s\n\n%s", error.c_str(), kUsage);
+    return exit_usage;
+  }
+
+  Session s(common.json);
+  s.common = common;
+  s.ws = wso;
+  ws::ClientOptions options;
+  options.headers = common.headers;
+  options.subprotocols = wso.subprotocols;
+  options.per_message_deflate = wso.deflate;
+  options.tls = common.tls;
+  options.proxy = common.proxy;
+  options.reconnect.enabled = !common.no_reconnect;
+  if (common.max_message) options.max_message_size = *common.max_message;
+  if (wso.ping_interval) options.heartbeat_interval = Duration(static_cast<long>(*wso.ping_interval * 1000));
+  if (common.verbose) options.trace = [&s](std::string_view line) { s.out.trace(line); };
+  s.client = std::make_unique<ws::Client>(s.loop, common.url, options);
+  ws::Client& client = *s.client;
+
+  s.subs.push_back(client.on_open.on([&] {
+    if (s.out.json()) s.out.event({{"type", "open"}, {"protocol", client.protocol()}});
+    else s.out.status("connected to " + client.url() + (client.protocol().empty() ? "" : " (" + client.protocol() + ")"));
+    if (s.close_when_open) s.close_now();
+  }));
+  s.subs.push_back(client.on_message.on([&](const ws::Message& m) {
+    if (s.finishing && !s.close_when_open) return;  // --count reached: print exactly N
+    if (s.out.json()) {
+      if (m.is_binary()) s.out.event({{"type", "message"}, {"binary", to_hex(m.data)}});
+      else s.out.event({{"type", "message"}, {"data", m.data}});
+    } else {
+      s.out.data(m.is_binary() ? to_hex(m.data) : m.data);
+    }
+    if (s.common.count && ++s.received >= *s.common.count && !s.finishing) {
+      s.close_when_open = false;
+      s.finishing = true;
+      s.close_now();
+    }
+  }));
+  s.subs.push_back(client.on_error.on([&](std::error_code ec, const std::string& detail) { s.out.error(ec, detail); }));
+  s.subs.push_back(client.on_reconnecting.on([&](std::uint32_t attempt, Duration delay) {
+    if (s.out.json()) s.out.event({{"type", "reconnecting"}, {"attempt", attempt}, {"delay_ms", delay.count()}});
+    else s.out.status("reconnecting in " + std::to_string(delay.count()) + " ms (attempt " + std::to_string(attempt) + ")");
+  }));
+  s.subs.push_back(client.on_close.on([&](const ws::CloseInfo& info) {
+    if (s.out.json()) {
+      s.out.event({{"type", "close"}, {"code", info.code}, {"reason", info.reason}, {"clean", info.was_clean}});
+    } else {
+      s.out.status("closed: " + std::to_string(info.code) + (info.reason.empty() ? "" : " " + info.reason) +
+                   (info.was_clean ? "" : " (not clean)"));
+    }
+    const bool normal = (s.finishing && !s.close_when_open) || (info.code == 1000 && info.was_clean);
+    const bool final_attempt = s.close_when_open;  // stdin ended before open: no more attempts
+    // Decide after the client has chosen whether to reconnect (it does so right after this event).
+    s.loop.post([&s, normal, final_attempt] {
+      if (!final_attempt && s.client->ready_state() != ws::ReadyState::closed) return;
+      s.exit_code = normal ? exit_ok : exit_failed;
+      s.loop.stop();
+    });
+  }));
+
+  if (common.timeout) {
+    s.deadline.start(Duration(static_cast<long>(*common.timeout * 1000)), [&] {
+      s.close_when_open = false;
+      s.finishing = true;
+      if (s.client->ready_state() == ws::ReadyState::open) s.close_now();
+      else s.loop.stop();  // nothing to close: the time is up
+    });
+  }
+  read_stdin_lines(
+      s.loop,
+      [&](std::string line) {
+        if (s.finishing) return;
+        std::error_code ec;
+        if (s.ws.binary) {
+          std::string raw;
+          if (!from_hex(line, raw)) {
+            s.out.error(errc::invalid_argument, "stdin line is not hex: " + line);
+            return;
+          }
+          ec = client.send_binary(as_bytes(raw));
+        } else {
+          ec = client.send(line);
+        }
+        if (ec) s.out.error(ec, "message not sent");
+      },
+      [&] {
+        if (!s.finishing) s.finish();
+      });
+  s.loop.run();
+  return s.exit_code;
+}
+
+}  // namespace twinsock::cli

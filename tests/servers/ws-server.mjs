@@ -1,0 +1,68 @@
+// The `ws` 8 reference server for the native integration tests.
+// Usage: node ws-server.mjs [--port N] [--tls CERT KEY]; prints {"port":N} on stdout when listening.
+// Paths: /echo (echoes every message as it came), /close/<code> (closes at once with <code>
+// and reason "bye"), /ping (pings the client and echoes the pong payload back as text),
+// /subprotocol (accepts the first offered subprotocol), /deflate (permessage-deflate on),
+// /big/<n> (sends one binary message of n bytes), /count (sends "1".."5" then closes 1000).
+import { WebSocketServer } from 'ws';
+import { createServer as createHttp } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const port = Number(args[args.indexOf('--port') + 1] || 0) || 0;
+const tlsAt = args.indexOf('--tls');
+const server = tlsAt >= 0
+  ? createHttps({ cert: readFileSync(args[tlsAt + 1]), key: readFileSync(args[tlsAt + 2]) })
+  : createHttp();
+
+server.on('request', (req, res) => {
+  res.writeHead(426, { 'Content-Type': 'text/plain' });
+  res.end('WebSocket only');
+});
+
+const plain = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+const deflate = new WebSocketServer({ noServer: true, perMessageDeflate: { threshold: 0 }, maxPayload: 64 * 1024 * 1024 });
+const withProtocol = new WebSocketServer({
+  noServer: true,
+  handleProtocols: (protocols) => protocols.values().next().value ?? false,
+});
+
+server.on('upgrade', (req, socket, head) => {
+  const path = new URL(req.url, 'http://x').pathname;
+  if (path === '/reject') {
+    socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
+  const wss = path === '/deflate' ? deflate : path === '/subprotocol' ? withProtocol : plain;
+  wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, path, req));
+});
+
+function onConnection(ws, path, req) {
+  if (path.startsWith('/close/')) {
+    ws.close(Number(path.slice(7)), 'bye');
+    return;
+  }
+  if (path.startsWith('/big/')) {
+    ws.send(Buffer.alloc(Number(path.slice(5)), 7));
+    return;
+  }
+  if (path === '/count') {
+    for (let i = 1; i <= 5; i++) ws.send(String(i));
+    ws.close(1000, 'done');
+    return;
+  }
+  if (path === '/headers') {
+    ws.send(JSON.stringify(req.headers));
+    return;
+  }
+  if (path === '/ping') {
+    ws.on('pong', (data) => ws.send(`pong:${data.toString()}`));
+    ws.ping('hello');
+  }
+  ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+}
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(JSON.stringify({ port: server.address().port }));
+});
