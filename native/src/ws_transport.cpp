@@ -243,8 +243,12 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     stream_.reset();
     if (peer_close_) return finish(*peer_close_);
     if (state_ == State::handshaking) {
-      return finish({.error = ec == errc::connection_closed ? std::error_code(errc::ws_handshake_bad_status) : ec,
-                     .detail = "connection closed during the WebSocket handshake"});
+      if (ec == errc::connection_closed) {
+        response_.finish();  // EOF in the middle of the head is a truncated response
+        const http::Event event = response_.next();
+        ec = event.kind == http::EventKind::error ? event.error : std::error_code(errc::ws_handshake_bad_status);
+      }
+      return finish({.error = ec, .detail = "connection closed during the WebSocket handshake"});
     }
     finish({.code = 1006, .error = ec == errc::connection_closed ? std::error_code() : ec,
             .detail = ec == errc::connection_closed ? "" : std::string(ec.message())});
