@@ -26,7 +26,7 @@ void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
 
 // Validity in seconds relative to now; issuer null = self-signed.
 X509* make_cert(EVP_PKEY* key, const char* cn, const char* san, long not_before, long not_after, X509* issuer,
-                EVP_PKEY* issuer_key, bool ca, long serial) {
+                EVP_PKEY* issuer_key, bool ca, long serial, const char* usage = "serverAuth") {
   X509* cert = X509_new();
   X509_set_version(cert, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert), serial);
@@ -42,7 +42,7 @@ X509* make_cert(EVP_PKEY* key, const char* cn, const char* san, long not_before,
     add_ext(cert, signer, NID_key_usage, "critical,keyCertSign,cRLSign");
   } else {
     add_ext(cert, signer, NID_basic_constraints, "CA:FALSE");
-    add_ext(cert, signer, NID_ext_key_usage, "serverAuth");
+    add_ext(cert, signer, NID_ext_key_usage, usage);
   }
   if (san) add_ext(cert, signer, NID_subject_alt_name, san);
   X509_sign(cert, issuer_key ? issuer_key : key, EVP_sha256());
@@ -72,17 +72,19 @@ TestCerts::TestCerts() {
     const char* san;
     long from, to;
     bool self;
+    const char* usage = "serverAuth";
   } leaves[] = {
       {"valid", "DNS:localhost,IP:127.0.0.1,IP:::1", -day, 30 * day, false},
       {"expired", "DNS:localhost,IP:127.0.0.1", -30 * day, -day, false},
       {"other", "DNS:other.example", -day, 30 * day, false},
       {"self", "DNS:localhost,IP:127.0.0.1", -day, 30 * day, true},
+      {"client", nullptr, -day, 30 * day, false, "clientAuth"},
   };
   long serial = 2;
   for (const Leaf& leaf : leaves) {
     EVP_PKEY* key = new_key();
     X509* cert = leaf.self ? make_cert(key, "self-signed", leaf.san, leaf.from, leaf.to, nullptr, nullptr, false, serial++)
-                           : make_cert(key, leaf.file, leaf.san, leaf.from, leaf.to, ca, ca_key, false, serial++);
+                           : make_cert(key, leaf.file, leaf.san, leaf.from, leaf.to, ca, ca_key, false, serial++, leaf.usage);
     ok_ = ok_ && write_pem(dir_ + "/" + leaf.file + ".pem", cert, nullptr) &&
           write_pem(dir_ + "/" + leaf.file + ".key", nullptr, key);
     X509_free(cert);

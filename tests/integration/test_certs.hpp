@@ -23,6 +23,7 @@ class TestCerts {
   CertFiles expired() const { return {dir_ + "/expired.pem", dir_ + "/expired.key"}; }
   CertFiles wrong_host() const { return {dir_ + "/other.pem", dir_ + "/other.key"}; }  // other.example only
   CertFiles self_signed() const { return {dir_ + "/self.pem", dir_ + "/self.key"}; }
+  CertFiles client() const { return {dir_ + "/client.pem", dir_ + "/client.key"}; }  // clientAuth, CA-signed
 
  private:
   std::string dir_;

@@ -111,6 +111,19 @@ TEST_F(TlsIntegration, MissingCaFileIsAConfigError) {
   EXPECT_EQ(out.error, "TWINSOCK_ERR_TLS_CONFIG");
 }
 
+TEST_F(TlsIntegration, ClientCertificateForMutualTls) {
+  ServerProcess server("ws-server.mjs",
+                       {"--tls", certs->valid().cert, certs->valid().key, "--client-ca", certs->ca_file()});
+  ASSERT_TRUE(server.ok());
+  Outcome without = connect_once(server.url("wss", "/echo"), {.ca_file = certs->ca_file()});
+  EXPECT_FALSE(without.opened);
+  EXPECT_FALSE(without.error.empty());
+  Outcome with = connect_once(server.url("wss", "/echo"), {.ca_file = certs->ca_file(),
+                                                           .cert_file = certs->client().cert,
+                                                           .key_file = certs->client().key});
+  EXPECT_TRUE(with.opened) << with.error << " " << with.detail;
+}
+
 TEST_F(TlsIntegration, LargeMessagesOverTls) {
   ServerProcess server("ws-server.mjs", {"--tls", certs->valid().cert, certs->valid().key});
   ASSERT_TRUE(server.ok());

@@ -1,5 +1,6 @@
 // The `ws` 8 reference server for the native integration tests.
-// Usage: node ws-server.mjs [--port N] [--tls CERT KEY]; prints {"port":N} on stdout when listening.
+// Usage: node ws-server.mjs [--port N] [--tls CERT KEY [--client-ca CA]]; prints {"port":N} on stdout
+// when listening. --client-ca makes TLS clients present a certificate signed by CA.
 // Paths: /echo (echoes every message as it came), /close/<code> (closes at once with <code>
 // and reason "bye"), /ping (pings the client and echoes the pong payload back as text),
 // /subprotocol (accepts the first offered subprotocol), /deflate (permessage-deflate on),
@@ -12,8 +13,13 @@ import { readFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 const port = Number(args[args.indexOf('--port') + 1] || 0) || 0;
 const tlsAt = args.indexOf('--tls');
+const clientCaAt = args.indexOf('--client-ca');
 const server = tlsAt >= 0
-  ? createHttps({ cert: readFileSync(args[tlsAt + 1]), key: readFileSync(args[tlsAt + 2]) })
+  ? createHttps({
+      cert: readFileSync(args[tlsAt + 1]),
+      key: readFileSync(args[tlsAt + 2]),
+      ...(clientCaAt >= 0 ? { ca: readFileSync(args[clientCaAt + 1]), requestCert: true, rejectUnauthorized: true } : {}),
+    })
   : createHttp();
 
 server.on('request', (req, res) => {

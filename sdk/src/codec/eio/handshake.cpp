@@ -1,0 +1,127 @@
+#include "codec/eio/handshake.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "twinsock/error.hpp"
+
+namespace twinsock::eio {
+namespace {
+
+using nlohmann::json;
+
+// Both documents are flat; refusing deep nesting before parsing keeps a hostile
+// one from costing memory or stack (the WASM stack is small).
+constexpr std::size_t kMaxJsonDepth = 16;
+
+bool nesting_within(std::string_view text, std::size_t max_depth) noexcept {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
+// Parses without exceptions: a discarded value for invalid or too deep JSON.
+json parse_object(std::string_view text) {
+  if (!nesting_within(text, kMaxJsonDepth)) return json(json::value_t::discarded);
+  json value = json::parse(text.begin(), text.end(), nullptr, false);
+  if (value.is_discarded() || !value.is_object()) return json(json::value_t::discarded);
+  return value;
+}
+
+const json* member(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+// A JSON integer in [0, max]. Integers too large for 64 bits parse as floats and fail here.
+bool get_unsigned(const json* v, std::uint64_t max, std::uint64_t& out) {
+  if (v == nullptr) return false;
+  if (v->is_number_unsigned()) {
+    out = v->get<std::uint64_t>();
+  } else if (v->is_number_integer()) {  // signed: only non-negative values
+    const auto n = v->get<std::int64_t>();
+    if (n < 0) return false;
+    out = static_cast<std::uint64_t>(n);
+  } else {
+    return false;
+  }
+  return out <= max;
+}
+
+}  // namespace
+
+std::error_code parse_handshake(std::string_view text, Handshake& out) {
+  out = Handshake{};
+  const json doc = parse_object(text);
+  if (doc.is_discarded()) return errc::eio_bad_handshake;
+
+  const json* sid = member(doc, "sid");
+  if (sid == nullptr || !sid->is_string()) return errc::eio_bad_handshake;
+  const auto& sid_text = sid->get_ref<const std::string&>();
+  if (sid_text.empty()) return errc::eio_bad_handshake;
+
+  const json* upgrades = member(doc, "upgrades");
+  if (upgrades == nullptr || !upgrades->is_array()) return errc::eio_bad_handshake;
+  std::vector<std::string> names;
+  names.reserve(upgrades->size());
+  for (const json& name : *upgrades) {
+    if (!name.is_string()) return errc::eio_bad_handshake;
+    names.push_back(name.get_ref<const std::string&>());
+  }
+
+  std::uint64_t interval = 0, timeout = 0, max_payload = 1'000'000;
+  if (!get_unsigned(member(doc, "pingInterval"), kMaxPingMs, interval)) return errc::eio_bad_handshake;
+  if (!get_unsigned(member(doc, "pingTimeout"), kMaxPingMs, timeout)) return errc::eio_bad_handshake;
+  if (const json* mp = member(doc, "maxPayload")) {
+    if (!get_unsigned(mp, UINT64_MAX, max_payload)) return errc::eio_bad_handshake;
+  }
+
+  out.sid = sid_text;
+  out.upgrades = std::move(names);
+  out.ping_interval_ms = static_cast<std::uint32_t>(interval);
+  out.ping_timeout_ms = static_cast<std::uint32_t>(timeout);
+  out.max_payload = max_payload;
+  return {};
+}
+
+std::error_code parse_handshake(const Packet& open, Handshake& out) {
+  if (open.is_binary || open.type != PacketType::open) {
+    out = Handshake{};
+    return errc::eio_bad_handshake;
+  }
+  return parse_handshake(open.data, out);
+}
+
+std::optional<ServerError> parse_error_body(std::string_view body) {
+  const json doc = parse_object(body);
+  if (doc.is_discarded()) return std::nullopt;
+  const json* code = member(doc, "code");
+  if (code == nullptr || !code->is_number_integer()) return std::nullopt;  // also true for unsigned
+  ServerError error;
+  if (code->is_number_unsigned()) {
+    const auto n = code->get<std::uint64_t>();
+    if (n > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    error.code = static_cast<std::int64_t>(n);
+  } else {
+    error.code = code->get<std::int64_t>();
+  }
+  if (const json* message = member(doc, "message")) {
+    if (!message->is_string()) return std::nullopt;
+    error.message = message->get_ref<const std::string&>();
+  }
+  return error;
+}
+
+}  // namespace twinsock::eio
