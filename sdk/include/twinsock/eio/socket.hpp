@@ -1,0 +1,125 @@
+// twinsock::eio::Socket: one Engine.IO v4 connection (no reconnection: the
+// Socket.IO Manager above decides that). Portable: it talks to the network only
+// through the ws::TransportFactory and HttpTransportFactory seams.
+//
+// Theory of operation (engine.io-client 6.x is the behavioural reference)
+// - open(): handshake over the first transport of `transports` (polling by
+//   default; websocket directly when it is the only or first one).
+// - Polling: at most one GET and one POST in flight; writes are batched into
+//   POSTs of at most maxPayload bytes; binary as `b` + base64.
+// - Upgrade: when the server offers "websocket" and `upgrade` is on, a probe
+//   WebSocket sends `2probe`; on `3probe` polling is paused (in-flight requests
+//   finish), `5` is sent and the WebSocket takes over; writes made meanwhile are
+//   buffered and flushed in order. A failed probe leaves the session on polling.
+// - Heartbeat: the server pings every pingInterval; the session is dead when no
+//   ping arrives within pingInterval + pingTimeout. The deadline is also checked
+//   on every send, so a machine waking from sleep notices at once.
+// - Close reasons are socket.io-client's, verbatim: "transport close",
+//   "transport error", "ping timeout", "parse error", "forced close".
+// - Events caused by user calls are delivered on a later loop turn; any
+//   callback may destroy the socket.
+//
+// Loop affinity: every member must be called on the loop thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "twinsock/bytes.hpp"
+#include "twinsock/event.hpp"
+#include "twinsock/http_header.hpp"
+#include "twinsock/http_transport.hpp"
+#include "twinsock/loop.hpp"
+#include "twinsock/tls_options.hpp"
+#include "twinsock/ws/transport.hpp"
+
+namespace twinsock::eio {
+
+class CookieJar;
+
+struct SocketOptions {
+  std::vector<std::string> transports = {"polling", "websocket"};
+  bool upgrade = true;
+  /// Start with websocket when a previous session in this process upgraded.
+  bool remember_upgrade = false;
+  /// When the first transport fails to open, try the next one in `transports`.
+  bool try_all_transports = false;
+  std::string path = "/engine.io/";
+  bool add_trailing_slash = true;
+  std::vector<std::pair<std::string, std::string>> query;  // added to every request
+  Headers extra_headers;                                    // native: every request and the upgrade
+  bool timestamp_requests = true;                           // cache-busting `t=` on polling requests
+  std::string timestamp_param = "t";
+  bool with_credentials = false;                            // browser: cookies cross-origin
+  Duration request_timeout = Duration(20'000);              // one polling request or WebSocket open
+  std::size_t max_payload_fallback = 1'000'000;             // when the handshake omits maxPayload
+  std::size_t max_message_size = 64 * 1024 * 1024;          // incoming
+  TlsOptions tls;      // native only
+  std::string proxy;   // native only
+  /// Shared per Manager so sticky-session cookies (set by a load balancer) go
+  /// back on every request and on the WebSocket upgrade. Native only; may be null.
+  std::shared_ptr<CookieJar> cookie_jar;
+  std::function<void(std::string_view line)> trace;
+  ws::TransportFactory ws_factory;      // tests; default: the platform's
+  HttpTransportFactory http_factory;    // tests; default: the platform's
+};
+
+/// What the open packet said (engine.io-protocol "Handshake").
+struct HandshakeInfo {
+  std::string sid;
+  std::vector<std::string> upgrades;
+  Duration ping_interval{};
+  Duration ping_timeout{};
+  std::size_t max_payload = 0;
+};
+
+/// One message of the session: text, or binary (a separate WebSocket frame or a
+/// `b` record), as Socket.IO needs to tell them apart.
+struct Message {
+  bool binary = false;
+  std::string data;
+};
+
+enum class ReadyState : std::uint8_t { closed, opening, open, closing };
+
+class Socket {
+ public:
+  Socket(Loop& loop, std::string url, SocketOptions options = {});
+  ~Socket();
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  /// Starts the handshake (once; a closed Socket is not reopened: make a new one).
+  void open();
+  /// Sends a close packet when open, then closes; on_close("forced close") follows later.
+  void close();
+
+  /// Queues a message (sent in order; batched on polling). Returns errc::invalid_state
+  /// when closing or closed. Checks the heartbeat deadline first (sleep detection).
+  std::error_code send(Message message, bool compress = true);
+  /// True when a send now would go out without waiting (Socket.IO's `volatile`).
+  bool writable() const;
+
+  ReadyState ready_state() const;
+  const std::string& id() const;               // the Engine.IO sid
+  const std::string& transport_name() const;   // "polling" or "websocket"
+  const HandshakeInfo& handshake() const;
+
+  Event<const HandshakeInfo&> on_open;
+  Event<const Message&> on_message;
+  Event<> on_ping;                              // the server pinged (Manager's "ping")
+  Event<const std::string& /*transport*/> on_upgrade;
+  /// A non-fatal error (e.g. a failed upgrade probe) or the cause of a close.
+  Event<std::error_code, const std::string& /*detail*/> on_error;
+  /// Once, when the session ends: the reason verbatim from socket.io-client and the cause.
+  Event<const std::string& /*reason*/, std::error_code> on_close;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace twinsock::eio
