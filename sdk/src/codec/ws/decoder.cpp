@@ -8,16 +8,17 @@
 namespace twinsock::ws {
 namespace {
 
-// Buffers grown past this by one big message are freed afterwards, so a single
-// large message does not pin its memory for the life of the connection.
+// Buffers grown past this by one big message are freed afterwards.
 constexpr std::size_t kKeepCapacity = 64 * 1024;
 
-void release(bytes& buffer) {
-  if (buffer.capacity() > kKeepCapacity) {
-    bytes().swap(buffer);
-  } else {
-    buffer.clear();
-  }
+// Appends `chunk` of a frame whose remaining payload is `left` bytes, reserving
+// for the rest of the frame once (capped, so an announced length alone cannot
+// make us allocate much).
+void append(ByteBuffer& buffer, bytes_view chunk, std::uint64_t left) {
+  constexpr std::uint64_t kMaxReserve = 1024 * 1024;
+  const std::size_t want = buffer.size() + static_cast<std::size_t>(std::min(left, kMaxReserve));
+  if (want > buffer.capacity()) buffer.reserve(std::max(want, 2 * buffer.capacity()));
+  buffer.append(chunk);
 }
 
 }  // namespace
@@ -26,7 +27,7 @@ void Decoder::feed(bytes_view data) {
   if (state_ == State::failed || data.empty()) return;
   if (in_.empty()) {
     if (in_spill_) {
-      release(spill_);
+      spill_.reset(kKeepCapacity);
       in_spill_ = false;
     }
     in_ = data;
@@ -34,18 +35,19 @@ void Decoder::feed(bytes_view data) {
   }
   // Fed again before the previous input was drained: keep the rest (one copy).
   if (in_spill_) {
-    spill_.erase(spill_.begin(), spill_.begin() + (in_.data() - spill_.data()));
+    spill_.erase_front(static_cast<std::size_t>(in_.data() - spill_.data()));
   } else {
-    spill_.assign(in_.begin(), in_.end());
+    spill_.clear();
+    spill_.append(in_);
     in_spill_ = true;
   }
-  spill_.insert(spill_.end(), data.begin(), data.end());
-  in_ = bytes_view(spill_);
+  spill_.append(data);
+  in_ = spill_.view();
 }
 
 std::optional<Event> Decoder::next() {
   if (release_message_) {
-    release(message_);
+    message_.reset(kKeepCapacity);
     release_message_ = false;
   }
   for (;;) {
@@ -168,7 +170,7 @@ std::optional<Event> Decoder::read_payload() {
   const bytes_view chunk = in_.first(take);
   // §8.1: fail as soon as the bad byte arrives, before the message completes.
   if (check_utf8 && !utf8_.feed(chunk)) return fail(errc::ws_invalid_utf8);
-  message_.insert(message_.end(), chunk.begin(), chunk.end());
+  append(message_, chunk, left_);
   consume(take);
   left_ -= take;
   if (left_ > 0) return std::nullopt;
@@ -176,7 +178,7 @@ std::optional<Event> Decoder::read_payload() {
   if (!fin_) return std::nullopt;
   if (check_utf8 && !utf8_.complete()) return fail(errc::ws_invalid_utf8);  // truncated sequence
   release_message_ = true;
-  return finish_message(message_);
+  return finish_message(message_.view());
 }
 
 std::optional<Event> Decoder::finish_message(bytes_view payload) {
@@ -211,6 +213,8 @@ std::optional<Event> Decoder::finish_control() {
   // Close (§5.5.1): empty, or a 2-byte code followed by a UTF-8 reason.
   if (body.size() == 1) return fail(errc::ws_bad_close_payload);
   event.type = EventType::close;
+  in_message_ = false;  // a message in progress is abandoned
+  release_message_ = true;
   if (body.size() >= 2) {
     const auto code = static_cast<std::uint16_t>((body[0] << 8) | body[1]);
     if (!is_valid_close_code_on_wire(code)) return fail(errc::ws_bad_close_code);  // §7.4

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "codec/ws/buffer.hpp"
 #include "codec/ws/constants.hpp"
 #include "twinsock/bytes.hpp"
 #include "util/utf8.hpp"
@@ -41,7 +42,8 @@ namespace twinsock::ws {
 struct DecoderConfig {
   /// Largest message (sum of its fragments' payloads, as on the wire). Checked
   /// from each frame header before its payload is buffered: ws_message_too_big.
-  /// 100 MiB, the default `maxPayload` of the Node `ws` library.
+  /// 100 MiB, the default `maxPayload` of the Node `ws` library. There is no
+  /// separate frame limit: a frame's payload is part of its message.
   std::uint64_t max_message_size = 100u * 1024 * 1024;
   /// permessage-deflate was negotiated: RSV1 may mark a data message as compressed.
   bool allow_rsv1 = false;
@@ -69,7 +71,7 @@ class Decoder {
   explicit Decoder(const DecoderConfig& config = {}) noexcept : config_(config) {}
   Decoder(const Decoder&) = delete;  // the input view may point into spill_
   Decoder& operator=(const Decoder&) = delete;
-  Decoder(Decoder&&) = default;  // vectors keep their storage when moved
+  Decoder(Decoder&&) = default;  // buffers keep their storage when moved
   Decoder& operator=(Decoder&&) = default;
 
   /// Hands the next bytes of the stream to the decoder (borrowed, see above).
@@ -84,8 +86,7 @@ class Decoder {
   bool close_received() const noexcept { return state_ == State::closed; }
   /// All input consumed and no frame or fragmented message partly received.
   bool idle() const noexcept {
-    return in_.empty() && !in_message_ &&
-           ((state_ == State::header && header_have_ == 0) || state_ == State::closed);
+    return in_.empty() && (state_ == State::closed || (state_ == State::header && header_have_ == 0 && !in_message_));
   }
   const DecoderConfig& config() const noexcept { return config_; }
 
@@ -109,7 +110,7 @@ class Decoder {
 
   // Input: the caller's bytes, or spill_ when feed() was called before draining.
   bytes_view in_;
-  bytes spill_;
+  ByteBuffer spill_;
   bool in_spill_ = false;
 
   // Frame header being read (§5.2): up to 14 bytes.
@@ -128,7 +129,7 @@ class Decoder {
   Opcode message_opcode_ = Opcode::text;
   bool message_compressed_ = false;
   std::uint64_t message_size_ = 0;  // declared payload so far
-  bytes message_;
+  ByteBuffer message_;
   bool release_message_ = false;  // message_ was handed out by the last event
   utf8::Validator utf8_;
 

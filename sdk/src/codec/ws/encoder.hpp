@@ -14,12 +14,12 @@
 
 #include "codec/ws/constants.hpp"
 #include "twinsock/bytes.hpp"
+#include "twinsock/ws/message_type.hpp"
 #include "util/random.hpp"
 
 namespace twinsock::ws {
 
-/// The two kinds of data message (values are their opcodes, RFC 6455 §5.6).
-enum class MessageType : std::uint8_t { text = 0x1, binary = 0x2 };
+// MessageType (text = 0x1, binary = 0x2) is shared with the public client API.
 
 struct MessageOptions {
   /// Largest payload per frame; longer messages are split into a first frame and
