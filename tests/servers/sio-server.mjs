@@ -1,0 +1,76 @@
+// The Socket.IO 4.8 reference server for the integration tests, configured as the
+// socket.io-protocol test suite says (pingInterval 300, pingTimeout 200,
+// connectTimeout 1000) plus what our client tests need.
+// Usage: node sio-server.mjs [--port N] [--msgpack] [--transports polling|websocket]
+// Prints {"port":N} when listening.
+//
+// Namespaces: "/" and "/custom" (open), "/admin" (auth middleware: needs auth.token === "secret",
+// else connect_error "Not authorized" with data {"reason":"bad token"}).
+// Events (every namespace):
+//   "message" ...args        -> emits "message-back" with the same args
+//   "message-with-ack" ...   -> acks with the same args
+//   "ask" text               -> the server emits "question" with an ack, then "answer" with the client's reply
+//   "burst" n                -> emits "burst-item" i for i in 0..n-1, then "burst-done" n
+//   "count"                  -> acks with how many "message" events this socket sent
+//   "disconnect-me"          -> the server disconnects the socket ("io server disconnect")
+//   "auth"                   -> acks with the handshake's auth payload
+//   "recovered"              -> acks with socket.recovered
+// On connect the server emits "welcome" with the socket id.
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
+
+const args = process.argv.slice(2);
+const port = Number(args[args.indexOf('--port') + 1] || 0) || 0;
+const transportsAt = args.indexOf('--transports');
+const options = {
+  pingInterval: 300,
+  pingTimeout: 200,
+  connectTimeout: 1000,
+  maxHttpBufferSize: 1e8,
+  cors: { origin: '*' },
+  connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
+};
+if (transportsAt >= 0) options.transports = args[transportsAt + 1].split(',');
+if (args.includes('--msgpack')) options.parser = (await import('socket.io-msgpack-parser')).default;
+
+const httpServer = createServer();
+const io = new Server(httpServer, options);
+
+function attach(nsp) {
+  nsp.on('connection', (socket) => {
+    let messages = 0;
+    socket.emit('welcome', socket.id);
+    socket.on('message', (...a) => {
+      messages++;
+      socket.emit('message-back', ...a);
+    });
+    socket.on('message-with-ack', (...a) => {
+      const ack = a.pop();
+      if (typeof ack === 'function') ack(...a);
+    });
+    socket.on('ask', (text) => {
+      socket.emit('question', text, (reply) => socket.emit('answer', reply));
+    });
+    socket.on('burst', (n) => {
+      for (let i = 0; i < n; i++) socket.emit('burst-item', i);
+      socket.emit('burst-done', n);
+    });
+    socket.on('count', (ack) => ack(messages));
+    socket.on('disconnect-me', () => socket.disconnect());
+    socket.on('auth', (ack) => ack(socket.handshake.auth));
+    socket.on('recovered', (ack) => ack(socket.recovered));
+  });
+}
+
+attach(io.of('/'));
+attach(io.of('/custom'));
+const admin = io.of('/admin');
+admin.use((socket, next) => {
+  if (socket.handshake.auth && socket.handshake.auth.token === 'secret') return next();
+  const err = new Error('Not authorized');
+  err.data = { reason: 'bad token' };
+  next(err);
+});
+attach(admin);
+
+httpServer.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ port: httpServer.address().port })));
