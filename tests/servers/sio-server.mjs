@@ -55,10 +55,11 @@ function attach(nsp) {
       for (let i = 0; i < n; i++) socket.emit('burst-item', i);
       socket.emit('burst-done', n);
     });
-    socket.on('count', (ack) => ack(messages));
+    const reply = (fn, ...values) => typeof fn === 'function' && fn(...values);  // emits without an ack are fine too
+    socket.on('count', (ack) => reply(ack, messages));
     socket.on('disconnect-me', () => socket.disconnect());
-    socket.on('auth', (ack) => ack(socket.handshake.auth));
-    socket.on('recovered', (ack) => ack(socket.recovered));
+    socket.on('auth', (ack) => reply(ack, socket.handshake.auth));
+    socket.on('recovered', (ack) => reply(ack, socket.recovered));
   });
 }
 
