@@ -43,18 +43,14 @@ bool parse_count(const std::string& text, long& out) {
   return true;
 }
 
-namespace {
-
-bool starts_with_option(const std::string& arg, const char* name) {
+bool is_option(const std::string& arg, const char* name) {
   const std::string n(name);
   return arg == n || (arg.size() > n.size() && arg.compare(0, n.size(), n) == 0 && arg[n.size()] == '=');
 }
 
-}  // namespace
-
 bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, std::string& error) {
   std::string v;
-  if (starts_with_option(arg, "-H") || starts_with_option(arg, "--header")) {
+  if (is_option(arg, "-H") || is_option(arg, "--header")) {
     if (!args.value(arg, arg.rfind("--header", 0) == 0 ? "--header" : "-H", v, error)) return true;
     Header h;
     if (!parse_header(v, h)) error = "header must look like \"Name: value\", got \"" + v + "\"";
@@ -65,37 +61,37 @@ bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, s
   if (arg == "--no-reconnect") return out.no_reconnect = true;
   if (arg == "--insecure" || arg == "-k") return out.tls.insecure = true;
   if (arg == "-v" || arg == "--verbose") return out.verbose = true;
-  if (starts_with_option(arg, "--count")) {
+  if (is_option(arg, "--count")) {
     long n = 0;
     if (args.value(arg, "--count", v, error) && (!parse_count(v, n) || n < 1))
       error = "--count needs a whole number of at least 1, got \"" + v + "\"";
     out.count = n;
     return true;
   }
-  if (starts_with_option(arg, "--timeout")) {
+  if (is_option(arg, "--timeout")) {
     double s = 0;
     if (args.value(arg, "--timeout", v, error) && !parse_number(v, s))
       error = "--timeout needs a number of seconds, got \"" + v + "\"";
     out.timeout = s;
     return true;
   }
-  if (starts_with_option(arg, "--ca")) {
+  if (is_option(arg, "--ca")) {
     if (args.value(arg, "--ca", v, error)) out.tls.ca_file = v;
     return true;
   }
-  if (starts_with_option(arg, "--cert")) {
+  if (is_option(arg, "--cert")) {
     if (args.value(arg, "--cert", v, error)) out.tls.cert_file = v;
     return true;
   }
-  if (starts_with_option(arg, "--key")) {
+  if (is_option(arg, "--key")) {
     if (args.value(arg, "--key", v, error)) out.tls.key_file = v;
     return true;
   }
-  if (starts_with_option(arg, "--proxy")) {
+  if (is_option(arg, "--proxy")) {
     if (args.value(arg, "--proxy", v, error)) out.proxy = v;
     return true;
   }
-  if (starts_with_option(arg, "--max-message")) {
+  if (is_option(arg, "--max-message")) {
     long n = 0;
     if (args.value(arg, "--max-message", v, error) && (!parse_count(v, n) || n < 1))
       error = "--max-message needs a number of bytes, got \"" + v + "\"";

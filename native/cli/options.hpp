@@ -60,6 +60,8 @@ bool parse_header(const std::string& text, Header& out);
 bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, std::string& error);
 
 bool parse_number(const std::string& text, double& out);
+/// `arg` is the option `name`, alone or as "name=value" (never a longer option that shares the prefix).
+bool is_option(const std::string& arg, const char* name);
 bool parse_count(const std::string& text, long& out);
 
 }  // namespace twinsock::cli

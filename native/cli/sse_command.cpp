@@ -57,14 +57,14 @@ int run_sse(int argc, char** argv) {
       return exit_ok;
     }
     if (parse_common(args, arg, common, error)) continue;
-    if (arg.rfind("--last-event-id", 0) == 0) {
+    if (is_option(arg, "--last-event-id")) {
       if (args.value(arg, "--last-event-id", v, error)) sso.last_event_id = v;
-    } else if (arg.rfind("--method", 0) == 0) {
+    } else if (is_option(arg, "--method")) {
       if (args.value(arg, "--method", v, error)) {
         sso.method = v;
         method_given = true;
       }
-    } else if (arg.rfind("--data", 0) == 0) {
+    } else if (is_option(arg, "--data")) {
       if (args.value(arg, "--data", v, error)) sso.data = v;
     } else if (!arg.empty() && arg[0] == '-') {
       error = "unknown option " + arg;
@@ -122,7 +122,8 @@ int run_sse(int argc, char** argv) {
       std::size_t start = 0;
       for (;;) {
         const std::size_t end = m.data.find('\n', start);
-        text += "data: " + m.data.substr(start, end == std::string::npos ? std::string::npos : end - start) + "\n";
+        const std::string line = m.data.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        text += (line.empty() ? "data:" : "data: " + line) + "\n";
         if (end == std::string::npos) break;
         start = end + 1;
       }

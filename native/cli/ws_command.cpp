@@ -51,6 +51,7 @@ struct Session {
   std::unique_ptr<ws::Client> client;
   long received = 0;
   bool finishing = false;  // the tool itself decided to end (stdin EOF, --count, --timeout)
+  bool count_reached = false;  // --count N printed N messages: print nothing more
   bool close_when_open = false;
   int exit_code = exit_ok;
   Timer deadline{loop};
@@ -93,9 +94,9 @@ int run_ws(int argc, char** argv) {
       wso.binary = true;
     } else if (arg == "--deflate") {
       wso.deflate = true;
-    } else if (arg.rfind("--subprotocol", 0) == 0) {
+    } else if (is_option(arg, "--subprotocol")) {
       if (args.value(arg, "--subprotocol", v, error)) wso.subprotocols.push_back(v);
-    } else if (arg.rfind("--ping-interval", 0) == 0) {
+    } else if (is_option(arg, "--ping-interval")) {
       double s = 0;
       if (args.value(arg, "--ping-interval", v, error) && (!parse_number(v, s) || s <= 0))
         error = "--ping-interval needs a positive number of seconds, got \"" + v + "\"";
@@ -139,20 +140,25 @@ int run_ws(int argc, char** argv) {
   s.subs.push_back(client.on_open.on([&] {
     if (s.out.json()) s.out.event({{"type", "open"}, {"protocol", client.protocol()}});
     else s.out.status("connected to " + client.url() + (client.protocol().empty() ? "" : " (" + client.protocol() + ")"));
-    if (s.close_when_open) s.close_now();
+    if (s.close_when_open) {
+      s.close_when_open = false;
+      s.close_now();
+    }
   }));
   s.subs.push_back(client.on_message.on([&](const ws::Message& m) {
-    if (s.finishing && !s.close_when_open) return;  // --count reached: print exactly N
+    if (s.count_reached) return;  // print exactly N
     if (s.out.json()) {
       if (m.is_binary()) s.out.event({{"type", "message"}, {"binary", to_hex(m.data)}});
       else s.out.event({{"type", "message"}, {"data", m.data}});
     } else {
       s.out.data(m.is_binary() ? to_hex(m.data) : m.data);
     }
-    if (s.common.count && ++s.received >= *s.common.count && !s.finishing) {
-      s.close_when_open = false;
-      s.finishing = true;
-      s.close_now();
+    if (s.common.count && ++s.received >= *s.common.count) {
+      s.count_reached = true;
+      if (!s.finishing || s.client->ready_state() == ws::ReadyState::open) {
+        s.finishing = true;
+        s.close_now();
+      }
     }
   }));
   s.subs.push_back(client.on_error.on([&](std::error_code ec, const std::string& detail) { s.out.error(ec, detail); }));
@@ -167,7 +173,7 @@ int run_ws(int argc, char** argv) {
       s.out.status("closed: " + std::to_string(info.code) + (info.reason.empty() ? "" : " " + info.reason) +
                    (info.was_clean ? "" : " (not clean)"));
     }
-    const bool normal = (s.finishing && !s.close_when_open) || (info.code == 1000 && info.was_clean);
+    const bool normal = s.count_reached || (s.finishing && !s.close_when_open) || (info.code == 1000 && info.was_clean);
     const bool final_attempt = s.close_when_open;  // stdin ended before open: no more attempts
     // Decide after the client has chosen whether to reconnect (it does so right after this event).
     s.loop.post([&s, normal, final_attempt] {
