@@ -36,10 +36,7 @@ int main(int argc, char** argv) {
   }
   if (command == "ws") return twinsock::cli::run_ws(argc, argv);
   if (command == "sse") return twinsock::cli::run_sse(argc, argv);
-  if (command == "io") {
-    std::fprintf(stderr, "twinsock: 'io' (Socket.IO) is not available in this build yet\n");
-    return 2;
-  }
+  if (command == "io") return twinsock::cli::run_io(argc, argv);
   std::fprintf(stderr, "twinsock: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;
 }

@@ -17,12 +17,16 @@
 // - Close reasons are socket.io-client's, verbatim: "transport close",
 //   "transport error", "ping timeout", "parse error", "forced close".
 // - Events caused by user calls are delivered on a later loop turn; any
-//   callback may destroy the socket.
+//   callback may destroy the socket. After on_close nothing more is emitted.
+// - Errors: on_error(ec, detail) comes before on_close for "transport error"
+//   and "parse error", and alone for a failed upgrade probe (non-fatal).
+//   on_close always carries the cause (empty for "forced close").
 //
 // Loop affinity: every member must be called on the loop thread.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -41,9 +45,11 @@ namespace twinsock::eio {
 class CookieJar;
 
 struct SocketOptions {
+  /// In order of preference; unknown names are ignored.
   std::vector<std::string> transports = {"polling", "websocket"};
   bool upgrade = true;
-  /// Start with websocket when a previous session in this process upgraded.
+  /// Start with websocket when a previous session in this process ended up on
+  /// it (engine.io-client's process-wide priorWebsocketSuccess).
   bool remember_upgrade = false;
   /// When the first transport fails to open, try the next one in `transports`.
   bool try_all_transports = false;
@@ -54,13 +60,15 @@ struct SocketOptions {
   bool timestamp_requests = true;                           // cache-busting `t=` on polling requests
   std::string timestamp_param = "t";
   bool with_credentials = false;                            // browser: cookies cross-origin
-  Duration request_timeout = Duration(20'000);              // one polling request or WebSocket open
-  std::size_t max_payload_fallback = 1'000'000;             // when the handshake omits maxPayload
-  std::size_t max_message_size = 64 * 1024 * 1024;          // incoming
+  /// Bounds the handshake, each POST, a WebSocket open and the upgrade probe.
+  /// A poll GET may be held by the server, so it gets pingInterval + pingTimeout more.
+  Duration request_timeout = Duration(20'000);
+  std::size_t max_message_size = 64 * 1024 * 1024;          // incoming: one poll body or WebSocket message
   TlsOptions tls;      // native only
   std::string proxy;   // native only
   /// Shared per Manager so sticky-session cookies (set by a load balancer) go
-  /// back on every request and on the WebSocket upgrade. Native only; may be null.
+  /// back on every request and on the WebSocket upgrade. Native only (browsers
+  /// keep their own); may be null. Filled from polling responses' Set-Cookie.
   std::shared_ptr<CookieJar> cookie_jar;
   std::function<void(std::string_view line)> trace;
   ws::TransportFactory ws_factory;      // tests; default: the platform's
@@ -97,8 +105,10 @@ class Socket {
   /// Sends a close packet when open, then closes; on_close("forced close") follows later.
   void close();
 
-  /// Queues a message (sent in order; batched on polling). Returns errc::invalid_state
-  /// when closing or closed. Checks the heartbeat deadline first (sleep detection).
+  /// Queues a message (sent in order; batched on polling; buffered while opening
+  /// or upgrading). Returns errc::invalid_state when not opened, closing or closed.
+  /// Checks the heartbeat deadline first (sleep detection): when it has passed,
+  /// returns errc::ping_timeout and the session closes ("ping timeout", later turn).
   std::error_code send(Message message, bool compress = true);
   /// True when a send now would go out without waiting (Socket.IO's `volatile`).
   bool writable() const;
@@ -107,6 +117,11 @@ class Socket {
   const std::string& id() const;               // the Engine.IO sid
   const std::string& transport_name() const;   // "polling" or "websocket"
   const HandshakeInfo& handshake() const;
+
+  /// Clears the process-wide "a session upgraded to websocket" flag that
+  /// remember_upgrade reads (tests; engine.io-client's priorWebsocketSuccess).
+  static void forget_prior_upgrade();
+  static bool prior_upgrade();
 
   Event<const HandshakeInfo&> on_open;
   Event<const Message&> on_message;

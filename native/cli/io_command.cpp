@@ -1,0 +1,271 @@
+// `twinsock io URL`: a Socket.IO client on the command line. Each stdin line is a
+// JSON array ["event", arg...] to emit (`ack [...]` asks for an acknowledgement);
+// received events are printed. Binary values are {"$binary":"<hex>"} both ways.
+#include <cstdio>
+
+#include "codec/url/url.hpp"
+#include "commands.hpp"
+#include "options.hpp"
+#include "output.hpp"
+#include "stdin_lines.hpp"
+#include "twinsock/error.hpp"
+#include "twinsock/native/poll_loop.hpp"
+#include "twinsock/sio/manager.hpp"
+
+namespace twinsock::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: twinsock io URL [options]\n"
+    "\n"
+    "Connects to a Socket.IO server (http://, https://, ws:// or wss://). The URL's path is\n"
+    "the namespace, as in socket.io-client (http://host:3000/chat joins /chat).\n"
+    "Each stdin line is a JSON array [\"event\", arg...] and is emitted; a line\n"
+    "`ack [\"event\", arg...]` is emitted with an acknowledgement and its reply printed.\n"
+    "Binary values are written and printed as {\"$binary\":\"<hex>\"}.\n"
+    "\n"
+    "options:\n"
+    "  --path P                   Engine.IO path (default /socket.io/)\n"
+    "  --auth JSON                auth payload sent in CONNECT (an object)\n"
+    "  --query k=v                extra query parameter (repeatable)\n"
+    "  --transports LIST          e.g. websocket or polling,websocket (default polling,websocket)\n"
+    "  --parser json|msgpack      packet format (the server must use the same)\n"
+    "  --ack-timeout MS           fail acks after MS milliseconds\n"
+    "  --retries N                at-least-once delivery: resend every emit until acked, N times\n"
+    "  -H, --header \"Name: value\"  extra header on every request (repeatable)\n"
+    "  --json                     one JSON object per event on stdout\n"
+    "  --count N                  exit after N received events\n"
+    "  --timeout SEC              exit after SEC seconds\n"
+    "  --no-reconnect             exit when the connection ends\n"
+    "  --insecure, -k  --ca FILE  --cert FILE --key FILE  --proxy URL  --max-message BYTES\n"
+    "  -v, --verbose              protocol trace on stderr\n"
+    "  -h, --help                 this help\n"
+    "\n"
+    "exit codes: 0 stdin ended, --count or --timeout reached, or the server disconnected us;\n"
+    "            1 the connection failed and no reconnection is left; 2 usage error\n";
+
+// {"$binary":"<hex>"} <-> json::binary_t, recursively.
+bool decode_binary_markers(nlohmann::json& value) {
+  if (value.is_object()) {
+    if (value.size() == 1 && value.contains("$binary") && value["$binary"].is_string()) {
+      std::string raw;
+      if (!from_hex(value["$binary"].get<std::string>(), raw)) return false;
+      value = nlohmann::json::binary(std::vector<std::uint8_t>(raw.begin(), raw.end()));
+      return true;
+    }
+    for (auto& item : value.items())
+      if (!decode_binary_markers(item.value())) return false;
+  } else if (value.is_array()) {
+    for (auto& item : value)
+      if (!decode_binary_markers(item)) return false;
+  }
+  return true;
+}
+
+nlohmann::ordered_json to_printable(const nlohmann::json& value) {
+  if (value.is_binary()) {
+    const auto& b = value.get_binary();
+    return {{"$binary", to_hex(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()))}};
+  }
+  if (value.is_array()) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& item : value) out.push_back(to_printable(item));
+    return out;
+  }
+  if (value.is_object()) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& item : value.items()) out[item.key()] = to_printable(item.value());
+    return out;
+  }
+  return nlohmann::ordered_json::parse(value.dump());
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = text.find(sep, start);
+    parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
+int run_io(int argc, char** argv) {
+  CommonOptions common;
+  sio::ManagerOptions mo;
+  std::optional<long> ack_timeout;
+  ArgReader args(argc, argv, 2);
+  std::string error;
+  while (!args.done() && error.empty()) {
+    const std::string arg = args.next();
+    std::string v;
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage, stdout);
+      return exit_ok;
+    }
+    if (parse_common(args, arg, common, error)) continue;
+    if (is_option(arg, "--path")) {
+      if (args.value(arg, "--path", v, error)) mo.engine.path = v.empty() || v[0] != '/' ? "/" + v : v;
+    } else if (is_option(arg, "--auth")) {
+      if (args.value(arg, "--auth", v, error)) {
+        mo.socket.auth = nlohmann::json::parse(v, nullptr, false);
+        if (mo.socket.auth.is_discarded() || !mo.socket.auth.is_object()) error = "--auth needs a JSON object, got " + v;
+      }
+    } else if (is_option(arg, "--query")) {
+      if (args.value(arg, "--query", v, error)) {
+        const std::size_t eq = v.find('=');
+        if (eq == std::string::npos || eq == 0) error = "--query needs k=v, got \"" + v + "\"";
+        else mo.engine.query.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+      }
+    } else if (is_option(arg, "--transports")) {
+      if (args.value(arg, "--transports", v, error)) {
+        mo.engine.transports = split(v, ',');
+        for (const auto& t : mo.engine.transports)
+          if (t != "polling" && t != "websocket") error = "unknown transport \"" + t + "\" (polling, websocket)";
+      }
+    } else if (is_option(arg, "--parser")) {
+      if (args.value(arg, "--parser", v, error)) {
+        if (v == "json") mo.parser = sio::ParserKind::json;
+        else if (v == "msgpack") mo.parser = sio::ParserKind::msgpack;
+        else error = "--parser is json or msgpack, got \"" + v + "\"";
+      }
+    } else if (is_option(arg, "--ack-timeout")) {
+      long ms = 0;
+      if (args.value(arg, "--ack-timeout", v, error) && !parse_count(v, ms)) error = "--ack-timeout needs milliseconds";
+      ack_timeout = ms;
+    } else if (is_option(arg, "--retries")) {
+      long n = 0;
+      if (args.value(arg, "--retries", v, error) && !parse_count(v, n)) error = "--retries needs a whole number";
+      mo.socket.retries = static_cast<std::uint32_t>(n);
+    } else if (!arg.empty() && arg[0] == '-') {
+      error = "unknown option " + arg;
+    } else if (common.url.empty()) {
+      common.url = arg;
+    } else {
+      error = "unexpected argument " + arg;
+    }
+  }
+  if (error.empty() && common.url.empty()) error = "missing URL";
+  if (error.empty()) {
+    url::Url parsed;
+    if (auto ec = url::parse(common.url, parsed)) error = "bad URL \"" + common.url + "\": " + ec.message();
+  }
+  if (!error.empty()) {
+    std::fprintf(stderr, "twinsock io: %s\n\n%s", error.c_str(), kUsage);
+    return exit_usage;
+  }
+  if (ack_timeout) mo.socket.ack_timeout = Duration(*ack_timeout);
+  if (mo.socket.retries > 0 && mo.socket.ack_timeout.count() == 0) mo.socket.ack_timeout = Duration(5000);
+  mo.reconnection = !common.no_reconnect;
+  mo.engine.extra_headers = common.headers;
+  mo.engine.tls = common.tls;
+  mo.engine.proxy = common.proxy;
+  if (common.max_message) mo.engine.max_message_size = *common.max_message;
+
+  native::PollLoop loop;
+  Output out(common.json);
+  if (common.verbose) mo.engine.trace = [&out](std::string_view line) { out.trace(line); };
+  mo.auto_connect = false;
+  sio::Manager manager(loop, common.url, mo);
+  sio::Socket& socket = manager.socket();
+
+  int exit_code = exit_ok;
+  bool done = false;
+  bool stdin_ended = false;
+  long received = 0;
+  Timer deadline(loop);
+  Timer drain_timer(loop);
+  std::vector<Subscription> subs;
+  auto finish = [&](int code) {
+    if (done) return;
+    done = true;
+    exit_code = code;
+    if (socket.connected()) socket.disconnect();
+    manager.close();
+    loop.post([&] { loop.stop(); });  // let the DISCONNECT packet go out
+  };
+  auto drain_then_exit = [&] {
+    drain_timer.start(Duration(mo.socket.retries > 0 ? 30'000 : 1000), [&] { finish(exit_ok); });
+  };
+
+  subs.push_back(socket.on_connect.on([&] {
+    if (stdin_ended && !drain_timer.armed()) drain_then_exit();
+    if (out.json()) out.event({{"type", "connect"}, {"id", socket.id()}, {"recovered", socket.recovered()}});
+    else out.status("connected to " + socket.nsp() + " as " + socket.id() + (socket.recovered() ? " (recovered)" : ""));
+  }));
+  subs.push_back(socket.on_any([&](const std::string& event, const sio::Args& a) {
+    if (done) return;
+    if (out.json()) out.event({{"type", "event"}, {"event", event}, {"args", to_printable(a)}});
+    else out.data(event + " " + to_printable(a).dump());
+    if (common.count && ++received >= *common.count) finish(exit_ok);
+  }));
+  subs.push_back(socket.on_disconnect.on([&](const std::string& reason) {
+    if (done) return;
+    if (out.json()) out.event({{"type", "disconnect"}, {"reason", reason}});
+    else out.status("disconnected: " + reason);
+    if (reason == "io server disconnect") finish(exit_ok);
+  }));
+  subs.push_back(socket.on_connect_error.on([&](const sio::ConnectError& e) {
+    if (done) return;
+    if (out.json()) out.event({{"type", "connect_error"}, {"message", e.message}, {"data", to_printable(e.data)}});
+    else out.error(e.code, e.message);
+    if (e.code == errc::sio_connect_refused || !mo.reconnection) finish(exit_failed);  // no more attempts for this socket
+  }));
+  subs.push_back(manager.on_reconnect_attempt.on([&](std::uint32_t attempt) {
+    if (done) return;
+    if (out.json()) out.event({{"type", "reconnect_attempt"}, {"attempt", attempt}});
+    else out.status("reconnecting (attempt " + std::to_string(attempt) + ")");
+  }));
+  subs.push_back(manager.on_reconnect_failed.on([&] { finish(exit_failed); }));
+  subs.push_back(manager.on_close.on([&](const std::string&) {
+    if (!mo.reconnection && !done) finish(stdin_ended ? exit_ok : exit_failed);
+  }));
+
+  auto print_ack = [&](std::error_code ec, const sio::Args& a) {
+    if (out.json()) {
+      if (ec) out.event({{"type", "ack"}, {"error", ec == errc::ack_timeout ? "timeout" : std::string(error_id(ec))}});
+      else out.event({{"type", "ack"}, {"args", to_printable(a)}});
+    } else {
+      out.data(ec ? "ack error: " + ec.message() : "ack " + to_printable(a).dump());
+    }
+  };
+
+
+  if (common.timeout) deadline.start(Duration(static_cast<long>(*common.timeout * 1000)), [&] { finish(exit_ok); });
+  read_stdin_lines(
+      loop,
+      [&](std::string line) {
+        if (done) return;
+        bool with_ack = false;
+        if (line.rfind("ack ", 0) == 0) {
+          with_ack = true;
+          line = line.substr(4);
+        }
+        if (line.find_first_not_of(" \t") == std::string::npos) return;
+        nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
+        if (value.is_discarded() || !value.is_array() || value.empty() || !value[0].is_string() ||
+            !decode_binary_markers(value)) {
+          out.error(errc::invalid_argument, "stdin line must be a JSON array [\"event\", arg...]: " + line);
+          return;
+        }
+        const std::string event = value[0].get<std::string>();
+        value.erase(value.begin());
+        std::error_code ec = with_ack ? socket.emit(event, std::move(value), print_ack)
+                                      : socket.emit(event, std::move(value));
+        if (ec) out.error(ec, "event not emitted");
+      },
+      [&] {
+        stdin_ended = true;
+        // Let queued emits go out and pending acks come back, within a bound; not
+        // connected yet: wait for the connection first (the Manager's timeout bounds it).
+        if (socket.connected()) drain_then_exit();
+      });
+  socket.connect();
+  loop.run();
+  return exit_code;
+}
+
+}  // namespace twinsock::cli

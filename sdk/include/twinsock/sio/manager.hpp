@@ -1,0 +1,128 @@
+// twinsock::sio::Manager: one Engine.IO connection shared by every namespace
+// Socket made from it, with socket.io-client's reconnection (on by default,
+// unlimited attempts, 1 s growing to 5 s, randomisation 0.5) and events
+// (open, close, error, ping, reconnect_attempt, reconnect, reconnect_error,
+// reconnect_failed). `Client` is the same class, for the io(url) style.
+//
+//   twinsock::sio::Client io(loop, "http://localhost:3000");
+//   twinsock::sio::Socket& chat = io.socket("/chat");
+//
+// The URL's path picks the namespace of io.socket() (like io("http://h/chat"));
+// the Engine.IO path is options.engine.path ("/socket.io/").
+//
+// Loop affinity: every member must be called on the loop thread.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "twinsock/eio/socket.hpp"
+#include "twinsock/event.hpp"
+#include "twinsock/loop.hpp"
+#include "twinsock/sio/socket.hpp"
+
+namespace twinsock::sio {
+
+enum class ParserKind : std::uint8_t { json, msgpack };
+
+struct ManagerOptions {
+  bool reconnection = true;
+  std::uint32_t reconnection_attempts = std::numeric_limits<std::uint32_t>::max();
+  Duration reconnection_delay = Duration(1000);
+  Duration reconnection_delay_max = Duration(5000);
+  double randomization_factor = 0.5;
+  /// Connection timeout: the Engine.IO handshake, then each namespace CONNECT.
+  Duration timeout = Duration(20'000);
+  /// Sockets made by socket() connect at once.
+  bool auto_connect = true;
+  ParserKind parser = ParserKind::json;
+  /// Engine.IO options; path defaults to "/socket.io/" here.
+  eio::SocketOptions engine = default_engine_options();
+  /// Options of the socket made for the URL's namespace by socket() without arguments.
+  SocketOptions socket;
+
+  static eio::SocketOptions default_engine_options() {
+    eio::SocketOptions o;
+    o.path = "/socket.io/";
+    return o;
+  }
+};
+
+enum class ManagerState : std::uint8_t { closed, opening, open };
+
+class Manager {
+ public:
+  Manager(Loop& loop, std::string url, ManagerOptions options = {});
+  ~Manager();
+  Manager(const Manager&) = delete;
+  Manager& operator=(const Manager&) = delete;
+
+  /// The Socket for `nsp` (one per namespace; created on first use). Without an
+  /// argument: the URL's namespace. Connects it when auto_connect is on.
+  Socket& socket(const std::string& nsp, SocketOptions options);
+  Socket& socket(const std::string& nsp);
+  Socket& socket();
+
+  /// Opens the connection (sockets call this for you).
+  void open();
+  /// Closes the connection and stops reconnecting.
+  void close();
+
+  ManagerState state() const { return state_; }
+  const std::string& url() const { return url_; }
+  /// The namespace named by the URL's path ("/" when none).
+  const std::string& url_namespace() const { return nsp_; }
+  /// The Engine.IO session, while one exists.
+  eio::Socket* engine() { return engine_.get(); }
+
+  Event<> on_open;
+  Event<const std::string& /*reason*/> on_close;
+  Event<std::error_code, const std::string& /*detail*/> on_error;
+  Event<> on_ping;
+  Event<std::uint32_t /*attempt*/> on_reconnect_attempt;
+  Event<std::uint32_t /*attempt*/> on_reconnect;
+  Event<std::error_code, const std::string& /*detail*/> on_reconnect_error;
+  Event<> on_reconnect_failed;
+
+ private:
+  friend class Socket;
+  struct Impl;
+
+  // For sockets.
+  std::error_code send_packet(const Packet& packet, bool compress);
+  bool writable() const;
+  void socket_closed(Socket& socket);  // a namespace left: close when none is active
+  Loop& loop() { return loop_; }
+  const ManagerOptions& options() const { return options_; }
+
+  void start_engine();
+  void on_engine_open();
+  void on_engine_message(const eio::Message& message);
+  void on_engine_close(const std::string& reason, std::error_code cause);
+  void schedule_reconnect();
+  void handle_packet(Packet& packet);
+
+  Loop& loop_;
+  std::string url_;
+  std::string engine_url_;
+  std::string nsp_;
+  ManagerOptions options_;
+  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<eio::Socket> engine_;
+  std::vector<Subscription> engine_subs_;
+  std::map<std::string, std::unique_ptr<Socket>> sockets_;
+  ManagerState state_ = ManagerState::closed;
+  bool skip_reconnect_ = false;
+  bool reconnecting_ = false;
+  Timer open_timer_;
+  Timer reconnect_timer_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+using Client = Manager;
+
+}  // namespace twinsock::sio

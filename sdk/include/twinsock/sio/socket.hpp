@@ -1,0 +1,167 @@
+// twinsock::sio::Socket: one Socket.IO namespace over a Manager's connection,
+// with socket.io-client 4.8's behaviour and option names (snake_case).
+//
+// Theory of operation
+// - connect() asks the Manager to open the shared connection, then sends
+//   CONNECT (with the auth payload, plus pid/offset for connection state
+//   recovery). The server's CONNECT reply makes the socket connected; its
+//   CONNECT_ERROR fires connect_error and leaves the socket inactive.
+// - Disconnect reasons are socket.io-client's, verbatim: "io server disconnect",
+//   "io client disconnect", "ping timeout", "transport close", "transport error",
+//   "parse error". After "io server disconnect" and "io client disconnect" the
+//   socket does not reconnect by itself.
+// - emit() while disconnected goes to a bounded send buffer, flushed after the
+//   next CONNECT; `volatile` emits are dropped instead. Acks: a callback, with
+//   an optional timeout (errc::ack_timeout). On disconnect every pending ack is
+//   failed with errc::not_connected, except packets of the `retries` queue,
+//   which are resent after the reconnection (at-least-once).
+// - Events received before CONNECT completes are delivered right after it.
+// - Events caused by user calls are delivered on a later loop turn; any
+//   callback may destroy the Manager (and with it its sockets).
+//
+// Loop affinity: every member must be called on the loop thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "twinsock/event.hpp"
+#include "twinsock/loop.hpp"
+
+namespace twinsock::sio {
+
+class Manager;
+struct Packet;  // the codec's packet (sdk/src/codec/sio/packet.hpp)
+
+/// Event arguments: a JSON array; binary values are nlohmann::json::binary_t anywhere inside.
+using Args = nlohmann::json;
+
+/// The answer to an emit with an ack: the server's arguments, or an error
+/// (errc::ack_timeout, errc::not_connected when the socket disconnected first).
+using AckCallback = std::function<void(std::error_code error, const Args& args)>;
+
+/// Passed to listeners: reply(args) acknowledges an event the server emitted
+/// with an ack (at most once; a no-op when no ack was asked for).
+class Reply {
+ public:
+  Reply() = default;
+  explicit Reply(std::function<void(Args)> send) : send_(std::move(send)) {}
+  bool requested() const { return static_cast<bool>(send_); }
+  void operator()(Args args = Args::array()) const {
+    if (auto send = std::exchange(send_, nullptr)) send(std::move(args));
+  }
+
+ private:
+  mutable std::function<void(Args)> send_;
+};
+
+struct ConnectError {
+  std::string message;  // the server's message ("Not authorized", "Invalid namespace", ...)
+  nlohmann::json data;  // the middleware's `err.data`, or null
+  std::error_code code; // errc::sio_connect_refused, or a timeout
+};
+
+struct SocketOptions {
+  /// Sent in CONNECT; an object or null. `auth_provider`, when set, is called
+  /// before every attempt instead (fresh tokens).
+  nlohmann::json auth;
+  std::function<nlohmann::json()> auth_provider;
+  /// Default timeout of every ack (0: none).
+  Duration ack_timeout = Duration(0);
+  /// At-least-once delivery: emits wait in a serial queue for their ack and are
+  /// resent after ack_timeout and across reconnections, up to `retries` times.
+  std::uint32_t retries = 0;
+  std::size_t max_buffered_packets = 10'000;
+  std::size_t max_buffered_bytes = 16 * 1024 * 1024;
+};
+
+/// Per-emit flags, as socket.io-client's `socket.timeout(ms).volatile.compress(false).emit(...)`.
+struct EmitOptions {
+  std::optional<Duration> timeout;
+  bool is_volatile = false;
+  bool compress = true;
+};
+
+class Socket {
+ public:
+  using Listener = std::function<void(const Args& args, const Reply& reply)>;
+  using AnyListener = std::function<void(const std::string& event, const Args& args)>;
+
+  ~Socket();
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  void connect();
+  /// Sends DISCONNECT when connected; reason "io client disconnect" (on a later turn).
+  void disconnect();
+
+  /// Emits `event` with `args` (a JSON array, or a single value wrapped into one).
+  /// Errors: errc::queue_full (send buffer bounds), errc::invalid_argument (reserved event name).
+  std::error_code emit(std::string_view event, Args args = Args::array(), EmitOptions options = {});
+  std::error_code emit(std::string_view event, Args args, AckCallback ack, EmitOptions options = {});
+  /// emitWithAck: like emit with an ack, but the callback also fails on disconnect and
+  /// always has a timeout (ack_timeout, or the given one).
+  std::error_code emit_with_ack(std::string_view event, Args args, AckCallback ack, EmitOptions options = {});
+
+  [[nodiscard]] Subscription on(const std::string& event, Listener listener);
+  [[nodiscard]] Subscription once(const std::string& event, Listener listener);
+  [[nodiscard]] Subscription on_any(AnyListener listener);
+  [[nodiscard]] Subscription prepend_any(AnyListener listener);
+  [[nodiscard]] Subscription on_any_outgoing(AnyListener listener);
+  /// Removes every catch-all listener (offAny() without arguments).
+  void off_any();
+
+  Event<> on_connect;
+  Event<const ConnectError&> on_connect_error;
+  Event<const std::string& /*reason*/> on_disconnect;
+
+  const std::string& nsp() const { return nsp_; }
+  const std::string& id() const { return id_; }  // empty while disconnected
+  bool connected() const { return connected_; }
+  /// Connected, or trying to (the Manager will reconnect it).
+  bool active() const { return active_; }
+  /// The last CONNECT restored the session (connection state recovery).
+  bool recovered() const { return recovered_; }
+  Manager& io() { return manager_; }
+
+ private:
+  friend class Manager;
+  struct State;
+  Socket(Manager& manager, std::string nsp, SocketOptions options);
+
+  // Called by the Manager.
+  void on_manager_open();
+  void on_manager_close(const std::string& reason);
+  void on_packet(Packet& packet);
+
+  std::error_code send_event(std::string_view event, Args args, AckCallback ack, EmitOptions options, bool with_error);
+  void send_connect();
+  void handle_connect(const nlohmann::json& data);
+  void handle_event(Packet& packet);
+  void handle_ack(Packet& packet);
+  void dispatch(const std::string& event, const Args& args, const Reply& reply);
+  void flush_buffer();
+  void fail_pending_acks();
+  void drain_retry_queue();
+  void set_disconnected(const std::string& reason);
+
+  Manager& manager_;
+  std::string nsp_;
+  SocketOptions options_;
+  std::unique_ptr<State> state_;
+  std::string id_;
+  bool connected_ = false;
+  bool active_ = false;
+  bool recovered_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace twinsock::sio

@@ -1,0 +1,271 @@
+#include "twinsock/sio/manager.hpp"
+
+#include "codec/sio/decoder.hpp"
+#include "codec/sio/encoder.hpp"
+#include "codec/sio/msgpack_parser.hpp"
+#include "codec/url/query.hpp"
+#include "codec/url/socketio.hpp"
+#include "codec/url/url.hpp"
+#include "proto/backoff.hpp"
+#include "twinsock/error.hpp"
+
+namespace twinsock::sio {
+
+struct Manager::Impl {
+  explicit Impl(const ReconnectPolicy& policy) : backoff(policy) {}
+  Backoff backoff;
+  Decoder decoder;
+  std::error_code url_error;
+};
+
+namespace {
+
+ReconnectPolicy policy_of(const ManagerOptions& o) {
+  return ReconnectPolicy{.enabled = o.reconnection,
+                         .min_delay = o.reconnection_delay,
+                         .max_delay = o.reconnection_delay_max,
+                         .grow_factor = 2.0,  // socket.io-client's backo2 factor
+                         .jitter = o.randomization_factor,
+                         .max_retries = o.reconnection_attempts,
+                         .min_uptime = Duration(0)};
+}
+
+}  // namespace
+
+Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
+    : loop_(loop),
+      url_(std::move(url)),
+      options_(std::move(options)),
+      impl_(std::make_unique<Impl>(policy_of(options_))),
+      open_timer_(loop),
+      reconnect_timer_(loop) {
+  url::Url parsed;
+  if (auto ec = url::parse(url_, parsed)) {
+    impl_->url_error = ec;
+    nsp_ = "/";
+    return;
+  }
+  const url::SocketIoTarget target = url::split_socketio(parsed);
+  nsp_ = target.nsp.empty() ? "/" : target.nsp;
+  engine_url_ = target.engine.href();
+  // The URL's query goes to every Engine.IO request (socket.io-client keeps it).
+  url::QueryList params;
+  if (!url::decode_query(target.query, params))
+    for (auto& p : params) options_.engine.query.emplace_back(p.key, p.value);
+}
+
+Manager::~Manager() {
+  *alive_ = false;
+  engine_subs_.clear();
+  engine_.reset();
+  sockets_.clear();
+}
+
+Socket& Manager::socket() { return socket(nsp_, options_.socket); }
+
+Socket& Manager::socket(const std::string& nsp) { return socket(nsp, options_.socket); }
+
+Socket& Manager::socket(const std::string& nsp, SocketOptions options) {
+  const std::string name = nsp.empty() ? "/" : (nsp[0] == '/' ? nsp : "/" + nsp);
+  auto it = sockets_.find(name);
+  if (it == sockets_.end())
+    it = sockets_.emplace(name, std::unique_ptr<Socket>(new Socket(*this, name, std::move(options)))).first;
+  Socket& s = *it->second;
+  if (options_.auto_connect && !s.active()) s.connect();
+  return s;
+}
+
+void Manager::open() {
+  if (state_ != ManagerState::closed || reconnect_timer_.armed()) return;
+  skip_reconnect_ = false;
+  start_engine();
+}
+
+void Manager::start_engine() {
+  state_ = ManagerState::opening;
+  engine_subs_.clear();
+  engine_.reset();
+  if (impl_->url_error) {
+    const std::error_code ec = impl_->url_error;
+    loop_.post([this, alive = alive_, ec] {
+      if (*alive && state_ == ManagerState::opening) on_engine_close("transport error", ec);
+    });
+    return;
+  }
+  engine_ = std::make_unique<eio::Socket>(loop_, engine_url_, options_.engine);
+  impl_->decoder.reset();
+  engine_subs_.push_back(engine_->on_open.on([this](const eio::HandshakeInfo&) { on_engine_open(); }));
+  engine_subs_.push_back(engine_->on_message.on([this](const eio::Message& m) { on_engine_message(m); }));
+  engine_subs_.push_back(engine_->on_ping.on([this] { on_ping.emit(); }));
+  engine_subs_.push_back(engine_->on_error.on([this](std::error_code ec, const std::string& detail) {
+    on_error.emit(ec, detail);
+  }));
+  engine_subs_.push_back(engine_->on_close.on([this](const std::string& reason, std::error_code cause) {
+    on_engine_close(reason, cause);
+  }));
+  open_timer_.start(options_.timeout, [this] {
+    engine_subs_.clear();
+    engine_.reset();
+    on_engine_close("transport error", errc::connect_timeout);
+  });
+  engine_->open();
+}
+
+void Manager::on_engine_open() {
+  open_timer_.cancel();
+  state_ = ManagerState::open;
+  auto alive = alive_;
+  const bool was_reconnecting = reconnecting_;
+  const std::uint32_t attempts = impl_->backoff.attempts();
+  reconnecting_ = false;
+  impl_->backoff.reset();
+  on_open.emit();
+  if (!*alive || state_ != ManagerState::open) return;
+  if (was_reconnecting) {
+    on_reconnect.emit(attempts);
+    if (!*alive || state_ != ManagerState::open) return;
+  }
+  for (auto& [name, socket] : sockets_) {
+    if (!socket->active()) continue;
+    socket->on_manager_open();
+    if (!*alive || state_ != ManagerState::open) return;
+  }
+}
+
+void Manager::on_engine_message(const eio::Message& message) {
+  auto alive = alive_;
+  if (options_.parser == ParserKind::msgpack) {
+    Packet packet;
+    std::error_code ec = message.binary ? decode_msgpack(as_bytes(message.data), packet) : errc::sio_bad_packet_type;
+    if (ec) {
+      on_error.emit(ec, "could not decode a msgpack packet");
+      if (!*alive) return;
+      engine_subs_.clear();
+      engine_.reset();
+      return on_engine_close("parse error", ec);
+    }
+    return handle_packet(packet);
+  }
+  const std::error_code ec =
+      message.binary ? impl_->decoder.add_binary(as_bytes(message.data)) : impl_->decoder.add_text(message.data);
+  while (auto packet = impl_->decoder.next()) {
+    handle_packet(*packet);
+    if (!*alive || !engine_) return;
+  }
+  if (ec) {
+    on_error.emit(ec, "could not decode a Socket.IO packet");
+    if (!*alive) return;
+    engine_subs_.clear();
+    engine_.reset();
+    on_engine_close("parse error", ec);
+  }
+}
+
+void Manager::handle_packet(Packet& packet) {
+  auto it = sockets_.find(packet.nsp);
+  if (it == sockets_.end()) return;  // a namespace we never joined: ignored, as socket.io-client does
+  it->second->on_packet(packet);
+}
+
+void Manager::on_engine_close(const std::string& reason, std::error_code cause) {
+  open_timer_.cancel();
+  const bool was_open = state_ == ManagerState::open;
+  state_ = ManagerState::closed;
+  engine_subs_.clear();
+  // The engine may be the caller: destroy it on the next turn, never inside its own callback.
+  if (engine_) loop_.post([doomed = std::shared_ptr<eio::Socket>(engine_.release())] {});
+  auto alive = alive_;
+  if (was_open) {
+    on_close.emit(reason);
+    if (!*alive) return;
+    for (auto& [name, socket] : sockets_) {
+      socket->on_manager_close(reason);
+      if (!*alive) return;
+    }
+  } else {
+    // The connection never opened: an error for the Manager, connect_error for waiting sockets.
+    const std::error_code ec = cause ? cause : std::error_code(errc::connect_failed);
+    on_error.emit(ec, reason);
+    if (!*alive) return;
+    if (reconnecting_) {
+      on_reconnect_error.emit(ec, reason);
+      if (!*alive) return;
+    }
+    for (auto& [name, socket] : sockets_) {
+      if (socket->connected()) continue;
+      socket->on_connect_error.emit(ConnectError{.message = reason, .data = nullptr, .code = ec});
+      if (!*alive) return;
+    }
+  }
+  reconnecting_ = false;
+  if (!skip_reconnect_ && options_.reconnection) schedule_reconnect();
+}
+
+void Manager::schedule_reconnect() {
+  if (reconnect_timer_.armed() || skip_reconnect_) return;
+  const std::optional<Duration> delay = impl_->backoff.next_delay();
+  if (!delay) {
+    impl_->backoff.reset();
+    on_reconnect_failed.emit();
+    return;
+  }
+  reconnecting_ = true;
+  reconnect_timer_.start(*delay, [this] {
+    if (skip_reconnect_) return;
+    auto alive = alive_;
+    on_reconnect_attempt.emit(impl_->backoff.attempts());
+    if (!*alive || skip_reconnect_) return;
+    start_engine();
+  });
+}
+
+void Manager::close() {
+  skip_reconnect_ = true;
+  reconnecting_ = false;
+  reconnect_timer_.cancel();
+  open_timer_.cancel();
+  impl_->backoff.reset();
+  if (!engine_) {
+    state_ = ManagerState::closed;
+    return;
+  }
+  const bool was_open = state_ == ManagerState::open;
+  engine_subs_.clear();
+  engine_->close();
+  loop_.post([doomed = std::shared_ptr<eio::Socket>(engine_.release())] {});
+  state_ = ManagerState::closed;
+  if (!was_open) return;
+  // Reported on a later turn: close() is a user call.
+  loop_.post([this, alive = alive_] {
+    if (!*alive) return;
+    on_close.emit("forced close");
+    if (!*alive) return;
+    for (auto& [name, socket] : sockets_) {
+      socket->on_manager_close("forced close");
+      if (!*alive) return;
+    }
+  });
+}
+
+void Manager::socket_closed(Socket&) {
+  for (auto& [name, socket] : sockets_)
+    if (socket->active()) return;
+  close();  // no namespace left: close the shared connection (socket.io-client `_destroy`)
+}
+
+std::error_code Manager::send_packet(const Packet& packet, bool compress) {
+  if (!engine_ || state_ != ManagerState::open) return errc::not_connected;
+  if (options_.parser == ParserKind::msgpack) {
+    const bytes encoded = encode_msgpack(packet);
+    return engine_->send(eio::Message{true, std::string(as_text(encoded))}, compress);
+  }
+  EncodedPacket encoded = encode(packet);
+  if (auto ec = engine_->send(eio::Message{false, std::move(encoded.text)}, compress)) return ec;
+  for (const bytes& attachment : encoded.attachments)
+    if (auto ec = engine_->send(eio::Message{true, std::string(as_text(attachment))}, compress)) return ec;
+  return {};
+}
+
+bool Manager::writable() const { return engine_ && state_ == ManagerState::open && engine_->writable(); }
+
+}  // namespace twinsock::sio

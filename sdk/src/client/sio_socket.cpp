@@ -1,0 +1,378 @@
+#include <deque>
+#include <map>
+
+#include "codec/sio/packet.hpp"
+#include "twinsock/error.hpp"
+#include "twinsock/sio/manager.hpp"
+
+namespace twinsock::sio {
+namespace {
+
+bool is_reserved(std::string_view name) {
+  return name == "connect" || name == "connect_error" || name == "disconnect" || name == "disconnecting" ||
+         name == "newListener" || name == "removeListener";
+}
+
+Args as_args(Args args) {
+  if (args.is_array()) return args;
+  Args wrapped = Args::array();
+  if (!args.is_null()) wrapped.push_back(std::move(args));
+  return wrapped;
+}
+
+// A rough size for the send buffer's byte bound (binary counted by length).
+std::size_t approximate_size(const nlohmann::json& value) {
+  if (value.is_binary()) return value.get_binary().size();
+  if (value.is_string()) return value.get_ref<const std::string&>().size() + 2;
+  if (value.is_array() || value.is_object()) {
+    std::size_t total = 2;
+    for (const auto& item : value.items()) total += approximate_size(item.value()) + item.key().size() + 1;
+    return total;
+  }
+  return 8;
+}
+
+}  // namespace
+
+struct Socket::State {
+  struct PendingAck {
+    AckCallback callback;
+    std::unique_ptr<Timer> timer;
+  };
+  struct Buffered {
+    Packet packet;
+    bool compress = true;
+    std::size_t size = 0;
+  };
+  struct Queued {  // the `retries` queue (socket.io-client 4.6+ `_queue`)
+    std::uint64_t seq = 0;
+    std::string event;
+    Args args;
+    AckCallback callback;
+    EmitOptions options;
+    std::uint32_t tries = 0;
+    bool pending = false;
+  };
+
+  std::uint64_t next_ack_id = 0;
+  std::map<std::uint64_t, PendingAck> acks;
+  std::deque<Buffered> send_buffer;
+  std::size_t send_buffer_bytes = 0;
+  std::vector<Packet> receive_buffer;
+  std::deque<Queued> queue;
+  std::uint64_t next_seq = 0;
+  std::map<std::string, std::unique_ptr<Event<const Args&, const Reply&>>> listeners;
+  Event<const std::string&, const Args&> any;
+  Event<const std::string&, const Args&> any_outgoing;
+  std::string pid;
+  std::optional<std::string> last_offset;
+};
+
+Socket::Socket(Manager& manager, std::string nsp, SocketOptions options)
+    : manager_(manager), nsp_(std::move(nsp)), options_(std::move(options)), state_(std::make_unique<State>()) {}
+
+Socket::~Socket() { *alive_ = false; }
+
+void Socket::connect() {
+  if (connected_) return;
+  active_ = true;
+  if (manager_.state() == ManagerState::closed) manager_.open();
+  if (manager_.state() == ManagerState::open) {
+    // Not inside the user's call: CONNECT goes out now, the answer comes later anyway.
+    send_connect();
+  }
+}
+
+void Socket::on_manager_open() {
+  if (active_ && !connected_) send_connect();
+}
+
+void Socket::send_connect() {
+  nlohmann::json auth = options_.auth_provider ? options_.auth_provider() : options_.auth;
+  if (!auth.is_object()) auth = nullptr;
+  if (!state_->pid.empty()) {  // connection state recovery: ask for what we missed
+    if (auth.is_null()) auth = nlohmann::json::object();
+    auth["pid"] = state_->pid;
+    if (state_->last_offset) auth["offset"] = *state_->last_offset;
+  }
+  Packet packet{.type = PacketType::connect, .nsp = nsp_, .data = std::move(auth)};
+  manager_.send_packet(packet, true);
+}
+
+void Socket::disconnect() {
+  const bool was_connected = connected_;
+  if (was_connected) manager_.send_packet(Packet{.type = PacketType::disconnect, .nsp = nsp_}, true);
+  active_ = false;
+  if (was_connected) {
+    connected_ = false;
+    id_.clear();
+    manager_.loop().post([this, alive = alive_] {
+      if (!*alive) return;
+      fail_pending_acks();
+      on_disconnect.emit("io client disconnect");
+    });
+  }
+  manager_.socket_closed(*this);
+}
+
+void Socket::on_packet(Packet& packet) {
+  switch (packet.type) {
+    case PacketType::connect: return handle_connect(packet.data);
+    case PacketType::event:
+    case PacketType::binary_event: return handle_event(packet);
+    case PacketType::ack:
+    case PacketType::binary_ack: return handle_ack(packet);
+    case PacketType::disconnect: {
+      active_ = false;
+      set_disconnected("io server disconnect");  // no reconnection: the server said so
+      return;
+    }
+    case PacketType::connect_error: {
+      active_ = false;
+      ConnectError error{.code = errc::sio_connect_refused};
+      if (packet.data.is_object()) {
+        if (packet.data.contains("message") && packet.data["message"].is_string())
+          error.message = packet.data["message"].get<std::string>();
+        if (packet.data.contains("data")) error.data = packet.data["data"];
+      } else if (packet.data.is_string()) {
+        error.message = packet.data.get<std::string>();
+      }
+      on_connect_error.emit(error);
+      return;
+    }
+  }
+}
+
+void Socket::handle_connect(const nlohmann::json& data) {
+  if (!data.is_object() || !data.contains("sid") || !data["sid"].is_string()) {
+    on_connect_error.emit(ConnectError{
+        .message = "It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible",
+        .data = nullptr,
+        .code = errc::sio_bad_payload});
+    return;
+  }
+  id_ = data["sid"].get<std::string>();
+  const std::string pid = data.contains("pid") && data["pid"].is_string() ? data["pid"].get<std::string>() : "";
+  recovered_ = !pid.empty() && pid == state_->pid;
+  state_->pid = pid;
+  connected_ = true;
+  active_ = true;
+  auto alive = alive_;
+  // socket.io-client order: buffered incoming events, buffered outgoing packets, then `connect`.
+  auto received = std::move(state_->receive_buffer);
+  state_->receive_buffer.clear();
+  for (Packet& p : received) {
+    handle_event(p);
+    if (!*alive || !connected_) return;
+  }
+  flush_buffer();
+  on_connect.emit();
+  if (!*alive || !connected_) return;
+  for (auto& q : state_->queue) q.pending = false;  // resend what was in flight (at-least-once)
+  drain_retry_queue();
+}
+
+void Socket::handle_event(Packet& packet) {
+  if (!packet.data.is_array() || packet.data.empty()) return;
+  if (!connected_) {
+    state_->receive_buffer.push_back(std::move(packet));
+    return;
+  }
+  Args args = packet.data;
+  const nlohmann::json& name = args[0];
+  const std::string event = name.is_string() ? name.get<std::string>() : name.dump();
+  args.erase(args.begin());
+  Reply reply;
+  if (packet.id) {
+    const std::uint64_t id = *packet.id;
+    reply = Reply([this, alive = alive_, id](Args answer) {
+      if (!*alive) return;
+      manager_.send_packet(Packet{.type = PacketType::ack, .nsp = nsp_, .id = id, .data = as_args(std::move(answer))},
+                           true);
+    });
+  }
+  // Connection state recovery: the server appends the packet's offset as the last argument.
+  if (!state_->pid.empty() && !args.empty() && args.back().is_string()) state_->last_offset = args.back().get<std::string>();
+  dispatch(event, args, reply);
+}
+
+void Socket::dispatch(const std::string& event, const Args& args, const Reply& reply) {
+  auto alive = alive_;
+  state_->any.emit(event, args);
+  if (!*alive) return;
+  auto it = state_->listeners.find(event);
+  if (it != state_->listeners.end()) it->second->emit(args, reply);
+}
+
+void Socket::handle_ack(Packet& packet) {
+  if (!packet.id) return;
+  auto it = state_->acks.find(*packet.id);
+  if (it == state_->acks.end()) return;  // unknown or already timed out: ignored
+  AckCallback callback = std::move(it->second.callback);
+  state_->acks.erase(it);
+  callback({}, packet.data.is_array() ? packet.data : as_args(packet.data));
+}
+
+std::error_code Socket::emit(std::string_view event, Args args, EmitOptions options) {
+  if (options_.retries > 0 && !options.is_volatile) return send_event(event, as_args(std::move(args)), AckCallback(), options, true);
+  return send_event(event, as_args(std::move(args)), AckCallback(), options, false);
+}
+
+std::error_code Socket::emit(std::string_view event, Args args, AckCallback ack, EmitOptions options) {
+  return send_event(event, as_args(std::move(args)), std::move(ack), options, options.timeout.has_value());
+}
+
+std::error_code Socket::emit_with_ack(std::string_view event, Args args, AckCallback ack, EmitOptions options) {
+  if (!options.timeout && options_.ack_timeout.count() > 0) options.timeout = options_.ack_timeout;
+  return send_event(event, as_args(std::move(args)), std::move(ack), options, true);
+}
+
+std::error_code Socket::send_event(std::string_view event, Args args, AckCallback ack, EmitOptions options,
+                                   bool with_error) {
+  if (is_reserved(event)) return errc::invalid_argument;
+  if (options_.retries > 0 && !options.is_volatile) {
+    // The at-least-once serial queue: every emit waits for its ack before the next goes out.
+    State::Queued q{.seq = state_->next_seq++, .event = std::string(event), .args = std::move(args),
+                    .callback = std::move(ack), .options = options};
+    state_->queue.push_back(std::move(q));
+    drain_retry_queue();
+    return {};
+  }
+  Args data = Args::array();
+  data.push_back(std::string(event));
+  for (auto& a : args) data.push_back(std::move(a));
+  Packet packet{.type = PacketType::event, .nsp = nsp_, .data = std::move(data)};
+  if (ack) {
+    const std::uint64_t id = state_->next_ack_id++;
+    packet.id = id;
+    State::PendingAck pending{.callback = std::move(ack)};
+    const std::optional<Duration> timeout =
+        options.timeout ? options.timeout : (options_.ack_timeout.count() > 0 ? std::optional(options_.ack_timeout) : std::nullopt);
+    if (timeout) {
+      pending.timer = std::make_unique<Timer>(manager_.loop());
+      pending.timer->start(*timeout, [this, id] {
+        auto it = state_->acks.find(id);
+        if (it == state_->acks.end()) return;
+        AckCallback callback = std::move(it->second.callback);
+        state_->acks.erase(it);
+        // Drop it from the send buffer too: it will never be answered in time.
+        for (auto b = state_->send_buffer.begin(); b != state_->send_buffer.end(); ++b) {
+          if (b->packet.id == id) {
+            state_->send_buffer_bytes -= b->size;
+            state_->send_buffer.erase(b);
+            break;
+          }
+        }
+        callback(errc::ack_timeout, Args::array());
+      });
+    }
+    (void)with_error;
+    state_->acks.emplace(id, std::move(pending));
+  }
+  const bool writable = manager_.writable();
+  if (options.is_volatile && !(writable && connected_)) {
+    if (packet.id) state_->acks.erase(*packet.id);  // dropped: its ack can never come
+    return {};
+  }
+  if (connected_) {
+    auto alive = alive_;
+    state_->any_outgoing.emit(std::string(event), packet.data.size() > 1 ? Args(packet.data.begin() + 1, packet.data.end()) : Args::array());
+    if (!*alive) return {};
+    return manager_.send_packet(packet, options.compress);
+  }
+  const std::size_t size = approximate_size(packet.data);
+  if (state_->send_buffer.size() >= options_.max_buffered_packets ||
+      state_->send_buffer_bytes + size > options_.max_buffered_bytes) {
+    if (packet.id) state_->acks.erase(*packet.id);
+    return errc::queue_full;
+  }
+  state_->send_buffer_bytes += size;
+  state_->send_buffer.push_back(State::Buffered{std::move(packet), options.compress, size});
+  return {};
+}
+
+void Socket::flush_buffer() {
+  auto alive = alive_;
+  while (!state_->send_buffer.empty() && connected_) {
+    State::Buffered b = std::move(state_->send_buffer.front());
+    state_->send_buffer.pop_front();
+    state_->send_buffer_bytes -= b.size;
+    const std::string event = b.packet.data.is_array() && !b.packet.data.empty() && b.packet.data[0].is_string()
+                                  ? b.packet.data[0].get<std::string>() : "";
+    state_->any_outgoing.emit(event, b.packet.data.size() > 1 ? Args(b.packet.data.begin() + 1, b.packet.data.end()) : Args::array());
+    if (!*alive) return;
+    manager_.send_packet(b.packet, b.compress);
+  }
+}
+
+void Socket::drain_retry_queue() {
+  if (state_->queue.empty() || !connected_) return;
+  State::Queued& head = state_->queue.front();
+  if (head.pending) return;
+  head.pending = true;
+  head.tries++;
+  const std::uint64_t seq = head.seq;
+  EmitOptions options = head.options;
+  if (!options.timeout && options_.ack_timeout.count() > 0) options.timeout = options_.ack_timeout;
+  AckCallback on_ack = [this, alive = alive_, seq](std::error_code ec, const Args& args) {
+    if (!*alive || state_->queue.empty() || state_->queue.front().seq != seq) return;
+    State::Queued& q = state_->queue.front();
+    if (ec && q.tries <= options_.retries) {  // resend: at-least-once
+      q.pending = false;
+      return drain_retry_queue();
+    }
+    AckCallback callback = std::move(q.callback);
+    state_->queue.pop_front();
+    if (callback) callback(ec, args);
+    if (!*alive) return;
+    drain_retry_queue();
+  };
+  const std::uint32_t saved = options_.retries;
+  options_.retries = 0;  // send this one directly, bypassing the queue
+  send_event(head.event, head.args, std::move(on_ack), options, true);
+  options_.retries = saved;
+}
+
+void Socket::fail_pending_acks() {
+  auto acks = std::move(state_->acks);
+  state_->acks.clear();
+  auto alive = alive_;
+  for (auto& [id, pending] : acks) {
+    if (!pending.callback) continue;
+    // Acks that belong to the retries queue are resent after reconnection instead.
+    pending.callback(errc::not_connected, Args::array());
+    if (!*alive) return;
+  }
+}
+
+void Socket::set_disconnected(const std::string& reason) {
+  if (!connected_) return;
+  connected_ = false;
+  id_.clear();
+  auto alive = alive_;
+  on_disconnect.emit(reason);
+  if (!*alive) return;
+  // Every pending ack fails now; the retries queue's callback turns that into a resend on reconnection.
+  fail_pending_acks();
+}
+
+void Socket::on_manager_close(const std::string& reason) { set_disconnected(reason); }
+
+Subscription Socket::on(const std::string& event, Listener listener) {
+  auto& slot = state_->listeners[event];
+  if (!slot) slot = std::make_unique<Event<const Args&, const Reply&>>();
+  return slot->on(std::move(listener));
+}
+
+Subscription Socket::once(const std::string& event, Listener listener) {
+  auto& slot = state_->listeners[event];
+  if (!slot) slot = std::make_unique<Event<const Args&, const Reply&>>();
+  return slot->once(std::move(listener));
+}
+
+Subscription Socket::on_any(AnyListener listener) { return state_->any.on(std::move(listener)); }
+Subscription Socket::prepend_any(AnyListener listener) { return state_->any.prepend(std::move(listener)); }
+Subscription Socket::on_any_outgoing(AnyListener listener) { return state_->any_outgoing.on(std::move(listener)); }
+void Socket::off_any() { state_->any.clear(); }
+
+}  // namespace twinsock::sio

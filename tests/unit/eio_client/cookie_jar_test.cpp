@@ -1,0 +1,110 @@
+// eio::CookieJar: the RFC 6265 subset sticky sessions need.
+#include "twinsock/eio/cookie_jar.hpp"
+
+#include <gtest/gtest.h>
+
+namespace twinsock::eio {
+namespace {
+
+using namespace std::chrono_literals;
+
+const WallClock::time_point kNow = WallClock::time_point(std::chrono::seconds(1'700'000'000));  // 2023-11-14
+
+TEST(CookieJar, StoresNameValueAndSendsItBack) {
+  CookieJar jar;
+  jar.set_cookie("lb.example.com", "/engine.io/", "AWSALB=abc123; Path=/", kNow);
+  EXPECT_EQ(jar.header_for("lb.example.com", "/engine.io/", false, kNow), "AWSALB=abc123");
+  EXPECT_EQ(jar.header_for("LB.example.COM", "/other", false, kNow), "AWSALB=abc123");
+  EXPECT_EQ(jar.header_for("other.example.com", "/engine.io/", false, kNow), "");  // host-only
+}
+
+TEST(CookieJar, SeveralCookiesJoinedLongestPathFirst) {
+  CookieJar jar;
+  jar.set_cookie("h", "/", "a=1; Path=/", kNow);
+  jar.set_cookie("h", "/", "b=2; Path=/engine.io", kNow);
+  EXPECT_EQ(jar.header_for("h", "/engine.io/", false, kNow), "b=2; a=1");
+  EXPECT_EQ(jar.header_for("h", "/engine.iox", false, kNow), "a=1");  // path-match needs a '/' boundary
+}
+
+TEST(CookieJar, DefaultPathIsTheRequestDirectory) {
+  CookieJar jar;
+  jar.set_cookie("h", "/socket.io/?EIO=4&transport=polling", "io=x", kNow);
+  ASSERT_EQ(jar.size(), 1u);
+  EXPECT_EQ(jar.cookies()[0].path, "/socket.io");
+  EXPECT_EQ(jar.header_for("h", "/socket.io/", false, kNow), "io=x");
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow), "");
+  jar.set_cookie("h", "/top", "t=1; Path=relative", kNow);  // not starting with '/': default-path
+  EXPECT_EQ(jar.cookies()[1].path, "/");
+}
+
+TEST(CookieJar, SameNameAndPathReplaces) {
+  CookieJar jar;
+  jar.set_cookie("h", "/", "s=1; Path=/", kNow);
+  jar.set_cookie("h", "/", "s=2; Path=/", kNow);
+  EXPECT_EQ(jar.size(), 1u);
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow), "s=2");
+}
+
+TEST(CookieJar, MaxAgeExpiresAndZeroDeletes) {
+  CookieJar jar;
+  jar.set_cookie("h", "/", "s=1; Max-Age=60", kNow);
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow + 59s), "s=1");
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow + 61s), "");
+  jar.set_cookie("h", "/", "s=1; Max-Age=0", kNow);
+  EXPECT_EQ(jar.size(), 0u);
+  jar.set_cookie("h", "/", "s=1; Max-Age=-5", kNow);
+  EXPECT_EQ(jar.size(), 0u);
+  jar.set_cookie("h", "/", "s=1; Max-Age=abc", kNow);  // ignored attribute: a session cookie
+  ASSERT_EQ(jar.size(), 1u);
+  EXPECT_FALSE(jar.cookies()[0].expires.has_value());
+}
+
+TEST(CookieJar, ExpiresDateAndMaxAgeWins) {
+  CookieJar jar;
+  jar.set_cookie("h", "/", "old=1; Expires=Wed, 21 Oct 2015 07:28:00 GMT", kNow);
+  EXPECT_EQ(jar.size(), 0u);  // in the past: nothing stored
+  jar.set_cookie("h", "/", "new=1; Expires=Fri, 01 Jan 2100 00:00:00 GMT", kNow);
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow), "new=1");
+  jar.set_cookie("h", "/", "both=1; Max-Age=10; Expires=Wed, 21 Oct 2015 07:28:00 GMT", kNow);
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow), "new=1; both=1");
+}
+
+TEST(CookieJar, SecureOnlyOverTls) {
+  CookieJar jar;
+  jar.set_cookie("h", "/", "s=1; Secure; HttpOnly", kNow);
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow), "");
+  EXPECT_EQ(jar.header_for("h", "/", true, kNow), "s=1");
+}
+
+TEST(CookieJar, MalformedLinesIgnored) {
+  CookieJar jar;
+  jar.set_cookie("h", "/", "no-equals-sign", kNow);
+  jar.set_cookie("h", "/", "=value", kNow);
+  jar.set_cookie("h", "/", "", kNow);
+  EXPECT_EQ(jar.size(), 0u);
+  jar.set_cookie("h", "/", " spaced = v ; path = /", kNow);
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow), "spaced=v");
+}
+
+TEST(CookieJar, StoreReadsEverySetCookieHeader) {
+  CookieJar jar;
+  jar.store("h", "/engine.io/", {{"Content-Type", "text/plain"}, {"Set-Cookie", "a=1; Path=/"},
+                                  {"set-cookie", "b=2; Path=/"}}, kNow);
+  EXPECT_EQ(jar.header_for("h", "/engine.io/", false, kNow), "a=1; b=2");
+}
+
+TEST(CookieDate, Rfc6265Forms) {
+  const auto expected = WallClock::time_point(std::chrono::seconds(1445412480));  // 2015-10-21 07:28:00 UTC
+  EXPECT_EQ(parse_cookie_date("Wed, 21 Oct 2015 07:28:00 GMT"), expected);
+  EXPECT_EQ(parse_cookie_date("Wednesday, 21-Oct-15 07:28:00 GMT"), expected);  // RFC 850, 2-digit year
+  EXPECT_EQ(parse_cookie_date("Wed Oct 21 07:28:00 2015"), expected);           // asctime
+  EXPECT_EQ(parse_cookie_date("Thu, 01 Jan 1970 00:00:00 GMT"), WallClock::time_point{});
+  EXPECT_FALSE(parse_cookie_date("not a date"));
+  EXPECT_FALSE(parse_cookie_date("Wed, 32 Oct 2015 07:28:00 GMT"));
+  EXPECT_FALSE(parse_cookie_date("Wed, 21 Oct 2015 25:28:00 GMT"));
+  EXPECT_FALSE(parse_cookie_date("Wed, 21 Foo 2015 07:28:00 GMT"));
+  EXPECT_FALSE(parse_cookie_date("Wed, 21 Oct 1500 07:28:00 GMT"));
+}
+
+}  // namespace
+}  // namespace twinsock::eio
