@@ -97,28 +97,23 @@ int run_io(int argc, char** argv) {
   CommonOptions common;
   sio::ManagerOptions mo;
   std::optional<long> ack_timeout;
-  ArgReader args(argc, argv, 2);
-  std::string error;
-  while (!args.done() && error.empty()) {
-    const std::string arg = args.next();
+  const auto own = [&](ArgReader& args, const std::string& arg, std::string& error) {
     std::string v;
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      return exit_ok;
-    }
-    if (parse_common(args, arg, common, error)) continue;
     if (is_option(arg, "--path")) {
       if (args.value(arg, "--path", v, error)) mo.engine.path = v.empty() || v[0] != '/' ? "/" + v : v;
     } else if (is_option(arg, "--auth")) {
       if (args.value(arg, "--auth", v, error)) {
         mo.socket.auth = nlohmann::json::parse(v, nullptr, false);
-        if (mo.socket.auth.is_discarded() || !mo.socket.auth.is_object()) error = "--auth needs a JSON object, got " + v;
+        if (mo.socket.auth.is_discarded() || !mo.socket.auth.is_object())
+          error = "--auth needs a JSON object, got " + v;
       }
     } else if (is_option(arg, "--query")) {
       if (args.value(arg, "--query", v, error)) {
         const std::size_t eq = v.find('=');
-        if (eq == std::string::npos || eq == 0) error = "--query needs k=v, got \"" + v + "\"";
-        else mo.engine.query.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+        if (eq == std::string::npos || eq == 0)
+          error = "--query needs k=v, got \"" + v + "\"";
+        else
+          mo.engine.query.emplace_back(v.substr(0, eq), v.substr(eq + 1));
       }
     } else if (is_option(arg, "--transports")) {
       if (args.value(arg, "--transports", v, error)) {
@@ -128,9 +123,12 @@ int run_io(int argc, char** argv) {
       }
     } else if (is_option(arg, "--parser")) {
       if (args.value(arg, "--parser", v, error)) {
-        if (v == "json") mo.parser = sio::ParserKind::json;
-        else if (v == "msgpack") mo.parser = sio::ParserKind::msgpack;
-        else error = "--parser is json or msgpack, got \"" + v + "\"";
+        if (v == "json")
+          mo.parser = sio::ParserKind::json;
+        else if (v == "msgpack")
+          mo.parser = sio::ParserKind::msgpack;
+        else
+          error = "--parser is json or msgpack, got \"" + v + "\"";
       }
     } else if (is_option(arg, "--ack-timeout")) {
       long ms = 0;
@@ -140,22 +138,19 @@ int run_io(int argc, char** argv) {
       long n = 0;
       if (args.value(arg, "--retries", v, error) && !parse_count(v, n)) error = "--retries needs a whole number";
       mo.socket.retries = static_cast<std::uint32_t>(n);
-    } else if (!arg.empty() && arg[0] == '-') {
-      error = "unknown option " + arg;
-    } else if (common.url.empty()) {
-      common.url = arg;
     } else {
-      error = "unexpected argument " + arg;
+      return false;
     }
-  }
-  if (error.empty() && common.url.empty()) error = "missing URL";
-  if (error.empty()) {
-    url::Url parsed;
-    if (auto ec = url::parse(common.url, parsed)) error = "bad URL \"" + common.url + "\": " + ec.message();
-  }
-  if (!error.empty()) {
-    std::fprintf(stderr, "twinsock io: %s\n\n%s", error.c_str(), kUsage);
-    return exit_usage;
+    return true;
+  };
+  switch (parse_command_line(argc, argv, "io", kUsage, {"http", "https", "ws", "wss"},
+                             "a Socket.IO URL starts with http://, https://, ws:// or wss://", common, own)) {
+    case ParseOutcome::help_shown:
+      return exit_ok;
+    case ParseOutcome::usage_error:
+      return exit_usage;
+    case ParseOutcome::run:
+      break;
   }
   if (ack_timeout) mo.socket.ack_timeout = Duration(*ack_timeout);
   if (mo.socket.retries > 0 && mo.socket.ack_timeout.count() == 0) mo.socket.ack_timeout = Duration(5000);
@@ -193,31 +188,42 @@ int run_io(int argc, char** argv) {
 
   subs.push_back(socket.on_connect.on([&] {
     if (stdin_ended && !drain_timer.armed()) drain_then_exit();
-    if (out.json()) out.event({{"type", "connect"}, {"id", socket.id()}, {"recovered", socket.recovered()}});
-    else out.status("connected to " + socket.nsp() + " as " + socket.id() + (socket.recovered() ? " (recovered)" : ""));
+    if (out.json())
+      out.event({{"type", "connect"}, {"id", socket.id()}, {"recovered", socket.recovered()}});
+    else
+      out.status("connected to " + socket.nsp() + " as " + socket.id() + (socket.recovered() ? " (recovered)" : ""));
   }));
   subs.push_back(socket.on_any([&](const std::string& event, const sio::Args& a) {
     if (done) return;
-    if (out.json()) out.event({{"type", "event"}, {"event", event}, {"args", to_printable(a)}});
-    else out.data(event + " " + to_printable(a).dump());
+    if (out.json())
+      out.event({{"type", "event"}, {"event", event}, {"args", to_printable(a)}});
+    else
+      out.data(event + " " + to_printable(a).dump());
     if (common.count && ++received >= *common.count) finish(exit_ok);
   }));
   subs.push_back(socket.on_disconnect.on([&](const std::string& reason) {
     if (done) return;
-    if (out.json()) out.event({{"type", "disconnect"}, {"reason", reason}});
-    else out.status("disconnected: " + reason);
+    if (out.json())
+      out.event({{"type", "disconnect"}, {"reason", reason}});
+    else
+      out.status("disconnected: " + reason);
     if (reason == "io server disconnect") finish(exit_ok);
   }));
   subs.push_back(socket.on_connect_error.on([&](const sio::ConnectError& e) {
     if (done) return;
-    if (out.json()) out.event({{"type", "connect_error"}, {"message", e.message}, {"data", to_printable(e.data)}});
-    else out.error(e.code, e.message);
-    if (e.code == errc::sio_connect_refused || !mo.reconnection) finish(exit_failed);  // no more attempts for this socket
+    if (out.json())
+      out.event({{"type", "connect_error"}, {"message", e.message}, {"data", to_printable(e.data)}});
+    else
+      out.error(e.code, e.message);
+    if (e.code == errc::sio_connect_refused || !mo.reconnection)
+      finish(exit_failed);  // no more attempts for this socket
   }));
   subs.push_back(manager.on_reconnect_attempt.on([&](std::uint32_t attempt) {
     if (done) return;
-    if (out.json()) out.event({{"type", "reconnect_attempt"}, {"attempt", attempt}});
-    else out.status("reconnecting (attempt " + std::to_string(attempt) + ")");
+    if (out.json())
+      out.event({{"type", "reconnect_attempt"}, {"attempt", attempt}});
+    else
+      out.status("reconnecting (attempt " + std::to_string(attempt) + ")");
   }));
   subs.push_back(manager.on_reconnect_failed.on([&] { finish(exit_failed); }));
   subs.push_back(manager.on_close.on([&](const std::string&) {
@@ -226,13 +232,14 @@ int run_io(int argc, char** argv) {
 
   auto print_ack = [&](std::error_code ec, const sio::Args& a) {
     if (out.json()) {
-      if (ec) out.event({{"type", "ack"}, {"error", ec == errc::ack_timeout ? "timeout" : std::string(error_id(ec))}});
-      else out.event({{"type", "ack"}, {"args", to_printable(a)}});
+      if (ec)
+        out.event({{"type", "ack"}, {"error", ec == errc::ack_timeout ? "timeout" : std::string(error_id(ec))}});
+      else
+        out.event({{"type", "ack"}, {"args", to_printable(a)}});
     } else {
       out.data(ec ? "ack error: " + ec.message() : "ack " + to_printable(a).dump());
     }
   };
-
 
   if (common.timeout) deadline.start(Duration(static_cast<long>(*common.timeout * 1000)), [&] { finish(exit_ok); });
   read_stdin_lines(
@@ -253,8 +260,8 @@ int run_io(int argc, char** argv) {
         }
         const std::string event = value[0].get<std::string>();
         value.erase(value.begin());
-        std::error_code ec = with_ack ? socket.emit(event, std::move(value), print_ack)
-                                      : socket.emit(event, std::move(value));
+        std::error_code ec =
+            with_ack ? socket.emit(event, std::move(value), print_ack) : socket.emit(event, std::move(value));
         if (ec) out.error(ec, "event not emitted");
       },
       [&] {

@@ -1,8 +1,12 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+
+#include "codec/url/url.hpp"
 
 namespace twinsock::cli {
 
@@ -53,8 +57,10 @@ bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, s
   if (is_option(arg, "-H") || is_option(arg, "--header")) {
     if (!args.value(arg, arg.rfind("--header", 0) == 0 ? "--header" : "-H", v, error)) return true;
     Header h;
-    if (!parse_header(v, h)) error = "header must look like \"Name: value\", got \"" + v + "\"";
-    else out.headers.push_back(h);
+    if (!parse_header(v, h))
+      error = "header must look like \"Name: value\", got \"" + v + "\"";
+    else
+      out.headers.push_back(h);
     return true;
   }
   if (arg == "--json") return out.json = true;
@@ -99,6 +105,38 @@ bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, s
     return true;
   }
   return false;
+}
+
+ParseOutcome parse_command_line(int argc, char** argv, const char* command, const char* usage,
+                                const std::vector<std::string>& schemes, const char* scheme_hint, CommonOptions& common,
+                                const OptionParser& own) {
+  ArgReader args(argc, argv, 2);
+  std::string error;
+  while (!args.done() && error.empty()) {
+    const std::string arg = args.next();
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(usage, stdout);
+      return ParseOutcome::help_shown;
+    }
+    if (parse_common(args, arg, common, error) || own(args, arg, error)) continue;
+    if (!arg.empty() && arg[0] == '-')
+      error = "unknown option " + arg;
+    else if (common.url.empty())
+      common.url = arg;
+    else
+      error = "unexpected argument " + arg;
+  }
+  if (error.empty() && common.url.empty()) error = "missing URL";
+  if (error.empty()) {
+    url::Url parsed;
+    if (auto ec = url::parse(common.url, parsed))
+      error = "bad URL \"" + common.url + "\": " + ec.message();
+    else if (std::find(schemes.begin(), schemes.end(), parsed.scheme) == schemes.end())
+      error = std::string(scheme_hint) + " (got " + parsed.scheme + "://)";
+  }
+  if (error.empty()) return ParseOutcome::run;
+  std::fprintf(stderr, "twinsock %s: %s\n\n%s", command, error.c_str(), usage);
+  return ParseOutcome::usage_error;
 }
 
 }  // namespace twinsock::cli

@@ -47,16 +47,8 @@ int run_sse(int argc, char** argv) {
   CommonOptions common;
   SseOptions sso;
   bool method_given = false;
-  ArgReader args(argc, argv, 2);
-  std::string error;
-  while (!args.done() && error.empty()) {
-    const std::string arg = args.next();
+  const auto own = [&](ArgReader& args, const std::string& arg, std::string& error) {
     std::string v;
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      return exit_ok;
-    }
-    if (parse_common(args, arg, common, error)) continue;
     if (is_option(arg, "--last-event-id")) {
       if (args.value(arg, "--last-event-id", v, error)) sso.last_event_id = v;
     } else if (is_option(arg, "--method")) {
@@ -66,24 +58,19 @@ int run_sse(int argc, char** argv) {
       }
     } else if (is_option(arg, "--data")) {
       if (args.value(arg, "--data", v, error)) sso.data = v;
-    } else if (!arg.empty() && arg[0] == '-') {
-      error = "unknown option " + arg;
-    } else if (common.url.empty()) {
-      common.url = arg;
     } else {
-      error = "unexpected argument " + arg;
+      return false;
     }
-  }
-  if (error.empty() && common.url.empty()) error = "missing URL";
-  url::Url parsed;
-  if (error.empty()) {
-    if (auto ec = url::parse(common.url, parsed)) error = "bad URL \"" + common.url + "\": " + ec.message();
-    else if (parsed.scheme != "http" && parsed.scheme != "https")
-      error = "an event stream URL starts with http:// or https:// (got " + parsed.scheme + "://)";
-  }
-  if (!error.empty()) {
-    std::fprintf(stderr, "twinsock sse: %s\n\n%s", error.c_str(), kUsage);
-    return exit_usage;
+    return true;
+  };
+  switch (parse_command_line(argc, argv, "sse", kUsage, {"http", "https"},
+                             "an event stream URL starts with http:// or https://", common, own)) {
+    case ParseOutcome::help_shown:
+      return exit_ok;
+    case ParseOutcome::usage_error:
+      return exit_usage;
+    case ParseOutcome::run:
+      break;
   }
   if (sso.data && !method_given) sso.method = "POST";
 
@@ -108,8 +95,10 @@ int run_sse(int argc, char** argv) {
   std::vector<Subscription> subs;
   subs.push_back(client.on_open.on([&] {
     failed = false;
-    if (out.json()) out.event({{"type", "open"}});
-    else out.status("connected to " + client.url());
+    if (out.json())
+      out.event({{"type", "open"}});
+    else
+      out.status("connected to " + client.url());
   }));
   subs.push_back(client.on_message.on([&](const sse::MessageEvent& m) {
     if (done) return;
@@ -139,7 +128,8 @@ int run_sse(int argc, char** argv) {
     if (done) return;
     failed = true;
     if (out.json()) {
-      nlohmann::ordered_json e = {{"type", "error"}, {"code", std::string(error_id(ec))}, {"message", detail.empty() ? ec.message() : detail}};
+      nlohmann::ordered_json e = {
+          {"type", "error"}, {"code", std::string(error_id(ec))}, {"message", detail.empty() ? ec.message() : detail}};
       if (status) e["status"] = status;
       out.event(e);
     } else {
@@ -148,13 +138,17 @@ int run_sse(int argc, char** argv) {
   }));
   subs.push_back(client.on_reconnecting.on([&](std::uint32_t attempt, Duration delay) {
     if (done) return;
-    if (out.json()) out.event({{"type", "reconnecting"}, {"attempt", attempt}, {"delay_ms", delay.count()}});
-    else out.status("reconnecting in " + std::to_string(delay.count()) + " ms (attempt " + std::to_string(attempt) + ")");
+    if (out.json())
+      out.event({{"type", "reconnecting"}, {"attempt", attempt}, {"delay_ms", delay.count()}});
+    else
+      out.status("reconnecting in " + std::to_string(delay.count()) + " ms (attempt " + std::to_string(attempt) + ")");
   }));
   subs.push_back(client.on_close.on([&] {
     if (done) return;
-    if (out.json()) out.event({{"type", "close"}});
-    else out.status("stream closed");
+    if (out.json())
+      out.event({{"type", "close"}});
+    else
+      out.status("stream closed");
     exit_code = failed ? exit_failed : exit_ok;
     loop.stop();
   }));

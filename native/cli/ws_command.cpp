@@ -50,7 +50,7 @@ struct Session {
   WsOptions ws;
   std::unique_ptr<ws::Client> client;
   long received = 0;
-  bool finishing = false;  // the tool itself decided to end (stdin EOF, --count, --timeout)
+  bool finishing = false;      // the tool itself decided to end (stdin EOF, --count, --timeout)
   bool count_reached = false;  // --count N printed N messages: print nothing more
   bool close_when_open = false;
   int exit_code = exit_ok;
@@ -80,16 +80,8 @@ struct Session {
 int run_ws(int argc, char** argv) {
   CommonOptions common;
   WsOptions wso;
-  ArgReader args(argc, argv, 2);
-  std::string error;
-  while (!args.done() && error.empty()) {
-    const std::string arg = args.next();
+  const auto own = [&](ArgReader& args, const std::string& arg, std::string& error) {
     std::string v;
-    if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage, stdout);
-      return exit_ok;
-    }
-    if (parse_common(args, arg, common, error)) continue;
     if (arg == "--binary") {
       wso.binary = true;
     } else if (arg == "--deflate") {
@@ -101,24 +93,19 @@ int run_ws(int argc, char** argv) {
       if (args.value(arg, "--ping-interval", v, error) && (!parse_number(v, s) || s <= 0))
         error = "--ping-interval needs a positive number of seconds, got \"" + v + "\"";
       wso.ping_interval = s;
-    } else if (!arg.empty() && arg[0] == '-') {
-      error = "unknown option " + arg;
-    } else if (common.url.empty()) {
-      common.url = arg;
     } else {
-      error = "unexpected argument " + arg;
+      return false;
     }
-  }
-  if (error.empty() && common.url.empty()) error = "missing URL";
-  url::Url parsed;
-  if (error.empty()) {
-    if (auto ec = url::parse(common.url, parsed)) error = "bad URL \"" + common.url + "\": " + ec.message();
-    else if (parsed.scheme != "ws" && parsed.scheme != "wss")
-      error = "a WebSocket URL starts with ws:// or wss:// (got " + parsed.scheme + "://)";
-  }
-  if (!error.empty()) {
-    std::fprintf(stderr, "twinsock ws: %s\n\n%s", error.c_str(), kUsage);
-    return exit_usage;
+    return true;
+  };
+  switch (parse_command_line(argc, argv, "ws", kUsage, {"ws", "wss"}, "a WebSocket URL starts with ws:// or wss://",
+                             common, own)) {
+    case ParseOutcome::help_shown:
+      return exit_ok;
+    case ParseOutcome::usage_error:
+      return exit_usage;
+    case ParseOutcome::run:
+      break;
   }
 
   Session s(common.json);
@@ -138,8 +125,10 @@ int run_ws(int argc, char** argv) {
   ws::Client& client = *s.client;
 
   s.subs.push_back(client.on_open.on([&] {
-    if (s.out.json()) s.out.event({{"type", "open"}, {"protocol", client.protocol()}});
-    else s.out.status("connected to " + client.url() + (client.protocol().empty() ? "" : " (" + client.protocol() + ")"));
+    if (s.out.json())
+      s.out.event({{"type", "open"}, {"protocol", client.protocol()}});
+    else
+      s.out.status("connected to " + client.url() + (client.protocol().empty() ? "" : " (" + client.protocol() + ")"));
     if (s.close_when_open) {
       s.close_when_open = false;
       s.close_now();
@@ -148,8 +137,10 @@ int run_ws(int argc, char** argv) {
   s.subs.push_back(client.on_message.on([&](const ws::Message& m) {
     if (s.count_reached) return;  // print exactly N
     if (s.out.json()) {
-      if (m.is_binary()) s.out.event({{"type", "message"}, {"binary", to_hex(m.data)}});
-      else s.out.event({{"type", "message"}, {"data", m.data}});
+      if (m.is_binary())
+        s.out.event({{"type", "message"}, {"binary", to_hex(m.data)}});
+      else
+        s.out.event({{"type", "message"}, {"data", m.data}});
     } else {
       s.out.data(m.is_binary() ? to_hex(m.data) : m.data);
     }
@@ -163,8 +154,11 @@ int run_ws(int argc, char** argv) {
   }));
   s.subs.push_back(client.on_error.on([&](std::error_code ec, const std::string& detail) { s.out.error(ec, detail); }));
   s.subs.push_back(client.on_reconnecting.on([&](std::uint32_t attempt, Duration delay) {
-    if (s.out.json()) s.out.event({{"type", "reconnecting"}, {"attempt", attempt}, {"delay_ms", delay.count()}});
-    else s.out.status("reconnecting in " + std::to_string(delay.count()) + " ms (attempt " + std::to_string(attempt) + ")");
+    if (s.out.json())
+      s.out.event({{"type", "reconnecting"}, {"attempt", attempt}, {"delay_ms", delay.count()}});
+    else
+      s.out.status("reconnecting in " + std::to_string(delay.count()) + " ms (attempt " + std::to_string(attempt) +
+                   ")");
   }));
   s.subs.push_back(client.on_close.on([&](const ws::CloseInfo& info) {
     if (s.out.json()) {
@@ -187,8 +181,10 @@ int run_ws(int argc, char** argv) {
     s.deadline.start(Duration(static_cast<long>(*common.timeout * 1000)), [&] {
       s.close_when_open = false;
       s.finishing = true;
-      if (s.client->ready_state() == ws::ReadyState::open) s.close_now();
-      else s.loop.stop();  // nothing to close: the time is up
+      if (s.client->ready_state() == ws::ReadyState::open)
+        s.close_now();
+      else
+        s.loop.stop();  // nothing to close: the time is up
     });
   }
   read_stdin_lines(

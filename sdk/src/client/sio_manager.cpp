@@ -192,7 +192,7 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause) 
       if (!*alive) return;
     }
     for (auto& [name, socket] : sockets_) {
-      if (socket->connected()) continue;
+      if (socket->connected() || !socket->active()) continue;
       socket->on_connect_error.emit(ConnectError{.message = reason, .data = nullptr, .code = ec});
       if (!*alive) return;
     }
