@@ -143,15 +143,9 @@ int run_io(int argc, char** argv) {
     }
     return true;
   };
-  switch (parse_command_line(argc, argv, "io", kUsage, {"http", "https", "ws", "wss"},
-                             "a Socket.IO URL starts with http://, https://, ws:// or wss://", common, own)) {
-    case ParseOutcome::help_shown:
-      return exit_ok;
-    case ParseOutcome::usage_error:
-      return exit_usage;
-    case ParseOutcome::run:
-      break;
-  }
+  if (auto code = parse_command_line(argc, argv, "io", kUsage, {"http", "https", "ws", "wss"},
+                                     "a Socket.IO URL starts with http://, https://, ws:// or wss://", common, own))
+    return *code;
   if (ack_timeout) mo.socket.ack_timeout = Duration(*ack_timeout);
   if (mo.socket.retries > 0 && mo.socket.ack_timeout.count() == 0) mo.socket.ack_timeout = Duration(5000);
   mo.reconnection = !common.no_reconnect;

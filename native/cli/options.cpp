@@ -107,16 +107,16 @@ bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, s
   return false;
 }
 
-ParseOutcome parse_command_line(int argc, char** argv, const char* command, const char* usage,
-                                const std::vector<std::string>& schemes, const char* scheme_hint, CommonOptions& common,
-                                const OptionParser& own) {
+std::optional<int> parse_command_line(int argc, char** argv, const char* command, const char* usage,
+                                      const std::vector<std::string>& schemes, const char* scheme_hint,
+                                      CommonOptions& common, const OptionParser& own) {
   ArgReader args(argc, argv, 2);
   std::string error;
   while (!args.done() && error.empty()) {
     const std::string arg = args.next();
     if (arg == "-h" || arg == "--help") {
       std::fputs(usage, stdout);
-      return ParseOutcome::help_shown;
+      return 0;
     }
     if (parse_common(args, arg, common, error) || own(args, arg, error)) continue;
     if (!arg.empty() && arg[0] == '-')
@@ -134,9 +134,9 @@ ParseOutcome parse_command_line(int argc, char** argv, const char* command, cons
     else if (std::find(schemes.begin(), schemes.end(), parsed.scheme) == schemes.end())
       error = std::string(scheme_hint) + " (got " + parsed.scheme + "://)";
   }
-  if (error.empty()) return ParseOutcome::run;
+  if (error.empty()) return std::nullopt;
   std::fprintf(stderr, "twinsock %s: %s\n\n%s", command, error.c_str(), usage);
-  return ParseOutcome::usage_error;
+  return 2;
 }
 
 }  // namespace twinsock::cli

@@ -60,9 +60,6 @@ bool parse_header(const std::string& text, Header& out);
 /// Sets `error` on a malformed value.
 bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, std::string& error);
 
-/// What parse_command_line decided.
-enum class ParseOutcome { run, help_shown, usage_error };
-
 /// A command's own options: returns true when it consumed `arg` (setting `error`
 /// on a bad value), false for an option it does not know.
 using OptionParser = std::function<bool(ArgReader& args, const std::string& arg, std::string& error)>;
@@ -70,10 +67,11 @@ using OptionParser = std::function<bool(ArgReader& args, const std::string& arg,
 /// Walks `argv` after the command name: --help (prints `usage`), the shared
 /// options, the command's own, then the URL, which must parse and use one of
 /// `schemes` (`scheme_hint` explains which). On a usage error it prints
-/// "twinsock <command>: <why>" and the usage on stderr.
-ParseOutcome parse_command_line(int argc, char** argv, const char* command, const char* usage,
-                                const std::vector<std::string>& schemes, const char* scheme_hint, CommonOptions& common,
-                                const OptionParser& own);
+/// "twinsock <command>: <why>" and the usage on stderr. Returns the exit code
+/// when the command should end here (0 after --help, 2 on a usage error).
+std::optional<int> parse_command_line(int argc, char** argv, const char* command, const char* usage,
+                                      const std::vector<std::string>& schemes, const char* scheme_hint,
+                                      CommonOptions& common, const OptionParser& own);
 
 bool parse_number(const std::string& text, double& out);
 /// `arg` is the option `name`, alone or as "name=value" (never a longer option that shares the prefix).

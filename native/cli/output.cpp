@@ -26,7 +26,9 @@ void Output::status(std::string_view line) {
 
 void Output::error(std::error_code ec, std::string_view detail) {
   if (json_) {
-    event({{"type", "error"}, {"code", std::string(error_id(ec))}, {"message", detail.empty() ? ec.message() : std::string(detail)}});
+    event({{"type", "error"},
+           {"code", std::string(error_id(ec))},
+           {"message", detail.empty() ? ec.message() : std::string(detail)}});
     return;
   }
   std::fprintf(stderr, "error: %s (%s)%s%.*s\n", ec.message().c_str(), std::string(error_id(ec)).c_str(),
@@ -54,10 +56,14 @@ bool from_hex(std::string_view text, std::string& out) {
   for (char c : text) {
     if (c == ' ' || c == '\t') continue;
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else return false;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else
+      return false;
     if (high < 0) {
       high = v;
     } else {

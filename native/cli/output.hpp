@@ -2,11 +2,10 @@
 // JSON object per line on stdout (the stable form for scripts).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <system_error>
-
-#include <nlohmann/json.hpp>
 
 namespace twinsock::cli {
 

@@ -63,15 +63,9 @@ int run_sse(int argc, char** argv) {
     }
     return true;
   };
-  switch (parse_command_line(argc, argv, "sse", kUsage, {"http", "https"},
-                             "an event stream URL starts with http:// or https://", common, own)) {
-    case ParseOutcome::help_shown:
-      return exit_ok;
-    case ParseOutcome::usage_error:
-      return exit_usage;
-    case ParseOutcome::run:
-      break;
-  }
+  if (auto code = parse_command_line(argc, argv, "sse", kUsage, {"http", "https"},
+                                     "an event stream URL starts with http:// or https://", common, own))
+    return *code;
   if (sso.data && !method_given) sso.method = "POST";
 
   native::PollLoop loop;

@@ -12,7 +12,6 @@ namespace twinsock::cli {
 
 /// Starts the reader; `on_line` gets each line without its "\n" (and "\r"),
 /// `on_eof` runs once at the end. Both run on the loop thread.
-void read_stdin_lines(native::PollLoop& loop, std::function<void(std::string)> on_line,
-                      std::function<void()> on_eof);
+void read_stdin_lines(native::PollLoop& loop, std::function<void(std::string)> on_line, std::function<void()> on_eof);
 
 }  // namespace twinsock::cli

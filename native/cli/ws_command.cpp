@@ -98,15 +98,9 @@ int run_ws(int argc, char** argv) {
     }
     return true;
   };
-  switch (parse_command_line(argc, argv, "ws", kUsage, {"ws", "wss"}, "a WebSocket URL starts with ws:// or wss://",
-                             common, own)) {
-    case ParseOutcome::help_shown:
-      return exit_ok;
-    case ParseOutcome::usage_error:
-      return exit_usage;
-    case ParseOutcome::run:
-      break;
-  }
+  if (auto code = parse_command_line(argc, argv, "ws", kUsage, {"ws", "wss"},
+                                     "a WebSocket URL starts with ws:// or wss://", common, own))
+    return *code;
 
   Session s(common.json);
   s.common = common;
