@@ -38,7 +38,8 @@ Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
       options_(std::move(options)),
       impl_(std::make_unique<Impl>(policy_of(options_))),
       open_timer_(loop),
-      reconnect_timer_(loop) {
+      reconnect_timer_(loop),
+      retire_timer_(loop) {
   url::Url parsed;
   if (auto ec = url::parse(url_, parsed)) {
     impl_->url_error = ec;
@@ -58,6 +59,7 @@ Manager::~Manager() {
   *alive_ = false;
   engine_subs_.clear();
   engine_.reset();
+  retiring_.clear();
   sockets_.clear();
 }
 
@@ -225,26 +227,38 @@ void Manager::close() {
   reconnect_timer_.cancel();
   open_timer_.cancel();
   impl_->backoff.reset();
-  if (!engine_) {
-    state_ = ManagerState::closed;
-    return;
-  }
   const bool was_open = state_ == ManagerState::open;
-  engine_subs_.clear();
-  engine_->close();
-  loop_.post([doomed = std::shared_ptr<eio::Socket>(engine_.release())] {});
   state_ = ManagerState::closed;
+  if (engine_) {
+    // Let the engine close gracefully (flush buffered writes, send its close
+    // packet); it is dropped once it reports its close, or after a bound.
+    engine_subs_.clear();
+    auto retiring = std::shared_ptr<eio::Socket>(engine_.release());
+    auto done = std::make_shared<Subscription>();
+    *done = retiring->on_close.on([this, alive = alive_, retiring_raw = retiring.get()](const std::string&, std::error_code) {
+      if (*alive) loop_.post([this, alive = alive_, retiring_raw] { if (*alive) retire(retiring_raw); });
+    });
+    retiring->close();
+    retiring_.push_back({retiring, done});
+    retire_timer_.start(Duration(5000), [this] { retiring_.clear(); });
+  }
   if (!was_open) return;
-  // Reported on a later turn: close() is a user call.
   loop_.post([this, alive = alive_] {
-    if (!*alive) return;
-    on_close.emit("forced close");
-    if (!*alive) return;
-    for (auto& [name, socket] : sockets_) {
-      socket->on_manager_close("forced close");
-      if (!*alive) return;
-    }
+    if (*alive) on_close.emit("forced close");
   });
+  // Sockets are disconnected now (connect() right after close() opens a new session);
+  // their disconnect events follow on a later turn.
+  for (auto& [name, socket] : sockets_) socket->on_manager_closed_by_user();
+}
+
+void Manager::retire(eio::Socket* engine) {
+  for (auto it = retiring_.begin(); it != retiring_.end(); ++it) {
+    if (it->engine.get() == engine) {
+      retiring_.erase(it);
+      break;
+    }
+  }
+  if (retiring_.empty()) retire_timer_.cancel();
 }
 
 void Manager::socket_closed(Socket&) {

@@ -66,6 +66,7 @@ struct Socket::State {
   Event<const std::string&, const Args&> any_outgoing;
   std::string pid;
   std::optional<std::string> last_offset;
+  std::unique_ptr<Timer> connect_timer;
 };
 
 Socket::Socket(Manager& manager, std::string nsp, SocketOptions options)
@@ -97,22 +98,50 @@ void Socket::send_connect() {
   }
   Packet packet{.type = PacketType::connect, .nsp = nsp_, .data = std::move(auth)};
   manager_.send_packet(packet, true);
+  start_connect_timer();
+}
+
+// The namespace CONNECT is bounded by the Manager's `timeout` too: a server that
+// never answers it ends in connect_error, not in a socket waiting forever.
+void Socket::start_connect_timer() {
+  state_->connect_timer = std::make_unique<Timer>(manager_.loop());
+  state_->connect_timer->start(manager_.options().timeout, [this] {
+    if (connected_) return;
+    active_ = false;
+    auto alive = alive_;
+    on_connect_error.emit(ConnectError{.message = "timeout", .data = nullptr, .code = errc::connect_timeout});
+    if (*alive && !active_) manager_.socket_closed(*this);
+  });
 }
 
 void Socket::disconnect() {
   const bool was_connected = connected_;
   if (was_connected) manager_.send_packet(Packet{.type = PacketType::disconnect, .nsp = nsp_}, true);
   active_ = false;
+  state_->connect_timer.reset();
   if (was_connected) {
     connected_ = false;
     id_.clear();
-    manager_.loop().post([this, alive = alive_] {
+    // Reported on a later turn (a user call); the acks failed are those pending now.
+    manager_.loop().post([this, alive = alive_, fail = take_pending_acks()] {
       if (!*alive) return;
-      fail_pending_acks();
       on_disconnect.emit("io client disconnect");
+      if (*alive) fail();
     });
   }
   manager_.socket_closed(*this);
+}
+
+void Socket::on_manager_closed_by_user() {
+  state_->connect_timer.reset();
+  if (!connected_) return;
+  connected_ = false;
+  id_.clear();
+  manager_.loop().post([this, alive = alive_, fail = take_pending_acks()] {
+    if (!*alive) return;
+    on_disconnect.emit("forced close");
+    if (*alive) fail();
+  });
 }
 
 void Socket::on_packet(Packet& packet) {
@@ -124,7 +153,9 @@ void Socket::on_packet(Packet& packet) {
     case PacketType::binary_ack: return handle_ack(packet);
     case PacketType::disconnect: {
       active_ = false;
+      auto alive = alive_;
       set_disconnected("io server disconnect");  // no reconnection: the server said so
+      if (*alive) manager_.socket_closed(*this);
       return;
     }
     case PacketType::connect_error: {
@@ -137,7 +168,10 @@ void Socket::on_packet(Packet& packet) {
       } else if (packet.data.is_string()) {
         error.message = packet.data.get<std::string>();
       }
+      state_->connect_timer.reset();
+      auto alive = alive_;
       on_connect_error.emit(error);
+      if (*alive && !active_) manager_.socket_closed(*this);  // the socket.io-client `destroy()`
       return;
     }
   }
@@ -151,6 +185,7 @@ void Socket::handle_connect(const nlohmann::json& data) {
         .code = errc::sio_bad_payload});
     return;
   }
+  state_->connect_timer.reset();
   id_ = data["sid"].get<std::string>();
   const std::string pid = data.contains("pid") && data["pid"].is_string() ? data["pid"].get<std::string>() : "";
   recovered_ = !pid.empty() && pid == state_->pid;
@@ -191,8 +226,13 @@ void Socket::handle_event(Packet& packet) {
                            true);
     });
   }
-  // Connection state recovery: the server appends the packet's offset as the last argument.
-  if (!state_->pid.empty() && !args.empty() && args.back().is_string()) state_->last_offset = args.back().get<std::string>();
+  // Connection state recovery: the server appends its offset as the last argument of
+  // every event it stores (those without an ack). Keep it for the next CONNECT and
+  // hand the listeners the arguments the server's emit had.
+  if (!state_->pid.empty() && !packet.id && !args.empty() && args.back().is_string()) {
+    state_->last_offset = args.back().get<std::string>();
+    args.erase(args.end() - 1);
+  }
   dispatch(event, args, reply);
 }
 
@@ -333,17 +373,21 @@ void Socket::drain_retry_queue() {
   options_.retries = saved;
 }
 
-void Socket::fail_pending_acks() {
-  auto acks = std::move(state_->acks);
+std::function<void()> Socket::take_pending_acks() {
+  auto acks = std::make_shared<std::map<std::uint64_t, State::PendingAck>>(std::move(state_->acks));
   state_->acks.clear();
-  auto alive = alive_;
-  for (auto& [id, pending] : acks) {
-    if (!pending.callback) continue;
-    // Acks that belong to the retries queue are resent after reconnection instead.
-    pending.callback(errc::not_connected, Args::array());
-    if (!*alive) return;
-  }
+  return [this, alive = alive_, acks] {
+    for (auto& [id, pending] : *acks) {
+      if (!pending.callback) continue;
+      // Acks of the retries queue turn this into a resend after reconnection.
+      auto callback = std::move(pending.callback);
+      callback(errc::not_connected, Args::array());
+      if (!*alive) return;
+    }
+  };
 }
+
+void Socket::fail_pending_acks() { take_pending_acks()(); }
 
 void Socket::set_disconnected(const std::string& reason) {
   if (!connected_) return;

@@ -105,6 +105,14 @@ class Manager {
   void on_engine_close(const std::string& reason, std::error_code cause);
   void schedule_reconnect();
   void handle_packet(Packet& packet);
+  void retire(eio::Socket* engine);
+
+  // Engines closed by close(), kept until their graceful close ends (bounded).
+  struct Retiring {
+    std::shared_ptr<eio::Socket> engine;
+    std::shared_ptr<Subscription> subscription;
+  };
+  std::vector<Retiring> retiring_;
 
   Loop& loop_;
   std::string url_;
@@ -120,6 +128,7 @@ class Manager {
   bool reconnecting_ = false;
   Timer open_timer_;
   Timer reconnect_timer_;
+  Timer retire_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

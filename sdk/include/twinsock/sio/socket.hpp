@@ -140,6 +140,8 @@ class Socket {
   // Called by the Manager.
   void on_manager_open();
   void on_manager_close(const std::string& reason);
+  /// The Manager was closed by the user: disconnected at once, reported on a later turn.
+  void on_manager_closed_by_user();
   void on_packet(Packet& packet);
 
   std::error_code send_event(std::string_view event, Args args, AckCallback ack, EmitOptions options, bool with_error);
@@ -149,7 +151,11 @@ class Socket {
   void handle_ack(Packet& packet);
   void dispatch(const std::string& event, const Args& args, const Reply& reply);
   void flush_buffer();
+  /// Takes every pending ack out (so later acks of a new session are not touched)
+  /// and returns a function that fails them (errc::not_connected) when called.
+  std::function<void()> take_pending_acks();
   void fail_pending_acks();
+  void start_connect_timer();
   void drain_retry_queue();
   void set_disconnected(const std::string& reason);
 
