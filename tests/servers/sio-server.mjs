@@ -2,6 +2,7 @@
 // socket.io-protocol test suite says (pingInterval 300, pingTimeout 200,
 // connectTimeout 1000) plus what our client tests need.
 // Usage: node sio-server.mjs [--port N] [--msgpack] [--transports polling|websocket]
+// (the last --port wins, so a helper's "--port 0" can be overridden).
 // Prints {"port":N} when listening.
 //
 // Namespaces: "/" and "/custom" (open), "/admin" (auth middleware: needs auth.token === "secret",
@@ -15,12 +16,21 @@
 //   "disconnect-me"          -> the server disconnects the socket ("io server disconnect")
 //   "auth"                   -> acks with the handshake's auth payload
 //   "recovered"              -> acks with socket.recovered
+//   "query"                  -> acks with the handshake's query (socket.handshake.query)
+//   "cut" n                  -> closes the Engine.IO connection (socket.conn.close(), a recoverable
+//                               "forced close"); once the socket is disconnected the server emits
+//                               "missed" i for i in 0..n-1 to its id (stored for connection state recovery)
+//   "nsp"                    -> acks with the namespace's name
+//   "transport"              -> acks with the Engine.IO transport's name ("polling" or "websocket")
+//   "disconnect-reasons"     -> acks with [{nsp, id, reason}] of every socket that disconnected so far
+//   "shout" ...args          -> emits "message-back" with args to every socket of the namespace
 // On connect the server emits "welcome" with the socket id.
+// Namespace "/never": its middleware never calls next(), so a CONNECT is never answered.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 
 const args = process.argv.slice(2);
-const port = Number(args[args.indexOf('--port') + 1] || 0) || 0;
+const port = Number(args[args.lastIndexOf('--port') + 1] || 0) || 0;
 const transportsAt = args.indexOf('--transports');
 const options = {
   pingInterval: 300,
@@ -35,6 +45,8 @@ if (args.includes('--msgpack')) options.parser = (await import('socket.io-msgpac
 
 const httpServer = createServer();
 const io = new Server(httpServer, options);
+
+const disconnectReasons = [];
 
 function attach(nsp) {
   nsp.on('connection', (socket) => {
@@ -60,6 +72,19 @@ function attach(nsp) {
     socket.on('disconnect-me', () => socket.disconnect());
     socket.on('auth', (ack) => reply(ack, socket.handshake.auth));
     socket.on('recovered', (ack) => reply(ack, socket.recovered));
+    socket.on('query', (ack) => reply(ack, socket.handshake.query));
+    socket.on('cut', (n) => {
+      const id = socket.id;
+      socket.once('disconnect', () => {
+        for (let i = 0; i < n; i++) nsp.to(id).emit('missed', i);
+      });
+      socket.conn.close();
+    });
+    socket.on('nsp', (ack) => reply(ack, nsp.name));
+    socket.on('transport', (ack) => reply(ack, socket.conn.transport.name));
+    socket.on('disconnect-reasons', (ack) => reply(ack, disconnectReasons));
+    socket.on('disconnect', (reason) => disconnectReasons.push({ nsp: nsp.name, id: socket.id, reason }));
+    socket.on('shout', (...a) => nsp.emit('message-back', ...a));
   });
 }
 
@@ -73,5 +98,6 @@ admin.use((socket, next) => {
   next(err);
 });
 attach(admin);
+io.of('/never').use(() => {});  // never calls next(): the CONNECT stays unanswered
 
 httpServer.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ port: httpServer.address().port })));
