@@ -168,16 +168,30 @@ int run_io(int argc, char** argv) {
   Timer deadline(loop);
   Timer drain_timer(loop);
   std::vector<Subscription> subs;
+  Timer poll_timer(loop);
+  TimePoint give_up{};
+  // Stops the loop once the closing connection has said goodbye (bounded).
+  std::function<void()> stop_when_drained = [&] {
+    if (!manager.draining() || loop.now() >= give_up) return loop.stop();
+    poll_timer.start(Duration(20), stop_when_drained);
+  };
   auto finish = [&](int code) {
     if (done) return;
     done = true;
     exit_code = code;
     if (socket.connected()) socket.disconnect();
     manager.close();
-    loop.post([&] { loop.stop(); });  // let the DISCONNECT packet go out
+    give_up = loop.now() + Duration(3000);
+    loop.post(stop_when_drained);
+  };
+  // After stdin ends: leave once nothing is owed (acks, buffered or queued emits), within a bound.
+  std::function<void()> exit_when_settled = [&] {
+    if (socket.pending() == 0 || loop.now() >= give_up) return finish(exit_ok);
+    drain_timer.start(Duration(20), exit_when_settled);
   };
   auto drain_then_exit = [&] {
-    drain_timer.start(Duration(mo.socket.retries > 0 ? 30'000 : 1000), [&] { finish(exit_ok); });
+    give_up = loop.now() + (mo.socket.retries > 0 ? Duration(30'000) : Duration(10'000));
+    exit_when_settled();
   };
 
   subs.push_back(socket.on_connect.on([&] {
@@ -197,11 +211,10 @@ int run_io(int argc, char** argv) {
   }));
   subs.push_back(socket.on_disconnect.on([&](const std::string& reason) {
     if (done) return;
-    if (out.json())
-      out.event({{"type", "disconnect"}, {"reason", reason}});
-    else
-      out.status("disconnected: " + reason);
+    if (out.json()) out.event({{"type", "disconnect"}, {"reason", reason}});
+    else out.status("disconnected: " + reason);
     if (reason == "io server disconnect") finish(exit_ok);
+    else if (!mo.reconnection) finish(stdin_ended ? exit_ok : exit_failed);  // nothing will reconnect it
   }));
   subs.push_back(socket.on_connect_error.on([&](const sio::ConnectError& e) {
     if (done) return;
@@ -220,9 +233,6 @@ int run_io(int argc, char** argv) {
       out.status("reconnecting (attempt " + std::to_string(attempt) + ")");
   }));
   subs.push_back(manager.on_reconnect_failed.on([&] { finish(exit_failed); }));
-  subs.push_back(manager.on_close.on([&](const std::string&) {
-    if (!mo.reconnection && !done) finish(stdin_ended ? exit_ok : exit_failed);
-  }));
 
   auto print_ack = [&](std::error_code ec, const sio::Args& a) {
     if (out.json()) {

@@ -307,10 +307,7 @@ describe('twinsock io: leaving', { concurrency: 2 }, () => {
   }
 
   for (const transport of ['websocket', 'polling']) {
-    const todo = transport === 'polling'
-      ? 'BUG: on polling the server sees "transport error", not the DISCONNECT: closing aborts the long-poll GET (eio_polling.cpp shut_down(): get_.reset()), which engine.io 6 takes as "poll connection closed prematurely" and drops the session before the in-flight DISCONNECT POST and the close POST are handled'
-      : undefined;
-    test(`stdin EOF over ${transport}: the server sees "client namespace disconnect"`, { todo }, async () => {
+    test(`stdin EOF over ${transport}: the server sees "client namespace disconnect"`, async () => {
       let id;
       const result = await session([url('/'), '--transports', transport], async (tool) => {
         id = tool.events.find(ofType('connect')).id;
@@ -320,9 +317,7 @@ describe('twinsock io: leaving', { concurrency: 2 }, () => {
     });
   }
 
-  test('--retries: an ack line is answered and stdin EOF then exits promptly', {
-    todo: 'BUG: io_command.cpp drain_then_exit() always waits a fixed 30 s under --retries (1 s otherwise) after stdin EOF, even when nothing is pending',
-  }, async () => {
+  test('--retries: an ack line is answered and stdin EOF then exits promptly', async () => {
     const tool = run(['io', url('/'), '--json', '--retries', '2', '--ack-timeout', '500']);
     await tool.waitFor(ofType('connect'), 10_000, 'connect');
     tool.write('ack ["message-with-ack", "r"]');
@@ -401,9 +396,7 @@ describe('twinsock io: disconnects and reconnection', { concurrency: 3 }, () => 
     assert.equal(result.events.filter(ofType('reconnect_attempt')).length, 0);
   });
 
-  test('server killed with --no-reconnect: a disconnect line is printed first', {
-    todo: 'BUG: io_command.cpp: the Manager on_close listener calls finish() before the socket\'s on_disconnect runs (Manager::on_engine_close emits on_close first), so the disconnect listener sees done == true and prints nothing',
-  }, async () => {
+  test('server killed with --no-reconnect: a disconnect line is printed first', async () => {
     const result = await killedUnderNoReconnect();
     const d = result.events.find(ofType('disconnect'));
     assert.ok(d, show(result));

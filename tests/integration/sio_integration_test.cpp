@@ -558,7 +558,7 @@ TEST_F(SioIntegration, ClientDisconnectReachesTheServerBeforeTheSessionCloses) {
       ASSERT_TRUE(run_until(loop, [&] { return custom_log.disconnects.size() == 1; }));
       root.disconnect();  // the last namespace: DISCONNECT, then the Engine.IO close
       ASSERT_TRUE(run_until(loop, [&] { return io.state() == ManagerState::closed && root_log.disconnects.size() == 1; }));
-      loop.run_once(200ms);  // let the close go out
+      ASSERT_TRUE(run_until(loop, [&] { return !io.draining(); }, 5s));  // the goodbye went out
     }
     // Ask the server, from another connection, why those two sockets left.
     Manager observer(loop, url(), fast({"websocket"}));

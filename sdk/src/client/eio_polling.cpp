@@ -150,10 +150,14 @@ class PollingTransport final : public EngineTransport {
     if (state_ == State::closed) return;
     state_ = State::closed;
     pause_done_ = nullptr;
-    get_.reset();
+    const bool say_goodbye = opened_ && goodbye && !ctx_.sid.empty();
+    // A held GET is left to end by itself when we say goodbye: cancelling it makes
+    // engine.io drop the session at once ("poll connection closed prematurely"),
+    // losing the POSTs still in flight (a namespace DISCONNECT, the close packet).
+    if (!say_goodbye) get_.reset();
     // engine.io-client's doClose(): a `1` POST when open; the request may outlive the session.
     // engine.io allows one POST at a time: the `1` follows a POST still in flight.
-    if (opened_ && goodbye && !ctx_.sid.empty()) {  // a session to close
+    if (say_goodbye) {  // a session to close
       if (post_) close_pending_ = true;
       else send_close_packet();
     }

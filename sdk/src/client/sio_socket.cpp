@@ -402,6 +402,10 @@ void Socket::set_disconnected(const std::string& reason) {
 
 void Socket::on_manager_close(const std::string& reason) { set_disconnected(reason); }
 
+std::size_t Socket::pending() const {
+  return state_->acks.size() + state_->send_buffer.size() + state_->queue.size();
+}
+
 Subscription Socket::on(const std::string& event, Listener listener) {
   auto& slot = state_->listeners[event];
   if (!slot) slot = std::make_unique<Event<const Args&, const Reply&>>();

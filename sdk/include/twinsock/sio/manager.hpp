@@ -73,6 +73,8 @@ class Manager {
   void close();
 
   ManagerState state() const { return state_; }
+  /// A connection closed by close() is still finishing gracefully (flushing, saying goodbye).
+  bool draining() const { return !retiring_.empty(); }
   const std::string& url() const { return url_; }
   /// The namespace named by the URL's path ("/" when none).
   const std::string& url_namespace() const { return nsp_; }

@@ -126,6 +126,8 @@ class Socket {
   const std::string& nsp() const { return nsp_; }
   const std::string& id() const { return id_; }  // empty while disconnected
   bool connected() const { return connected_; }
+  /// Emits still owed something: acks awaited, packets in the send buffer or the retries queue.
+  std::size_t pending() const;
   /// Connected, or trying to (the Manager will reconnect it).
   bool active() const { return active_; }
   /// The last CONNECT restored the session (connection state recovery).
