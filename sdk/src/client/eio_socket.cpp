@@ -48,6 +48,10 @@ class Socket::Impl final : public TransportHandler {
     });
   }
 
+  bool finished() const {
+    return closed_ && std::all_of(retired_.begin(), retired_.end(), [](const auto& t) { return t->idle(); });
+  }
+
   void close() {
     if (state_ == ReadyState::opening) return close_session(kForcedClose, {}, "closed by the user", true);
     if (state_ != ReadyState::open) return;
@@ -361,6 +365,7 @@ Socket::Socket(Loop& loop, std::string url, SocketOptions options)
 Socket::~Socket() = default;
 void Socket::open() { impl_->open(); }
 void Socket::close() { impl_->close(); }
+bool Socket::finished() const { return impl_->finished(); }
 std::error_code Socket::send(Message message, bool /*compress*/) { return impl_->send(std::move(message)); }
 bool Socket::writable() const { return impl_->writable(); }
 ReadyState Socket::ready_state() const { return impl_->state(); }

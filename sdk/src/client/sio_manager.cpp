@@ -1,5 +1,7 @@
 #include "twinsock/sio/manager.hpp"
 
+#include <algorithm>
+
 #include "codec/sio/decoder.hpp"
 #include "codec/sio/encoder.hpp"
 #include "codec/sio/msgpack_parser.hpp"
@@ -231,16 +233,12 @@ void Manager::close() {
   state_ = ManagerState::closed;
   if (engine_) {
     // Let the engine close gracefully (flush buffered writes, send its close
-    // packet); it is dropped once it reports its close, or after a bound.
+    // packet); it is dropped once nothing of it is on the wire, or after a bound.
     engine_subs_.clear();
-    auto retiring = std::shared_ptr<eio::Socket>(engine_.release());
-    auto done = std::make_shared<Subscription>();
-    *done = retiring->on_close.on([this, alive = alive_, retiring_raw = retiring.get()](const std::string&, std::error_code) {
-      if (*alive) loop_.post([this, alive = alive_, retiring_raw] { if (*alive) retire(retiring_raw); });
-    });
-    retiring->close();
-    retiring_.push_back({retiring, done});
-    retire_timer_.start(Duration(5000), [this] { retiring_.clear(); });
+    engine_->close();
+    retiring_.push_back(std::move(engine_));
+    retire_deadline_ = loop_.now() + Duration(5000);
+    if (!retire_timer_.armed()) retire_timer_.start(Duration(20), [this] { reap_retiring(); });
   }
   if (!was_open) return;
   loop_.post([this, alive = alive_] {
@@ -251,14 +249,9 @@ void Manager::close() {
   for (auto& [name, socket] : sockets_) socket->on_manager_closed_by_user();
 }
 
-void Manager::retire(eio::Socket* engine) {
-  for (auto it = retiring_.begin(); it != retiring_.end(); ++it) {
-    if (it->engine.get() == engine) {
-      retiring_.erase(it);
-      break;
-    }
-  }
-  if (retiring_.empty()) retire_timer_.cancel();
+void Manager::reap_retiring() {
+  std::erase_if(retiring_, [&](const auto& engine) { return engine->finished() || loop_.now() >= retire_deadline_; });
+  if (!retiring_.empty()) retire_timer_.start(Duration(20), [this] { reap_retiring(); });
 }
 
 void Manager::socket_closed(Socket&) {

@@ -162,7 +162,9 @@ TEST_F(EioTest, UserCloseOnPollingSendsClosePacketAndReportsLater) {
   loop.run_posted();
   EXPECT_EQ(log.back(), "close:forced close");
   EXPECT_FALSE(close_ec);
-  EXPECT_TRUE(get->cancelled);
+  // The held poll is left to end by itself: cancelling it would make engine.io drop
+  // the session before the close packet (and any DISCONNECT in flight) is read.
+  EXPECT_FALSE(get->cancelled);
   ASSERT_NE(http.pending("POST"), nullptr);
   EXPECT_EQ(http.pending("POST")->request.body, "1");
   http.pending("POST")->ok("ok");

@@ -117,6 +117,9 @@ class Socket {
   const std::string& id() const;               // the Engine.IO sid
   const std::string& transport_name() const;   // "polling" or "websocket"
   const HandshakeInfo& handshake() const;
+  /// Closed, and nothing of it is still on the wire (a close POST, a poll left to
+  /// end, a WebSocket closing handshake): it can be destroyed without cutting anything.
+  bool finished() const;
 
   /// Clears the process-wide "a session upgraded to websocket" flag that
   /// remember_upgrade reads (tests; engine.io-client's priorWebsocketSuccess).

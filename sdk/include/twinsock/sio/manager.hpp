@@ -107,14 +107,11 @@ class Manager {
   void on_engine_close(const std::string& reason, std::error_code cause);
   void schedule_reconnect();
   void handle_packet(Packet& packet);
-  void retire(eio::Socket* engine);
+  void reap_retiring();
 
-  // Engines closed by close(), kept until their graceful close ends (bounded).
-  struct Retiring {
-    std::shared_ptr<eio::Socket> engine;
-    std::shared_ptr<Subscription> subscription;
-  };
-  std::vector<Retiring> retiring_;
+  // Engines closed by close(), kept until they finish their goodbye (bounded).
+  std::vector<std::unique_ptr<eio::Socket>> retiring_;
+  TimePoint retire_deadline_{};
 
   Loop& loop_;
   std::string url_;
