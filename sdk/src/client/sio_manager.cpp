@@ -18,6 +18,7 @@ struct Manager::Impl {
   Backoff backoff;
   Decoder decoder;
   std::error_code url_error;
+  bool open_error_reported = false;  // the engine already reported why this attempt failed
 };
 
 namespace {
@@ -98,10 +99,12 @@ void Manager::start_engine() {
   }
   engine_ = std::make_unique<eio::Socket>(loop_, engine_url_, options_.engine);
   impl_->decoder.reset();
+  impl_->open_error_reported = false;
   engine_subs_.push_back(engine_->on_open.on([this](const eio::HandshakeInfo&) { on_engine_open(); }));
   engine_subs_.push_back(engine_->on_message.on([this](const eio::Message& m) { on_engine_message(m); }));
   engine_subs_.push_back(engine_->on_ping.on([this] { on_ping.emit(); }));
   engine_subs_.push_back(engine_->on_error.on([this](std::error_code ec, const std::string& detail) {
+    if (state_ == ManagerState::opening) impl_->open_error_reported = true;
     on_error.emit(ec, detail);
   }));
   engine_subs_.push_back(engine_->on_close.on([this](const std::string& reason, std::error_code cause) {
@@ -110,7 +113,7 @@ void Manager::start_engine() {
   open_timer_.start(options_.timeout, [this] {
     engine_subs_.clear();
     engine_.reset();
-    on_engine_close("transport error", errc::connect_timeout);
+    on_engine_close("timeout", errc::connect_timeout);
   });
   engine_->open();
 }
@@ -189,8 +192,10 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause) 
   } else {
     // The connection never opened: an error for the Manager, connect_error for waiting sockets.
     const std::error_code ec = cause ? cause : std::error_code(errc::connect_failed);
-    on_error.emit(ec, reason);
-    if (!*alive) return;
+    if (!impl_->open_error_reported) {  // once per failed attempt, as socket.io-client does
+      on_error.emit(ec, reason);
+      if (!*alive) return;
+    }
     if (reconnecting_) {
       on_reconnect_error.emit(ec, reason);
       if (!*alive) return;

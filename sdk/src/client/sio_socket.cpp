@@ -78,14 +78,14 @@ void Socket::connect() {
   if (connected_) return;
   active_ = true;
   if (manager_.state() == ManagerState::closed) manager_.open();
-  if (manager_.state() == ManagerState::open) {
+  if (manager_.state() == ManagerState::open && !state_->connect_timer) {
     // Not inside the user's call: CONNECT goes out now, the answer comes later anyway.
     send_connect();
   }
 }
 
 void Socket::on_manager_open() {
-  if (active_ && !connected_) send_connect();
+  if (active_ && !connected_ && !state_->connect_timer) send_connect();  // once per connection
 }
 
 void Socket::send_connect() {
@@ -178,6 +178,7 @@ void Socket::on_packet(Packet& packet) {
 }
 
 void Socket::handle_connect(const nlohmann::json& data) {
+  if (!active_) return;  // an answer to a CONNECT the user has since taken back with disconnect()
   if (!data.is_object() || !data.contains("sid") || !data["sid"].is_string()) {
     on_connect_error.emit(ConnectError{
         .message = "It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible",
@@ -201,6 +202,7 @@ void Socket::handle_connect(const nlohmann::json& data) {
     if (!*alive || !connected_) return;
   }
   flush_buffer();
+  if (!*alive || !connected_) return;
   on_connect.emit();
   if (!*alive || !connected_) return;
   for (auto& q : state_->queue) q.pending = false;  // resend what was in flight (at-least-once)
@@ -311,8 +313,7 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
   }
   const bool writable = manager_.writable();
   if (options.is_volatile && !(writable && connected_)) {
-    if (packet.id) state_->acks.erase(*packet.id);  // dropped: its ack can never come
-    return {};
+    return {};  // dropped; an ack it asked for still ends: by its timeout, or failed on disconnect
   }
   if (connected_) {
     auto alive = alive_;
@@ -400,7 +401,10 @@ void Socket::set_disconnected(const std::string& reason) {
   fail_pending_acks();
 }
 
-void Socket::on_manager_close(const std::string& reason) { set_disconnected(reason); }
+void Socket::on_manager_close(const std::string& reason) {
+  state_->connect_timer.reset();  // that CONNECT went down with its connection
+  set_disconnected(reason);
+}
 
 std::size_t Socket::pending() const {
   return state_->acks.size() + state_->send_buffer.size() + state_->queue.size();
