@@ -1,0 +1,48 @@
+#include "twinsock/sio/io.hpp"
+
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "codec/url/socketio.hpp"
+#include "codec/url/url.hpp"
+
+namespace twinsock::sio {
+namespace {
+
+struct Cache {
+  std::mutex mutex;
+  std::map<std::tuple<Loop*, std::string>, std::weak_ptr<Manager>> managers;
+};
+
+Cache& cache() {
+  static Cache instance;
+  return instance;
+}
+
+// socket.io-client's `url.id` plus the path: what makes two io() calls share a Manager.
+std::string cache_id(const std::string& text, const ManagerOptions& options) {
+  url::Url parsed;
+  if (url::parse(text, parsed)) return text;  // unparsable: the Manager reports the error; no sharing
+  return url::split_socketio(parsed).engine.origin() + options.engine.path;
+}
+
+}  // namespace
+
+std::shared_ptr<Manager> lookup(Loop& loop, const std::string& url, ManagerOptions options,
+                                LookupOptions lookup_options) {
+  const bool share = !lookup_options.force_new && lookup_options.multiplex;
+  if (!share) return std::make_shared<Manager>(loop, url, std::move(options));
+  const auto key = std::make_tuple(&loop, cache_id(url, options));
+  Cache& c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  if (auto it = c.managers.find(key); it != c.managers.end()) {
+    if (auto existing = it->second.lock()) return existing;
+  }
+  auto manager = std::make_shared<Manager>(loop, url, std::move(options));
+  c.managers[key] = manager;
+  std::erase_if(c.managers, [](const auto& entry) { return entry.second.expired(); });
+  return manager;
+}
+
+}  // namespace twinsock::sio
