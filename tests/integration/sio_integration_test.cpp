@@ -1201,3 +1201,32 @@ TEST_F(SioIntegration, DestroyingTheManagerWhileConnectedIsClean) {
 
 }  // namespace
 }  // namespace twinsock::sio
+
+namespace twinsock::sio {
+namespace {
+
+TEST(SioCookies, TheManagersCookieJarSendsTheStickyCookieBackOnEveryRequest) {
+  testing::ServerProcess server("sio-server.mjs", {"--cookie"});
+  ASSERT_TRUE(server.ok());
+  native::PollLoop loop;
+  ManagerOptions o;
+  o.engine.transports = {"polling"};
+  Manager io(loop, server.url("http", "/"), o);
+  Socket& s = io.socket();
+  ASSERT_TRUE(testing::run_until(loop, [&] { return s.connected(); }));
+  for (int i = 0; i < 3; ++i) ASSERT_FALSE(s.emit("message", nlohmann::json::array({i})));
+  nlohmann::json log;
+  bool answered = false;
+  ASSERT_FALSE(s.emit("cookies", nlohmann::json::array(), [&](std::error_code ec, const Args& args) {
+    answered = !ec;
+    if (!args.empty()) log = args[0];
+  }));
+  ASSERT_TRUE(testing::run_until(loop, [&] { return answered; }));
+  ASSERT_GE(log.size(), 3u) << log.dump();
+  EXPECT_TRUE(log[0].is_null()) << "the handshake carries no cookie yet: " << log.dump();
+  for (std::size_t i = 1; i < log.size(); ++i)
+    EXPECT_TRUE(log[i].is_string() && log[i].get<std::string>().find("lb=") != std::string::npos) << log.dump();
+}
+
+}  // namespace
+}  // namespace twinsock::sio

@@ -41,10 +41,15 @@ const options = {
   connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
 };
 if (transportsAt >= 0) options.transports = args[transportsAt + 1].split(',');
+// --cookie: the handshake sets a sticky-session cookie, as a load balancer would;
+// "cookies" acks the Cookie header of every HTTP request seen since.
+if (args.includes('--cookie')) options.cookie = { name: 'lb', path: '/', httpOnly: true };
 if (args.includes('--msgpack')) options.parser = (await import('socket.io-msgpack-parser')).default;
 
 const httpServer = createServer();
 const io = new Server(httpServer, options);
+const cookieLog = [];
+io.engine.on('headers', (headers, req) => cookieLog.push(req.headers.cookie ?? null));
 
 const disconnectReasons = [];
 
@@ -70,6 +75,7 @@ function attach(nsp) {
     const reply = (fn, ...values) => typeof fn === 'function' && fn(...values);  // emits without an ack are fine too
     socket.on('count', (ack) => reply(ack, messages));
     socket.on('disconnect-me', () => socket.disconnect());
+    socket.on('cookies', (ack) => reply(ack, cookieLog));
     socket.on('auth', (ack) => reply(ack, socket.handshake.auth));
     socket.on('recovered', (ack) => reply(ack, socket.recovered));
     socket.on('query', (ack) => reply(ack, socket.handshake.query));

@@ -9,6 +9,7 @@
 #include "codec/url/socketio.hpp"
 #include "codec/url/url.hpp"
 #include "proto/backoff.hpp"
+#include "twinsock/eio/cookie_jar.hpp"
 #include "twinsock/error.hpp"
 
 namespace twinsock::sio {
@@ -43,6 +44,9 @@ Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
       open_timer_(loop),
       reconnect_timer_(loop),
       retire_timer_(loop) {
+  // One cookie jar per Manager: sticky-session cookies set by a load balancer go back
+  // on every request of every reconnection (the browser keeps its own cookies).
+  if (!options_.engine.cookie_jar) options_.engine.cookie_jar = std::make_shared<eio::CookieJar>();
   url::Url parsed;
   if (auto ec = url::parse(url_, parsed)) {
     impl_->url_error = ec;
