@@ -377,7 +377,7 @@ void Socket::drain_retry_queue() {
 std::function<void()> Socket::take_pending_acks() {
   auto acks = std::make_shared<std::map<std::uint64_t, State::PendingAck>>(std::move(state_->acks));
   state_->acks.clear();
-  return [this, alive = alive_, acks] {
+  return [alive = alive_, acks] {
     for (auto& [id, pending] : *acks) {
       if (!pending.callback) continue;
       // Acks of the retries queue turn this into a resend after reconnection.
