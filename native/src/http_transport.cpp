@@ -7,7 +7,6 @@
 #include "codec/http/response_parser.hpp"
 #include "codec/url/url.hpp"
 #include "connector.hpp"
-#include "header_convert.hpp"
 #include "proxy_env.hpp"
 #include "tls_cache.hpp"
 #include "twinsock/error.hpp"
@@ -59,7 +58,7 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
   void send_request() {
     http::Request request{.method = request_.method, .target = url_.target()};
     request.headers.push_back({"Host", url_.host_for_header()});
-    for (const auto& h : request_.headers) request.headers.push_back({h.name, h.value});
+    request.headers.insert(request.headers.end(), request_.headers.begin(), request_.headers.end());
     if (!request_.body.empty() && !find_header(request_.headers, "content-type"))
       request.headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});
     request.body = request_.body;
@@ -99,7 +98,11 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
                            std::to_string(parser_.head().status) + " " + parser_.head().reason);
             for (const auto& h : parser_.head().headers) request_.trace("< " + h.name + ": " + h.value);
           }
-          events_.on_http_head(parser_.head().status, from_http_headers(parser_.head().headers));
+          {
+            // A copy: the listener may destroy this transport (and its parser) while it reads them.
+            const Headers headers = parser_.head().headers;
+            events_.on_http_head(parser_.head().status, headers);
+          }
           if (!*alive) return;
           break;
         case http::EventKind::body:

@@ -8,7 +8,6 @@
 #include "codec/ws/decoder.hpp"
 #include "codec/ws/encoder.hpp"
 #include "connector.hpp"
-#include "header_convert.hpp"
 #include "permessage_deflate.hpp"
 #include "proxy_env.hpp"
 #include "tls_cache.hpp"
@@ -117,7 +116,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
 
   void send_upgrade() {
     upgrade_options_.subprotocols = params_.subprotocols;
-    upgrade_options_.extra_headers = to_http_headers(params_.headers);
+    upgrade_options_.extra_headers = params_.headers;
     if (params_.per_message_deflate) upgrade_options_.permessage_deflate = http::DeflateOffer{};
     http::UpgradeRequest request;
     if (auto ec = http::make_upgrade_request(url_, upgrade_options_, system_random(), request))

@@ -9,6 +9,7 @@
 // - on_http_head at most once, then body pieces, then exactly one on_http_end
 //   (error empty when the body ended normally), and nothing after it.
 // - Redirects are NOT followed by the transport; the client decides.
+// - The events may destroy the transport; arguments stay valid for the whole call.
 // - Destroying the transport cancels the request silently.
 #pragma once
 

@@ -113,9 +113,9 @@ class Client::Impl final : public HttpResponseEvents {
     }
     if (!is_event_stream(find_header(headers, "content-type"))) {
       const std::string* type = find_header(headers, "content-type");
-      transport_.reset();
-      return fail_for_good(errc::sse_bad_content_type,
-                           "Content-Type is \"" + (type ? *type : std::string()) + "\", not text/event-stream", status);
+      const std::string detail = "Content-Type is \"" + (type ? *type : std::string()) + "\", not text/event-stream";
+      transport_.reset();  // `headers` may belong to the transport: read first, then drop it
+      return fail_for_good(errc::sse_bad_content_type, detail, status);
     }
     open_ = true;
     state_ = ReadyState::open;
@@ -169,8 +169,9 @@ class Client::Impl final : public HttpResponseEvents {
   }
 
   void follow_redirect(int status, const Headers& headers) {
-    transport_.reset();
-    const std::string* location = find_header(headers, "location");
+    const std::string* found = find_header(headers, "location");
+    const std::optional<std::string> location = found ? std::optional(*found) : std::nullopt;
+    transport_.reset();  // `headers` may belong to the transport: read first, then drop it
     if (!location || location->empty())
       return fail_for_good(errc::http_status, "HTTP " + std::to_string(status) + " without Location", status);
     if (++redirects_ > options_.max_redirects)

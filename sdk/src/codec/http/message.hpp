@@ -7,15 +7,14 @@
 #include <string_view>
 #include <vector>
 
+#include "twinsock/http_header.hpp"
+
 namespace twinsock::http {
 
-struct Header {
-  std::string name;
-  std::string value;
-  friend bool operator==(const Header&, const Header&) = default;
-};
-/// Ordered, duplicates kept (RFC 9110 §5.3: order of same-named fields matters).
-using Headers = std::vector<Header>;
+/// The public header type: ordered, duplicates kept (RFC 9110 §5.3: order of
+/// same-named fields matters).
+using Header = twinsock::Header;
+using Headers = twinsock::Headers;
 
 struct Request {
   std::string method = "GET";
