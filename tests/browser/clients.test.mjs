@@ -1,0 +1,128 @@
+// twinsock's ReconnectingWebSocket and EventSourceClient inside a page, against the demo
+// server's /ws (echo) and /events (SSE) endpoints.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { assertTwinsock, launchBrowser, openPage, startDemo, within } from './support.mjs';
+
+describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
+  let server, browser, page;
+  before(async () => {
+    server = await startDemo();
+    browser = await launchBrowser();
+    page = await openPage(browser, server.url);
+    await page.evaluate(async () => {
+      window.twinsock = await import('/twinsock/dist/index.js');
+      window.demoClient = window.twinsock.demoFallback ?? 'twinsock';
+    });
+    assertTwinsock(page, await page.evaluate(() => window.demoClient));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /// Runs `fn` in the page, bounded (page.evaluate itself never times out).
+  const inPage = (fn, arg, what) => within(page.evaluate(fn, arg), 15_000, what);
+
+  test('ReconnectingWebSocket: text and binary echo, readyState, reconnection after a drop', async () => {
+    const result = await inPage(async () => {
+      const log = [];
+      const ws = new window.twinsock.ReconnectingWebSocket(`ws://${location.host}/ws`);
+      const next = (type) => new Promise((resolve) => ws.addEventListener(type, resolve, { once: true }));
+      const bytes = async (data) =>
+        data instanceof Blob ? [...new Uint8Array(await data.arrayBuffer())]
+          : ArrayBuffer.isView(data) ? [...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]
+            : data instanceof ArrayBuffer ? [...new Uint8Array(data)] : `not binary: ${typeof data} ${data}`;
+      let opens = 0;
+      ws.onopen = () => opens++;
+      log.push(['readyState before open', ws.readyState]);
+      await next('open');
+      log.push(['readyState when open', ws.readyState]);
+
+      let reply = next('message');
+      ws.send('héllo ☃');
+      log.push(['text', (await reply).data]);
+
+      reply = next('message');
+      ws.send(new Uint8Array([0, 1, 2, 255]));
+      log.push(['binary', await bytes((await reply).data)]);
+
+      // The server cuts the connection: a close event, then a new connection by itself.
+      const closed = next('close');
+      const reopened = new Promise((resolve) => ws.addEventListener('close', () => next('open').then(resolve), { once: true }));
+      ws.send('__drop__');
+      const close = await closed;
+      log.push(['dropped', close.wasClean, typeof close.code]);
+      await reopened;
+      reply = next('message');
+      ws.send('again');
+      log.push(['after reconnecting', (await reply).data, opens]);
+
+      const done = next('close');
+      ws.close(1000, 'bye');
+      log.push(['closed', (await done).code, ws.readyState]);
+      return log;
+    }, undefined, 'the WebSocket exchange');
+    assert.deepEqual(result, [
+      ['readyState before open', 0],
+      ['readyState when open', 1],
+      ['text', 'héllo ☃'],
+      ['binary', [0, 1, 2, 255]],
+      ['dropped', false, 'number'],
+      ['after reconnecting', 'again', 2],
+      ['closed', 1000, 3],
+    ]);
+  });
+
+  test('EventSourceClient: the numbered events with their ids, a named event, readyState, lastEventId', async () => {
+    const result = await inPage(async () => {
+      const log = [];
+      const es = new window.twinsock.EventSourceClient(`${location.origin}/events?n=3`);
+      log.push(['readyState before open', es.readyState]);
+      const opened = new Promise((resolve) => (es.onopen = resolve));
+      es.onmessage = (e) => log.push(['message', e.data, e.lastEventId]);
+      const done = new Promise((resolve) => es.addEventListener('done', resolve));
+      await opened;
+      log.push(['readyState when open', es.readyState]);
+      const last = await done;
+      log.push(['done', last.data, es.lastEventId]);
+      es.close();
+      log.push(['readyState after close', es.readyState]);
+      return log;
+    }, undefined, 'the SSE stream');
+    assert.deepEqual(result, [
+      ['readyState before open', 0],
+      ['readyState when open', 1],
+      ['message', 'event 1', '1'],
+      ['message', 'event 2', '2'],
+      ['message', 'event 3', '3'],
+      ['done', '3', '3'],
+      ['readyState after close', 2],
+    ]);
+  });
+
+  test('EventSourceClient: resumes after a cut with Last-Event-ID', async () => {
+    const result = await inPage(async () => {
+      const ids = [];
+      const es = new window.twinsock.EventSourceClient(`${location.origin}/events?n=2&drop=1`);
+      let errors = 0;
+      es.onerror = () => errors++;
+      await new Promise((resolve) => {
+        es.onmessage = (e) => {
+          ids.push(e.lastEventId);
+          if (ids.length === 4) resolve();
+        };
+      });
+      es.close();
+      return { ids, errors, lastEventId: es.lastEventId };
+    }, undefined, 'the resumed SSE stream');
+    assert.deepEqual(result.ids, ['1', '2', '3', '4']);
+    assert.equal(result.lastEventId, '4');
+    assert.ok(result.errors >= 1, 'an error event for the cut');
+  });
+
+  test('no uncaught errors in the page', () => {
+    assert.deepEqual(page.problems.filter((p) => !/WebSocket connection|ERR_INCOMPLETE_CHUNKED_ENCODING/.test(p)), []);
+  });
+});

@@ -1,0 +1,51 @@
+// The demo page survives its server: killed (SIGKILL) and started again on the same
+// port, the page says "reconnecting", then "connected" again, and chat works again.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { launchBrowser, openDemo, sleep, startDemo, waitFor } from './support.mjs';
+
+describe('demo page across a server restart', () => {
+  let server, browser;
+  before(async () => {
+    server = await startDemo();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const chat = async (page, text) => {
+    await page.fill('#text', text);
+    await page.press('#text', 'Enter');
+    await waitFor(page, (text) => window.demo.messages.some((m) => m.text === text), `"${text}" to come back`, text);
+  };
+
+  test('status goes reconnecting, then connected; chat and moves work again', async () => {
+    const page = await openDemo(browser, server.url, { name: 'carol' });
+    await chat(page, 'before the restart');
+    const firstId = await page.evaluate(() => window.demo.id);
+    const port = server.port;
+
+    await server.kill();
+    await waitFor(page, () => window.demo.status === 'reconnecting', 'the page to notice the server is gone');
+    assert.equal(await page.locator('#status').getAttribute('data-state'), 'reconnecting');
+    await sleep(300);  // a retry or two against the closed port
+
+    server = await startDemo(port);
+    await waitFor(page, () => window.demo.status === 'connected', 'the page to reconnect', undefined, 15_000);
+    assert.equal(await page.locator('#status').textContent(), 'connected');
+    // A new server knows nothing of the old session: a new id, an empty chat history.
+    await waitFor(page, (old) => window.demo.id && window.demo.id !== old, 'the new server\'s state', firstId);
+    await chat(page, 'after the restart');
+
+    // A newcomer sees the reconnected player (state is served afresh).
+    const other = await openDemo(browser, server.url, { name: 'dave' });
+    const id = await page.evaluate(() => window.demo.id);
+    await waitFor(other, (id) => window.demo.players[id]?.name === 'carol', 'dave to see carol', id);
+    await chat(other, 'hello carol');
+    await waitFor(page, () => window.demo.messages.some((m) => m.name === 'dave' && m.text === 'hello carol'), 'carol to hear dave');
+    assert.deepEqual(page.problems.filter((p) => !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(p)), []);
+  });
+});
