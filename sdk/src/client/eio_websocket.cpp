@@ -20,6 +20,7 @@ class WebSocketTransport final : public EngineTransport, private ws::TransportEv
     ws::ConnectParams params{
         .url = url_,
         .headers = ctx_.headers_for(url_),
+        .headers_optional = true,  // engine.io-client in a browser sends extraHeaders on polling only
         .max_message_size = ctx_.options.max_message_size,
         .per_message_deflate = false,
         .connect_timeout = ctx_.options.request_timeout,

@@ -64,6 +64,7 @@ struct Socket::State {
   std::map<std::string, std::unique_ptr<Event<const Args&, const Reply&>>> listeners;
   Event<const std::string&, const Args&> any;
   Event<const std::string&, const Args&> any_outgoing;
+  Event<const std::string&, const Args&, const Reply&> incoming;
   std::string pid;
   std::optional<std::string> last_offset;
   std::unique_ptr<Timer> connect_timer;
@@ -241,6 +242,8 @@ void Socket::handle_event(Packet& packet) {
 void Socket::dispatch(const std::string& event, const Args& args, const Reply& reply) {
   auto alive = alive_;
   state_->any.emit(event, args);
+  if (!*alive) return;
+  state_->incoming.emit(event, args, reply);
   if (!*alive) return;
   auto it = state_->listeners.find(event);
   if (it != state_->listeners.end()) it->second->emit(args, reply);
@@ -425,6 +428,7 @@ Subscription Socket::once(const std::string& event, Listener listener) {
 Subscription Socket::on_any(AnyListener listener) { return state_->any.on(std::move(listener)); }
 Subscription Socket::prepend_any(AnyListener listener) { return state_->any.prepend(std::move(listener)); }
 Subscription Socket::on_any_outgoing(AnyListener listener) { return state_->any_outgoing.on(std::move(listener)); }
+Subscription Socket::on_event(EventListener listener) { return state_->incoming.on(std::move(listener)); }
 void Socket::off_any() { state_->any.clear(); }
 
 }  // namespace twinsock::sio

@@ -116,6 +116,10 @@ class Socket {
   [[nodiscard]] Subscription on_any(AnyListener listener);
   [[nodiscard]] Subscription prepend_any(AnyListener listener);
   [[nodiscard]] Subscription on_any_outgoing(AnyListener listener);
+  /// Every incoming event with its Reply, after the on_any listeners and before
+  /// the listeners of its name: for bindings that dispatch by name themselves.
+  using EventListener = std::function<void(const std::string& event, const Args& args, const Reply& reply)>;
+  [[nodiscard]] Subscription on_event(EventListener listener);
   /// Removes every catch-all listener (offAny() without arguments).
   void off_any();
 

@@ -42,6 +42,10 @@ struct CloseInfo {
 struct ConnectParams {
   std::string url;
   Headers headers;
+  /// The headers are a courtesy the platform may drop when it cannot send them
+  /// (browsers set no WebSocket handshake headers); else such a platform refuses
+  /// the connection with errc::not_supported.
+  bool headers_optional = false;
   std::vector<std::string> subprotocols;
   std::size_t max_message_size = 0;
   std::size_t max_frame_size = 0;  // outgoing fragmentation threshold

@@ -1,0 +1,116 @@
+#include "js_value.hpp"
+
+#include <cstdint>
+
+#include "twinsock/error.hpp"
+
+namespace twinsock::bindings {
+namespace {
+
+using emscripten::val;
+constexpr const char* kPlaceholder = "__twinsock_binary__";
+constexpr int kMaxDepth = 128;
+
+// Replaces binary values by placeholders, appending their bytes to `buffers`.
+nlohmann::json strip_binary(const nlohmann::json& value, val& buffers, unsigned& count) {
+  if (value.is_binary()) {
+    const auto& bin = value.get_binary();
+    buffers.call<void>("push", bytes_to_js(bin.data(), bin.size()));
+    return nlohmann::json{{kPlaceholder, count++}};
+  }
+  if (value.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : value) out.push_back(strip_binary(item, buffers, count));
+    return out;
+  }
+  if (value.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = strip_binary(it.value(), buffers, count);
+    return out;
+  }
+  return value;
+}
+
+bool has_binary(const nlohmann::json& value) {
+  if (value.is_binary()) return true;
+  if (value.is_structured()) {
+    for (const auto& item : value)
+      if (has_binary(item)) return true;
+  }
+  return false;
+}
+
+bool restore_binary(nlohmann::json& value, const std::vector<std::string>& buffers, int depth) {
+  if (depth > kMaxDepth) return false;
+  if (value.is_object()) {
+    if (value.size() == 1 && value.contains(kPlaceholder) && value[kPlaceholder].is_number_unsigned()) {
+      const auto index = value[kPlaceholder].get<std::size_t>();
+      if (index >= buffers.size()) return false;
+      const std::string& b = buffers[index];
+      value = nlohmann::json::binary(nlohmann::json::binary_t::container_type(b.begin(), b.end()));
+      return true;
+    }
+    for (auto& item : value)
+      if (!restore_binary(item, buffers, depth + 1)) return false;
+  } else if (value.is_array()) {
+    for (auto& item : value)
+      if (!restore_binary(item, buffers, depth + 1)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+val args_to_js(const nlohmann::json& args) {
+  val out = val::object();
+  val buffers = val::array();
+  if (has_binary(args)) {
+    unsigned count = 0;
+    out.set("json", strip_binary(args, buffers, count).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    out.set("json", args.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  out.set("buffers", buffers);
+  return out;
+}
+
+nlohmann::json args_from_js(const std::string& json, const val& buffers) {
+  nlohmann::json value = nlohmann::json::parse(json, nullptr, false);
+  if (value.is_discarded()) return value;
+  const unsigned count = buffers.isUndefined() || buffers.isNull() ? 0 : buffers["length"].as<unsigned>();
+  if (count == 0) return value;
+  std::vector<std::string> bytes;
+  bytes.reserve(count);
+  for (unsigned i = 0; i < count; ++i) bytes.push_back(bytes_from_js(buffers[i]));
+  if (!restore_binary(value, bytes, 0)) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return value;
+}
+
+val bytes_to_js(const void* data, std::size_t size) {
+  // A view of the wasm heap, copied at once (the heap may move on the next allocation).
+  val view(emscripten::typed_memory_view(size, static_cast<const std::uint8_t*>(data)));
+  return val::global("Uint8Array").new_(view);
+}
+
+std::string bytes_from_js(const val& array) {
+  const auto size = array["length"].as<std::size_t>();
+  std::string out(size, '\0');
+  if (size == 0) return out;
+  val view(emscripten::typed_memory_view(size, reinterpret_cast<std::uint8_t*>(out.data())));
+  view.call<void>("set", array);
+  return out;
+}
+
+val error_to_js(std::error_code error, const std::string& detail) {
+  val out = val::object();
+  if (!error) return val::null();
+  out.set("code", std::string(error_id(error)));
+  out.set("message", error.message());
+  out.set("detail", detail);
+  if (const auto close_code = close_code_for(error)) out.set("closeCode", close_code);
+  return out;
+}
+
+std::string error_result(std::error_code error) { return error ? std::string(error_id(error)) : std::string(); }
+
+}  // namespace twinsock::bindings

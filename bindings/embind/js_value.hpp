@@ -1,0 +1,35 @@
+// Crossing the JavaScript boundary: Socket.IO arguments, bytes and errors.
+//
+// Arguments travel as JSON text plus a list of Uint8Arrays: each binary value
+// is replaced by {"__twinsock_binary__": n}, n indexing the list (the idea of
+// socket.io's binary placeholders). JSON text is the cheapest way through
+// embind; the facade (bindings/js/) does the JavaScript half.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <system_error>
+
+namespace twinsock::bindings {
+
+/// {json, buffers}: the facade's decodeArgs() turns it back into values.
+emscripten::val args_to_js(const nlohmann::json& args);
+
+/// Parses JSON text and puts the buffers back in place of their placeholders.
+/// Returns a discarded value (is_discarded()) when the text is not valid JSON.
+nlohmann::json args_from_js(const std::string& json, const emscripten::val& buffers);
+
+/// A copy of `size` bytes as a new Uint8Array.
+emscripten::val bytes_to_js(const void* data, std::size_t size);
+/// A copy of a Uint8Array's bytes.
+std::string bytes_from_js(const emscripten::val& array);
+
+/// {code: "TWINSOCK_ERR_...", message, detail, closeCode}: the facade makes an Error of it.
+emscripten::val error_to_js(std::error_code error, const std::string& detail = {});
+
+/// The stable id of an error, or "" for none: what methods return to JavaScript.
+std::string error_result(std::error_code error);
+
+}  // namespace twinsock::bindings

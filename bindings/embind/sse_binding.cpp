@@ -1,0 +1,28 @@
+// The EventSource client for JavaScript. Events:
+//   open | message(type, data, lastEventId) | error(err, status) |
+//   reconnecting(attempt, delayMs) | close
+#include "bindings.hpp"
+#include "js_value.hpp"
+#include "options.hpp"
+
+namespace twinsock::bindings {
+
+JsEventSource::JsEventSource(const std::string& url, const std::string& options_json, val on_event)
+    : on_event_(std::move(on_event)) {
+  const nlohmann::json options = nlohmann::json::parse(options_json, nullptr, false);
+  client_ = std::make_unique<sse::Client>(shared_loop(), url, sse_options(options));
+  auto& c = *client_;
+  subs_.push_back(c.on_open.on([this] { on_event_(std::string("open")); }));
+  subs_.push_back(c.on_message.on([this](const sse::MessageEvent& e) {
+    on_event_(std::string("message"), e.type, e.data, e.last_event_id);
+  }));
+  subs_.push_back(c.on_error.on([this](std::error_code ec, const std::string& detail, int status) {
+    on_event_(std::string("error"), error_to_js(ec, detail), status);
+  }));
+  subs_.push_back(c.on_reconnecting.on([this](std::uint32_t attempt, Duration delay) {
+    on_event_(std::string("reconnecting"), attempt, static_cast<double>(delay.count()));
+  }));
+  subs_.push_back(c.on_close.on([this] { on_event_(std::string("close")); }));
+}
+
+}  // namespace twinsock::bindings

@@ -1,0 +1,20 @@
+// Loads the embind module once per process or page. In Node without a global
+// WebSocket, the optional peer `ws` stands in for it (Module.WebSocket).
+import createTwinsockCore from './twinsock_core.mjs';
+
+const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
+
+async function nodeWebSocket() {
+  if (!isNode || typeof globalThis.WebSocket === 'function') return undefined;
+  try {
+    return (await import('ws')).default;
+  } catch {
+    return undefined;  // reported as TWINSOCK_ERR_NOT_SUPPORTED when a WebSocket is opened
+  }
+}
+
+const WebSocketImpl = await nodeWebSocket();
+
+/** The embind module: Manager, Socket, WebSocketClient, EventSourceClient. Internal. */
+export const core = await createTwinsockCore(WebSocketImpl ? { WebSocket: WebSocketImpl } : {});
+export { isNode };

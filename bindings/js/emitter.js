@@ -1,0 +1,65 @@
+// The event emitter of the facade (socket.io's component-emitter surface).
+// A listener that throws is reported and does not stop the others.
+import { reportListenerError } from './errors.js';
+
+export class Emitter {
+  #listeners = new Map();
+
+  on(event, fn) {
+    if (typeof fn !== 'function') throw new TypeError('listener must be a function');
+    const list = this.#listeners.get(event);
+    if (list) list.push(fn);
+    else this.#listeners.set(event, [fn]);
+    return this;
+  }
+  addEventListener(event, fn) { return this.on(event, fn); }
+
+  once(event, fn) {
+    const wrapper = (...args) => {
+      this.off(event, wrapper);
+      fn.apply(this, args);
+    };
+    wrapper.fn = fn;
+    return this.on(event, wrapper);
+  }
+
+  off(event, fn) {
+    if (event === undefined) {
+      this.#listeners.clear();
+      return this;
+    }
+    if (fn === undefined) {
+      this.#listeners.delete(event);
+      return this;
+    }
+    const list = this.#listeners.get(event);
+    if (!list) return this;
+    const i = list.findIndex((l) => l === fn || l.fn === fn);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.#listeners.delete(event);
+    return this;
+  }
+  removeListener(event, fn) { return this.off(event, fn); }
+  removeAllListeners(event) { return this.off(event); }
+  removeEventListener(event, fn) { return this.off(event, fn); }
+
+  listeners(event) { return [...(this.#listeners.get(event) ?? [])]; }
+  hasListeners(event) { return (this.#listeners.get(event)?.length ?? 0) > 0; }
+
+  /** Calls every listener of `event`; returns true when there was one. */
+  emitReserved(event, ...args) {
+    const list = this.#listeners.get(event);
+    if (!list) return false;
+    for (const fn of [...list]) safeCall(this, fn, args);
+    return true;
+  }
+}
+
+export function safeCall(self, fn, args) {
+  try {
+    return fn.apply(self, args);
+  } catch (error) {
+    reportListenerError(error);
+    return undefined;
+  }
+}

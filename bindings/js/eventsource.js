@@ -1,0 +1,79 @@
+// EventSourceClient: the DOM EventSource's surface, plus what EventSource lacks
+// (headers, POST with a body, a saved Last-Event-ID, backoff), from the C++
+// sse::Client over fetch() — the same parser and rules as the native client.
+import { core } from './core.js';
+import { Emitter, safeCall } from './emitter.js';
+import { toError } from './errors.js';
+import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
+
+export class EventSourceClient extends Emitter {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSED = 2;
+
+  #native;
+  #handlers = { open: null, message: null, error: null };
+
+  constructor(url, options) {
+    super();
+    options = { ...(options ?? {}) };
+    this.withCredentials = !!options.withCredentials;
+    this.#native = new core.EventSourceClient(String(url), JSON.stringify(options), weakDispatcher(this, '_onNative'));
+    own(this, this.#native);
+    keepAlive(this, !options.startClosed);
+  }
+
+  get readyState() { return this.#native.readyState(); }
+  get url() { return this.#native.url(); }
+  get lastEventId() { return this.#native.lastEventId(); }
+  /** The current reconnection delay in ms (the server's `retry:` or the default). */
+  get reconnectionTime() { return this.#native.reconnectionTime(); }
+
+  connect() {
+    keepAlive(this, true);
+    this.#native.connect();
+  }
+  close() {
+    this.#native.close();
+  }
+  dispose() {
+    keepAlive(this, false);
+    release(this, this.#native);
+  }
+
+  _onNative(type, a, b, c) {
+    switch (type) {
+      case 'open':
+        return this.#dispatch('open', { type: 'open', target: this });
+      case 'message': {
+        const origin = (() => { try { return new URL(this.url).origin; } catch { return ''; } })();
+        return this.#dispatch(a, { type: a, data: b, lastEventId: c, origin, target: this });
+      }
+      case 'error': {
+        const error = toError(a);
+        return this.#dispatch('error', { type: 'error', error, message: error?.message ?? '', status: b || undefined, target: this });
+      }
+      case 'reconnecting':
+        return this.#dispatch('reconnecting', { type: 'reconnecting', attempt: a, delay: b, target: this });
+      case 'close':
+        keepAlive(this, false);
+        return this.#dispatch('close', { type: 'close', target: this });
+      default:
+        return undefined;
+    }
+  }
+
+  #dispatch(type, event) {
+    const handler = this.#handlers[type];
+    if (typeof handler === 'function') safeCall(this, handler, [event]);
+    this.emitReserved(type, event);
+  }
+
+  get onopen() { return this.#handlers.open; }
+  set onopen(fn) { this.#handlers.open = fn; }
+  get onmessage() { return this.#handlers.message; }
+  set onmessage(fn) { this.#handlers.message = fn; }
+  get onerror() { return this.#handlers.error; }
+  set onerror(fn) { this.#handlers.error = fn; }
+}
+Object.assign(EventSourceClient.prototype, { CONNECTING: 0, OPEN: 1, CLOSED: 2 });

@@ -1,0 +1,304 @@
+// Socket.IO: io(), Manager and Socket with socket.io-client 4.8's surface,
+// over the C++ Manager and Socket of the embind module.
+import { core } from './core.js';
+import { decodeArgs, encodeArgs } from './args.js';
+import { Emitter, safeCall } from './emitter.js';
+import { TwinsockError, toError } from './errors.js';
+import { keepAlive, own, weakDispatcher } from './lifetime.js';
+
+const RESERVED_EVENTS = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+const MANAGER_STATES = ['closed', 'opening', 'open'];
+
+function resolveUrl(uri) {
+  const base = typeof location === 'object' && location?.href ? location.href : undefined;
+  if (uri === undefined) {
+    if (!base) throw new TypeError('io(): a URL is required outside the browser');
+    uri = '/';
+  }
+  let url;
+  try {
+    url = new URL(uri, base);
+  } catch {
+    throw new TypeError(`io(): invalid URL: ${uri}`);
+  }
+  if (!/^(https?|wss?):$/.test(url.protocol)) throw new TypeError(`io(): unsupported URL scheme: ${url.protocol}`);
+  return url;
+}
+
+function managerOptions(opts) {
+  const out = { ...opts };
+  for (const key of ['auth', 'forceNew', 'multiplex', 'ackTimeout', 'retries']) delete out[key];
+  if (typeof out.query === 'string') out.query = Object.fromEntries(new URLSearchParams(out.query));
+  return out;
+}
+
+export class Manager extends Emitter {
+  #native;
+  #nsps = new Map();
+  #url;
+
+  constructor(uri, opts) {
+    super();
+    if (uri !== null && typeof uri === 'object' && !(uri instanceof URL)) [uri, opts] = [undefined, uri];
+    opts = { ...(opts ?? {}) };
+    const url = resolveUrl(uri === undefined ? undefined : String(uri));
+    for (const [k, v] of url.searchParams) (opts.query ??= {})[k] = v;
+    this.opts = opts;
+    this.#url = `${url.protocol}//${url.host}`;
+    this.#native = new core.Manager(this.#url, JSON.stringify(managerOptions(opts)), weakDispatcher(this, '_onNative'));
+    own(this, this.#native);
+    this.uri = this.#url;
+    if (opts.autoConnect !== false) this.open();
+  }
+
+  /** The Socket of namespace `nsp` (one per namespace, made on first use). */
+  socket(nsp, opts) {
+    nsp = nsp || '/';
+    if (!nsp.startsWith('/')) nsp = `/${nsp}`;
+    let socket = this.#nsps.get(nsp);
+    if (!socket) {
+      socket = new Socket(this, nsp, opts ?? {}, (o, dispatch) => this.#native.socket(nsp, o, dispatch));
+      this.#nsps.set(nsp, socket);
+      if (this.opts.autoConnect !== false) socket.connect();
+    }
+    return socket;
+  }
+
+  _hasSocket(nsp) { return this.#nsps.has(nsp); }
+
+  open(fn) {
+    keepAlive(this, true);
+    this.#native.open();
+    if (typeof fn === 'function') {
+      const done = (err) => { this.off('open', onOpen); this.off('error', onError); safeCall(this, fn, [err]); };
+      const onOpen = () => done();
+      const onError = (err) => done(err);
+      this.once('open', onOpen);
+      this.once('error', onError);
+    }
+    return this;
+  }
+  connect(fn) { return this.open(fn); }
+
+  close() {
+    this.#native.close();
+    keepAlive(this, false);
+    return this;
+  }
+  disconnect() { return this.close(); }
+
+  get _readyState() { return MANAGER_STATES[this.#native.state()] ?? 'closed'; }
+  /** A snapshot of the Engine.IO session: its id and the transport in use. */
+  get engine() {
+    const id = this.#native.engineId();
+    return id ? { id, transport: { name: this.#native.transport() } } : null;
+  }
+
+  _onNative(type, value) {
+    switch (type) {
+      case 'error':
+      case 'reconnect_error':
+        return this.emitReserved(type, toError(value));
+      case 'close':
+        return this.emitReserved('close', value);
+      case 'reconnect_failed':
+        keepAlive(this, false);
+        return this.emitReserved(type);
+      default:
+        return this.emitReserved(type, value);
+    }
+  }
+}
+
+export class Socket extends Emitter {
+  #native;
+  #anyListeners = [];
+  #anyOutgoingListeners = [];
+  #acks = new Map();
+  #nextAck = 1;
+  #flags = {};
+
+  constructor(io, nsp, opts, makeNative) {
+    super();
+    this.io = io;
+    this.nsp = nsp;
+    this.auth = opts.auth;
+    const nativeOpts = { ...opts };
+    if (typeof opts.auth === 'function') {
+      delete nativeOpts.auth;
+      nativeOpts.authFunction = true;
+    }
+    this.#native = makeNative(JSON.stringify(nativeOpts), weakDispatcher(this, '_onNative'));
+  }
+
+  get id() { return this.#native.id() || undefined; }
+  get connected() { return this.#native.connected(); }
+  get disconnected() { return !this.#native.connected(); }
+  get active() { return this.#native.active(); }
+  get recovered() { return this.#native.recovered(); }
+
+  connect() {
+    keepAlive(this, true);
+    this.io.open();
+    this.#native.connect();
+    return this;
+  }
+  open() { return this.connect(); }
+
+  disconnect() {
+    this.#native.disconnect();
+    keepAlive(this, false);
+    return this;
+  }
+  close() { return this.disconnect(); }
+
+  send(...args) { return this.emit('message', ...args); }
+
+  emit(event, ...args) {
+    if (RESERVED_EVENTS.has(event)) throw new Error(`"${event}" is a reserved event name`);
+    const flags = this.#takeFlags();
+    let ackId = 0;
+    if (typeof args[args.length - 1] === 'function') {
+      const fn = args.pop();
+      ackId = this.#registerAck(fn, flags.timeout !== undefined ? 'error-first' : 'plain');
+    }
+    this.#send(event, args, ackId, flags, false);
+    return this;
+  }
+
+  emitWithAck(event, ...args) {
+    const flags = this.#takeFlags();
+    return new Promise((resolve, reject) => {
+      const ackId = this.#registerAck({ resolve, reject }, 'promise');
+      this.#send(event, args, ackId, flags, true);
+    });
+  }
+
+  timeout(ms) { this.#flags.timeout = ms; return this; }
+  get volatile() { this.#flags.volatile = true; return this; }
+  compress(value) { this.#flags.compress = value; return this; }
+
+  onAny(fn) { this.#anyListeners.push(fn); return this; }
+  prependAny(fn) { this.#anyListeners.unshift(fn); return this; }
+  offAny(fn) { this.#anyListeners = fn ? this.#anyListeners.filter((l) => l !== fn) : []; return this; }
+  listenersAny() { return [...this.#anyListeners]; }
+  onAnyOutgoing(fn) { this.#anyOutgoingListeners.push(fn); return this; }
+  prependAnyOutgoing(fn) { this.#anyOutgoingListeners.unshift(fn); return this; }
+  offAnyOutgoing(fn) { this.#anyOutgoingListeners = fn ? this.#anyOutgoingListeners.filter((l) => l !== fn) : []; return this; }
+  listenersAnyOutgoing() { return [...this.#anyOutgoingListeners]; }
+
+  #takeFlags() {
+    const flags = this.#flags;
+    this.#flags = {};
+    return flags;
+  }
+
+  #registerAck(target, kind) {
+    const id = this.#nextAck++;
+    this.#acks.set(id, { target, kind });
+    return id;
+  }
+
+  #send(event, args, ackId, flags, withAck) {
+    const { json, buffers } = encodeArgs(args);
+    const timeout = flags.timeout === undefined ? -1 : Number(flags.timeout);
+    const failure = this.#native.emit(String(event), json, buffers, ackId, timeout, !!flags.volatile,
+                                      flags.compress !== false, withAck);
+    if (failure) {
+      const error = new TwinsockError({ code: failure, message: `emit("${event}") failed` });
+      if (ackId) queueMicrotask(() => this.#onAck(ackId, { code: failure, message: error.message }, null));
+      else queueMicrotask(() => this.io.emitReserved('error', error));
+      return;
+    }
+    for (const fn of [...this.#anyOutgoingListeners]) safeCall(this, fn, [event, ...args]);
+  }
+
+  _onNative(type, a, b, c) {
+    switch (type) {
+      case 'connect':
+        return this.emitReserved('connect');
+      case 'connect_error': {
+        const error = new TwinsockError({ code: a.code, message: a.message });
+        const data = decodeArgs(a.data);
+        if (data !== null) error.data = data;
+        if (!this.active) keepAlive(this, false);
+        return this.emitReserved('connect_error', error);
+      }
+      case 'disconnect':
+        if (!this.active) keepAlive(this, false);
+        return this.emitReserved('disconnect', a);
+      case 'event':
+        return this.#onEvent(a, decodeArgs(b), c);
+      case 'ack':
+        return this.#onAck(a, b, c);
+      case 'auth':
+        return this.#authJson();
+      default:
+        return undefined;
+    }
+  }
+
+  #onEvent(event, args, replyId) {
+    if (replyId) {
+      let sent = false;
+      args.push((...answer) => {
+        if (sent) return;
+        sent = true;
+        const { json, buffers } = encodeArgs(answer);
+        this.#native.reply(replyId, json, buffers);
+      });
+    }
+    for (const fn of [...this.#anyListeners]) safeCall(this, fn, [event, ...args]);
+    this.emitReserved(event, ...args);
+  }
+
+  #onAck(ackId, errorInfo, payload) {
+    const entry = this.#acks.get(ackId);
+    if (!entry) return;
+    this.#acks.delete(ackId);
+    const error = toError(errorInfo);
+    const args = error || !payload ? [] : decodeArgs(payload);
+    if (entry.kind === 'promise') {
+      if (error) entry.target.reject(error);
+      else entry.target.resolve(args[0]);
+    } else if (entry.kind === 'error-first') {
+      safeCall(this, entry.target, error ? [error] : [null, ...args]);
+    } else if (!error) {
+      safeCall(this, entry.target, args);  // socket.io-client drops plain acks that fail
+    }
+  }
+
+  #authJson() {
+    let value = null;
+    try {
+      this.auth((data) => { value = data; });
+    } catch (error) {
+      queueMicrotask(() => { throw error; });
+    }
+    return JSON.stringify(value ?? {});
+  }
+}
+
+const cache = new Map();
+
+/** socket.io-client's io(): sockets of the same origin share one Manager unless forceNew or multiplex: false. */
+export function io(uri, opts) {
+  if (uri !== null && typeof uri === 'object' && !(uri instanceof URL)) [uri, opts] = [undefined, uri];
+  opts = opts ?? {};
+  const url = resolveUrl(uri === undefined ? undefined : String(uri));
+  const id = `${url.protocol}//${url.host}${opts.path ?? '/socket.io/'}`;
+  const nsp = url.pathname || '/';
+  const cached = cache.get(id)?.deref();
+  const sameNamespace = cached && cached._hasSocket(nsp);
+  const newConnection = opts.forceNew || opts['force new connection'] || opts.multiplex === false || sameNamespace;
+  let manager;
+  if (newConnection) {
+    manager = new Manager(url.href, opts);
+  } else {
+    manager = cached ?? new Manager(url.href, opts);
+    if (!cached) cache.set(id, new WeakRef(manager));
+  }
+  const socketOpts = { auth: opts.auth, ackTimeout: opts.ackTimeout, retries: opts.retries };
+  return manager.socket(nsp, socketOpts);
+}
+export { io as connect };

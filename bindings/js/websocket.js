@@ -1,0 +1,105 @@
+// ReconnectingWebSocket: the DOM WebSocket's surface (partysocket's), with
+// reconnection, an offline queue and heartbeats from the C++ ws::Client.
+import { core } from './core.js';
+import { Emitter, safeCall } from './emitter.js';
+import { TwinsockError, toError } from './errors.js';
+import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
+
+const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+
+export class ReconnectingWebSocket extends Emitter {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSING = 2;
+  static CLOSED = 3;
+
+  #native;
+  #handlers = { open: null, message: null, close: null, error: null };
+  binaryType = 'arraybuffer';
+
+  constructor(url, protocols, options) {
+    super();
+    if (protocols !== undefined && !Array.isArray(protocols) && typeof protocols !== 'string') [protocols, options] = [undefined, protocols];
+    options = { ...(options ?? {}) };
+    if (protocols !== undefined) options.protocols = Array.isArray(protocols) ? protocols : [protocols];
+    this.#native = new core.WebSocketClient(String(url), JSON.stringify(options), weakDispatcher(this, '_onNative'));
+    own(this, this.#native);
+    keepAlive(this, !options.startClosed);
+  }
+
+  get readyState() { return this.#native.readyState(); }
+  get url() { return this.#native.url(); }
+  get protocol() { return this.#native.protocol(); }
+  get extensions() { return ''; }
+  get bufferedAmount() { return this.#native.bufferedAmount(); }
+  get retryCount() { return this.#native.retryCount(); }
+
+  /** Sends now when open, else queues. Throws a TwinsockError (.code) when the queue refuses it. */
+  send(data) {
+    let failure;
+    if (typeof data === 'string') failure = this.#native.send(data);
+    else if (data instanceof ArrayBuffer) failure = this.#native.sendBinary(new Uint8Array(data));
+    else if (ArrayBuffer.isView(data)) failure = this.#native.sendBinary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    else failure = this.#native.send(String(data));
+    if (failure) throw new TwinsockError({ code: failure, message: 'send failed' });
+  }
+
+  close(code = 1000, reason = '') {
+    this.#native.close(code, reason);
+  }
+  reconnect(code = 1000, reason = '') {
+    keepAlive(this, true);
+    this.#native.reconnect(code, reason);
+  }
+  connect() {
+    keepAlive(this, true);
+    this.#native.connect();
+  }
+  /** Closes at once and frees the client; nothing is delivered afterwards. */
+  dispose() {
+    keepAlive(this, false);
+    release(this, this.#native);
+  }
+
+  _onNative(type, value, extra) {
+    switch (type) {
+      case 'open':
+        return this.#dispatch('open', { type: 'open', target: this });
+      case 'message': {
+        let data = value;
+        if (typeof value !== 'string') {
+          data = this.binaryType === 'blob' && typeof Blob === 'function' ? new Blob([value]) : value.buffer;
+        }
+        return this.#dispatch('message', { type: 'message', data, target: this });
+      }
+      case 'close':
+        if (this.readyState === STATES.CLOSED) keepAlive(this, false);
+        return this.#dispatch('close', { type: 'close', code: value.code, reason: value.reason, wasClean: value.wasClean,
+                                         error: toError(value.error), target: this });
+      case 'error': {
+        const error = toError(value);
+        return this.#dispatch('error', { type: 'error', error, message: error.message, target: this });
+      }
+      case 'reconnecting':
+        return this.#dispatch('reconnecting', { type: 'reconnecting', attempt: value, delay: extra, target: this });
+      default:
+        return undefined;
+    }
+  }
+
+  #dispatch(type, event) {
+    const handler = this.#handlers[type];
+    if (typeof handler === 'function') safeCall(this, handler, [event]);
+    this.emitReserved(type, event);
+  }
+
+  get onopen() { return this.#handlers.open; }
+  set onopen(fn) { this.#handlers.open = fn; }
+  get onmessage() { return this.#handlers.message; }
+  set onmessage(fn) { this.#handlers.message = fn; }
+  get onclose() { return this.#handlers.close; }
+  set onclose(fn) { this.#handlers.close = fn; }
+  get onerror() { return this.#handlers.error; }
+  set onerror(fn) { this.#handlers.error = fn; }
+}
+Object.assign(ReconnectingWebSocket.prototype, STATES);

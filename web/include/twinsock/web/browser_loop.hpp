@@ -1,0 +1,49 @@
+// twinsock::web::BrowserLoop: the Loop of the browser (and of Node running the
+// WASM build). There is nothing to run: the JavaScript event loop is the loop.
+// Timers are setTimeout; post() queues work for a microtask that runs as soon as
+// the current JavaScript task (a socket event, a timer, a user call) returns.
+//
+// WASM has one thread here, so post() is thread-safe trivially.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <unordered_map>
+
+#include "twinsock/loop.hpp"
+
+namespace twinsock::web {
+
+class BrowserLoop final : public Loop {
+ public:
+  BrowserLoop();
+  ~BrowserLoop() override;
+  BrowserLoop(const BrowserLoop&) = delete;
+  BrowserLoop& operator=(const BrowserLoop&) = delete;
+
+  TimePoint now() const override;
+  TimerId set_timer(Duration delay, std::function<void()> fn) override;
+  void cancel_timer(TimerId id) override;
+  void post(std::function<void()> fn) override;
+
+  /// Timers and posted functions not run yet (tests: nothing left behind).
+  std::size_t pending() const { return timers_.size() + posted_.size(); }
+
+  // Entry points for the JavaScript side (web/js/twinsock_web.js).
+  void fire_timer(TimerId id);
+  void run_posted();
+
+ private:
+  struct PendingTimer {
+    int js_handle;
+    std::function<void()> fn;
+  };
+  std::unordered_map<TimerId, PendingTimer> timers_;
+  std::deque<std::function<void()>> posted_;
+  bool flush_scheduled_ = false;
+  TimerId next_id_ = 1;
+  std::uint32_t handle_;  // this loop's key in the registry the JS callbacks go through
+};
+
+}  // namespace twinsock::web

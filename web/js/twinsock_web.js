@@ -1,0 +1,209 @@
+// The browser side of twinsock's web platform (linked with --js-library).
+//
+// C++ hands out integer handles, never pointers; every browser event calls back
+// into C++ with its handle, and C++ drops events whose handle is gone. Released
+// sockets and aborted requests also lose their handlers here, so nothing reaches
+// a destroyed object from either side. Data crosses the boundary as copies:
+// the wasm heap may move when memory grows.
+//
+// In Node, `Module.WebSocket` (set by the npm package's facade from the `ws`
+// package when there is no global WebSocket) stands in for the browser's.
+
+mergeInto(LibraryManager.library, {
+  $TWS__deps: ['malloc', 'free'],
+  $TWS: {
+    sockets: {},
+    fetches: {},
+    encoder: null,
+    decoder: null,
+    // Calls `fn(ptr)` with `str` as a NUL-terminated UTF-8 copy on the wasm heap.
+    withString: function (str, fn) {
+      var bytes = TWS.encode(String(str));
+      var ptr = _malloc(bytes.length + 1);
+      HEAPU8.set(bytes, ptr);
+      HEAPU8[ptr + bytes.length] = 0;
+      try { fn(ptr); } finally { _free(ptr); }
+    },
+    // Calls `fn(ptr, size)` with a copy of `bytes` (a Uint8Array) on the wasm heap.
+    withBytes: function (bytes, fn) {
+      var ptr = _malloc(bytes.length || 1);
+      HEAPU8.set(bytes, ptr);
+      try { fn(ptr, bytes.length); } finally { _free(ptr); }
+    },
+    encode: function (str) {
+      if (!TWS.encoder) TWS.encoder = new TextEncoder();
+      return TWS.encoder.encode(str);
+    },
+    decode: function (ptr, size) {
+      if (!TWS.decoder) TWS.decoder = new TextDecoder('utf-8');
+      return TWS.decoder.decode(HEAPU8.subarray(ptr, ptr + size));
+    },
+    webSocketClass: function () {
+      if (Module['WebSocket']) return Module['WebSocket'];
+      if (typeof globalThis.WebSocket == 'function') return globalThis.WebSocket;
+      return null;
+    },
+    describe: function (error) {
+      if (!error) return '';
+      var text = error.message || String(error);
+      if (error.cause && error.cause.message) text += ': ' + error.cause.message;
+      return text;
+    },
+  },
+
+  // ---- timers and posted work --------------------------------------------------------
+  twinsock_js_set_timeout: function (loop, timerId, delayMs) {
+    return setTimeout(function () { _twinsock_loop_on_timer(loop, timerId); }, delayMs);
+  },
+  twinsock_js_clear_timeout: function (handle) {
+    clearTimeout(handle);
+  },
+  twinsock_js_schedule_flush: function (loop) {
+    queueMicrotask(function () { _twinsock_loop_on_flush(loop); });
+  },
+
+  // ---- WebSocket -----------------------------------------------------------------------
+  twinsock_js_ws_open__deps: ['$TWS'],
+  twinsock_js_ws_open: function (handle, url, protocolsJson) {
+    var Impl = TWS.webSocketClass();
+    if (!Impl) return -1;
+    var protocols = JSON.parse(UTF8ToString(protocolsJson));
+    var ws;
+    try {
+      ws = protocols.length ? new Impl(UTF8ToString(url), protocols) : new Impl(UTF8ToString(url));
+    } catch (e) {
+      // A bad URL or subprotocol: report it like a failed connection, on a later turn.
+      var message = TWS.describe(e);
+      setTimeout(function () {
+        TWS.withString(message, function (detail) { _twinsock_ws_on_close(handle, 1006, 0, 0, 1, detail); });
+      }, 0);
+      return 0;
+    }
+    ws.binaryType = 'arraybuffer';
+    TWS.sockets[handle] = ws;
+    var failure = '';
+    ws.onopen = function () {
+      TWS.withString(ws.protocol || '', function (p) { _twinsock_ws_on_open(handle, p); });
+    };
+    ws.onmessage = function (event) {
+      var data = event.data;
+      if (typeof data == 'string') {
+        TWS.withBytes(TWS.encode(data), function (p, n) { _twinsock_ws_on_message(handle, 0, p, n); });
+      } else {
+        var bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+                  : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        TWS.withBytes(bytes, function (p, n) { _twinsock_ws_on_message(handle, 1, p, n); });
+      }
+    };
+    ws.onerror = function (event) {
+      failure = TWS.describe(event && event.error) || (event && event.message) || '';
+    };
+    ws.onclose = function (event) {
+      delete TWS.sockets[handle];
+      TWS.withString(event.reason || '', function (reason) {
+        TWS.withString(failure, function (detail) {
+          _twinsock_ws_on_close(handle, event.code, reason, event.wasClean ? 1 : 0, failure ? 1 : 0, detail);
+        });
+      });
+    };
+    return 0;
+  },
+  twinsock_js_ws_send__deps: ['$TWS'],
+  twinsock_js_ws_send: function (handle, binary, data, size) {
+    var ws = TWS.sockets[handle];
+    if (!ws || ws.readyState !== 1) return;
+    if (binary) ws.send(HEAPU8.slice(data, data + size));
+    else ws.send(TWS.decode(data, size));
+  },
+  twinsock_js_ws_close__deps: ['$TWS'],
+  twinsock_js_ws_close: function (handle, code, reason) {
+    var ws = TWS.sockets[handle];
+    if (!ws) return;
+    // Browsers accept only 1000 and 3000-4999 from scripts; other codes close with none.
+    try {
+      if (code === 1000 || (code >= 3000 && code <= 4999)) ws.close(code, UTF8ToString(reason));
+      else ws.close();
+    } catch (e) {
+      ws.close();
+    }
+  },
+  twinsock_js_ws_buffered_amount__deps: ['$TWS'],
+  twinsock_js_ws_buffered_amount: function (handle) {
+    var ws = TWS.sockets[handle];
+    return ws ? ws.bufferedAmount || 0 : 0;
+  },
+  twinsock_js_ws_release__deps: ['$TWS'],
+  twinsock_js_ws_release: function (handle) {
+    var ws = TWS.sockets[handle];
+    if (!ws) return;
+    delete TWS.sockets[handle];
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    if (ws.readyState === 0 || ws.readyState === 1) {
+      try { ws.close(); } catch (e) { /* already closing */ }
+    }
+  },
+
+  // ---- fetch ---------------------------------------------------------------------------
+  twinsock_js_fetch__deps: ['$TWS'],
+  twinsock_js_fetch: function (handle, method, url, headersJson, body, bodySize, withCredentials) {
+    var end = function (failed, detail) {
+      if (TWS.fetches[handle] !== controller) return;
+      delete TWS.fetches[handle];
+      TWS.withString(detail, function (d) { _twinsock_http_on_end(handle, failed, d); });
+    };
+    if (typeof fetch != 'function') {
+      var controller = null;
+      setTimeout(function () {
+        TWS.withString('fetch() is not available', function (d) { _twinsock_http_on_end(handle, 1, d); });
+      }, 0);
+      return;
+    }
+    controller = typeof AbortController == 'function' ? new AbortController() : {};
+    TWS.fetches[handle] = controller;
+    var init = {
+      method: UTF8ToString(method),
+      headers: JSON.parse(UTF8ToString(headersJson)),
+      credentials: withCredentials ? 'include' : 'same-origin',
+      redirect: 'follow',
+    };
+    if (controller.signal) init.signal = controller.signal;
+    if (bodySize > 0) init.body = HEAPU8.slice(body, body + bodySize);
+    var pump = function (reader) {
+      return reader.read().then(function (chunk) {
+        if (TWS.fetches[handle] !== controller) {
+          reader.cancel().catch(function () {});
+          return;
+        }
+        if (chunk.done) return end(0, '');
+        TWS.withBytes(chunk.value, function (p, n) { _twinsock_http_on_data(handle, p, n); });
+        return pump(reader);
+      });
+    };
+    fetch(UTF8ToString(url), init).then(function (response) {
+      if (TWS.fetches[handle] !== controller) return;
+      var headers = [];
+      response.headers.forEach(function (value, name) { headers.push([name, value]); });
+      TWS.withString(JSON.stringify(headers), function (h) { _twinsock_http_on_head(handle, response.status, h); });
+      if (TWS.fetches[handle] !== controller) return;
+      if (!response.body) {
+        return response.arrayBuffer().then(function (buffer) {
+          if (TWS.fetches[handle] !== controller) return;
+          if (buffer.byteLength) {
+            TWS.withBytes(new Uint8Array(buffer), function (p, n) { _twinsock_http_on_data(handle, p, n); });
+          }
+          end(0, '');
+        });
+      }
+      return pump(response.body.getReader());
+    }).catch(function (error) {
+      end(1, TWS.describe(error) || 'fetch failed');
+    });
+  },
+  twinsock_js_fetch_abort__deps: ['$TWS'],
+  twinsock_js_fetch_abort: function (handle) {
+    var controller = TWS.fetches[handle];
+    if (!controller) return;
+    delete TWS.fetches[handle];
+    if (controller.abort) controller.abort();
+  },
+});

@@ -1,0 +1,88 @@
+#include "twinsock/web/browser_loop.hpp"
+
+#include <emscripten.h>
+
+#include "handle_registry.hpp"
+#include "js_api.hpp"
+
+namespace twinsock::web {
+namespace {
+
+detail::HandleRegistry<BrowserLoop>& loops() {
+  static detail::HandleRegistry<BrowserLoop> registry;
+  return registry;
+}
+
+}  // namespace
+
+BrowserLoop::BrowserLoop() : handle_(loops().add(this)) {}
+
+BrowserLoop::~BrowserLoop() {
+  loops().remove(handle_);
+  for (auto& [id, timer] : timers_) twinsock_js_clear_timeout(timer.js_handle);
+}
+
+TimePoint BrowserLoop::now() const {
+  const auto ms = std::chrono::duration<double, std::milli>(emscripten_get_now());
+  return TimePoint(std::chrono::duration_cast<Clock::duration>(ms));
+}
+
+TimerId BrowserLoop::set_timer(Duration delay, std::function<void()> fn) {
+  const TimerId id = next_id_++;
+  const double delay_ms = delay.count() > 0 ? static_cast<double>(delay.count()) : 0.0;
+  const int js_handle = twinsock_js_set_timeout(handle_, static_cast<double>(id), delay_ms);
+  timers_.emplace(id, PendingTimer{js_handle, std::move(fn)});
+  return id;
+}
+
+void BrowserLoop::cancel_timer(TimerId id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  twinsock_js_clear_timeout(it->second.js_handle);
+  timers_.erase(it);
+}
+
+void BrowserLoop::post(std::function<void()> fn) {
+  posted_.push_back(std::move(fn));
+  if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    twinsock_js_schedule_flush(handle_);
+  }
+}
+
+void BrowserLoop::fire_timer(TimerId id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  auto fn = std::move(it->second.fn);
+  timers_.erase(it);
+  fn();
+}
+
+void BrowserLoop::run_posted() {
+  flush_scheduled_ = false;
+  // Only what was queued before this flush runs now; what those functions post
+  // waits for the next microtask, so a chain of posts cannot starve the page.
+  auto batch = std::move(posted_);
+  posted_.clear();
+  const std::uint32_t self = handle_;
+  while (!batch.empty()) {
+    auto fn = std::move(batch.front());
+    batch.pop_front();
+    fn();
+    if (!loops().find(self)) return;  // a callback destroyed the loop
+  }
+}
+
+}  // namespace twinsock::web
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void twinsock_loop_on_timer(std::uint32_t loop, double timer_id) {
+  if (auto* l = twinsock::web::loops().find(loop)) l->fire_timer(static_cast<twinsock::TimerId>(timer_id));
+}
+
+EMSCRIPTEN_KEEPALIVE void twinsock_loop_on_flush(std::uint32_t loop) {
+  if (auto* l = twinsock::web::loops().find(loop)) l->run_posted();
+}
+
+}

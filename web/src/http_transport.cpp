@@ -1,0 +1,140 @@
+// The HTTP transport of the web platform: fetch() with a streamed body, for the
+// SSE client and Engine.IO long-polling.
+//
+// Differences from the native transport, by the browser's rules: redirects are
+// followed by fetch itself (the client never sees a 3xx); forbidden headers
+// (Cookie, Host, ...) are dropped by the browser; cookies follow the page's
+// rules, cross-origin only with `with_credentials`. TLS options and proxies are
+// refused with errc::not_supported.
+#include <emscripten.h>
+
+#include <nlohmann/json.hpp>
+
+#include "handle_registry.hpp"
+#include "js_api.hpp"
+#include "twinsock/error.hpp"
+#include "twinsock/http_transport.hpp"
+
+namespace twinsock::web {
+namespace {
+
+class BrowserHttpTransport;
+
+detail::HandleRegistry<BrowserHttpTransport>& requests() {
+  static detail::HandleRegistry<BrowserHttpTransport> registry;
+  return registry;
+}
+
+class BrowserHttpTransport final : public HttpTransport {
+ public:
+  BrowserHttpTransport(Loop& loop, const HttpRequest& request, HttpResponseEvents& events)
+      : loop_(loop), events_(events), request_(request), head_timer_(loop), handle_(requests().add(this)) {
+    if (request.tls.insecure || !request.tls.ca_file.empty() || !request.tls.cert_file.empty()) {
+      end_later(errc::not_supported, "browsers manage TLS themselves: TLS options cannot be set");
+      return;
+    }
+    if (!request.proxy.empty()) {
+      end_later(errc::not_supported, "browsers choose proxies themselves: a proxy cannot be set");
+      return;
+    }
+    nlohmann::json headers = nlohmann::json::array();
+    for (const Header& h : request.headers) headers.push_back({h.name, h.value});
+    if (!request.body.empty() && !find_header(request.headers, "content-type"))
+      headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});
+    if (request.trace) request.trace("> " + request.method + " " + request.url);
+    twinsock_js_fetch(handle_, request.method.c_str(), request.url.c_str(), headers.dump().c_str(),
+                      request.body.data(), request.body.size(), request.with_credentials ? 1 : 0);
+    head_timer_.start(request.timeout, [this] {
+      twinsock_js_fetch_abort(handle_);
+      finish(errc::handshake_timeout, "no response head in time");
+    });
+  }
+
+  ~BrowserHttpTransport() override {
+    *alive_ = false;
+    requests().remove(handle_);
+    if (!ended_) twinsock_js_fetch_abort(handle_);
+  }
+
+  // fetch events, resolved through the registry.
+  void head(int status, const char* headers_json) {
+    head_timer_.cancel();
+    Headers headers;
+    const nlohmann::json parsed = nlohmann::json::parse(headers_json, nullptr, false);
+    if (parsed.is_array()) {
+      for (const auto& pair : parsed) {
+        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
+          headers.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+      }
+    }
+    if (request_.trace) request_.trace("< " + std::to_string(status));
+    events_.on_http_head(status, headers);
+  }
+
+  void data(const char* bytes, std::size_t size) {
+    received_ += size;
+    if (request_.max_body_bytes != 0 && received_ > request_.max_body_bytes) {
+      twinsock_js_fetch_abort(handle_);
+      return finish(errc::http_body_too_large, "response body larger than " + std::to_string(request_.max_body_bytes) + " bytes");
+    }
+    events_.on_http_data(bytes_view(reinterpret_cast<const std::uint8_t*>(bytes), size));
+  }
+
+  void ended(bool failed, const char* detail) {
+    if (failed) return finish(errc::connect_failed, *detail ? detail : "the request failed");
+    finish({}, "");
+  }
+
+ private:
+  void end_later(std::error_code error, std::string detail) {
+    ended_ = true;
+    loop_.post([this, alive = alive_, error, detail = std::move(detail)] {
+      if (*alive) events_.on_http_end(error, detail);
+    });
+  }
+
+  void finish(std::error_code error, const std::string& detail) {
+    if (ended_) return;
+    ended_ = true;
+    head_timer_.cancel();
+    events_.on_http_end(error, detail);  // may destroy this
+  }
+
+  Loop& loop_;
+  HttpResponseEvents& events_;
+  HttpRequest request_;
+  Timer head_timer_;
+  std::uint32_t handle_;
+  std::size_t received_ = 0;
+  bool ended_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace
+}  // namespace twinsock::web
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void twinsock_http_on_head(std::uint32_t handle, int status, const char* headers_json) {
+  if (auto* r = twinsock::web::requests().find(handle)) r->head(status, headers_json);
+}
+
+EMSCRIPTEN_KEEPALIVE void twinsock_http_on_data(std::uint32_t handle, const char* data, std::size_t size) {
+  if (auto* r = twinsock::web::requests().find(handle)) r->data(data, size);
+}
+
+EMSCRIPTEN_KEEPALIVE void twinsock_http_on_end(std::uint32_t handle, int failed, const char* detail) {
+  if (auto* r = twinsock::web::requests().find(handle)) r->ended(failed != 0, detail);
+}
+
+}
+
+namespace twinsock {
+
+HttpTransportFactory platform_http_factory() {
+  return [](Loop& loop, const HttpRequest& request, HttpResponseEvents& events) -> std::unique_ptr<HttpTransport> {
+    return std::make_unique<web::BrowserHttpTransport>(loop, request, events);
+  };
+}
+
+}  // namespace twinsock

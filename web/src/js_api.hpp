@@ -1,0 +1,27 @@
+// The functions web/js/twinsock_web.js provides to C++ (linked with --js-library).
+// Strings are UTF-8 and NUL-terminated unless a length is given.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" {
+// Timers and posted work (BrowserLoop).
+int twinsock_js_set_timeout(std::uint32_t loop, double timer_id, double delay_ms);
+void twinsock_js_clear_timeout(int js_handle);
+void twinsock_js_schedule_flush(std::uint32_t loop);
+
+// WebSocket (the browser's, or Module.WebSocket / the `ws` package in Node).
+// Returns 0, or a negative value when no WebSocket implementation exists.
+int twinsock_js_ws_open(std::uint32_t handle, const char* url, const char* protocols_json);
+void twinsock_js_ws_send(std::uint32_t handle, int binary, const void* data, std::size_t size);
+void twinsock_js_ws_close(std::uint32_t handle, int code, const char* reason);
+double twinsock_js_ws_buffered_amount(std::uint32_t handle);
+/// Forgets the socket: its handlers are detached, and it is closed if still open.
+void twinsock_js_ws_release(std::uint32_t handle);
+
+// fetch() with a streamed response body.
+void twinsock_js_fetch(std::uint32_t handle, const char* method, const char* url, const char* headers_json,
+                       const void* body, std::size_t body_size, int with_credentials);
+void twinsock_js_fetch_abort(std::uint32_t handle);
+}

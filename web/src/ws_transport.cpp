@@ -1,0 +1,146 @@
+// The WebSocket transport of the web platform: the browser's WebSocket (or,
+// in Node, the `ws` package the npm facade provides as Module.WebSocket).
+//
+// Framing, pings and the close handshake belong to the browser here. What it
+// cannot do is refused with errc::not_supported rather than silently skipped:
+// handshake headers (unless the caller marked them optional), TLS options,
+// proxies. Pings: ping() returns false (browsers answer the server's pings
+// themselves but cannot send one).
+#include <emscripten.h>
+
+#include <nlohmann/json.hpp>
+
+#include "handle_registry.hpp"
+#include "js_api.hpp"
+#include "twinsock/error.hpp"
+#include "twinsock/ws/transport.hpp"
+
+namespace twinsock::web {
+namespace {
+
+class BrowserWsTransport;
+
+detail::HandleRegistry<BrowserWsTransport>& sockets() {
+  static detail::HandleRegistry<BrowserWsTransport> registry;
+  return registry;
+}
+
+std::string unsupported_option(const ws::ConnectParams& params) {
+  if (!params.headers.empty() && !params.headers_optional)
+    return "browsers cannot set WebSocket handshake headers";
+  if (params.tls.insecure || !params.tls.ca_file.empty() || !params.tls.cert_file.empty())
+    return "browsers manage TLS themselves: TLS options cannot be set";
+  if (!params.proxy.empty()) return "browsers choose proxies themselves: a proxy cannot be set";
+  return {};
+}
+
+class BrowserWsTransport final : public ws::Transport {
+ public:
+  BrowserWsTransport(Loop& loop, const ws::ConnectParams& params, ws::TransportEvents& events)
+      : loop_(loop), events_(events), trace_(params.trace), handle_(sockets().add(this)) {
+    if (std::string why = unsupported_option(params); !why.empty()) {
+      fail_later({.code = 1006, .error = errc::not_supported, .detail = why});
+      return;
+    }
+    if (trace_ && !params.headers.empty()) trace_("handshake headers not sent: browsers cannot set them");
+    if (trace_) trace_("WebSocket " + params.url);
+    const std::string protocols = nlohmann::json(params.subprotocols).dump();
+    if (twinsock_js_ws_open(handle_, params.url.c_str(), protocols.c_str()) < 0) {
+      fail_later({.code = 1006, .error = errc::not_supported,
+                  .detail = "no WebSocket implementation (in Node 20, install the `ws` package)"});
+    }
+  }
+
+  ~BrowserWsTransport() override {
+    *alive_ = false;
+    sockets().remove(handle_);
+    twinsock_js_ws_release(handle_);
+  }
+
+  void send(ws::MessageType type, std::string_view data, bool) override {
+    if (closed_) return;
+    twinsock_js_ws_send(handle_, type == ws::MessageType::binary ? 1 : 0, data.data(), data.size());
+  }
+
+  bool ping(bytes_view) override { return false; }
+
+  void close(std::uint16_t code, std::string_view reason) override {
+    if (closed_) return;
+    const std::string text(reason);
+    twinsock_js_ws_close(handle_, code, text.c_str());
+  }
+
+  std::size_t buffered_amount() const override {
+    return static_cast<std::size_t>(twinsock_js_ws_buffered_amount(handle_));
+  }
+
+  // Browser events, resolved through the registry.
+  void opened(std::string_view protocol) {
+    opened_ = true;
+    if (trace_) trace_("open, protocol \"" + std::string(protocol) + "\"");
+    events_.on_transport_open(protocol);
+  }
+  void message(bool binary, std::string&& data) {
+    events_.on_transport_message(binary ? ws::MessageType::binary : ws::MessageType::text, std::move(data));
+  }
+  void closed(int code, std::string reason, bool was_clean, bool failed, std::string detail) {
+    closed_ = true;
+    ws::CloseInfo info{.code = static_cast<std::uint16_t>(code), .reason = std::move(reason), .was_clean = was_clean};
+    if (!opened_) {
+      // Browsers hide why a connection failed (refused, DNS, TLS, a bad status).
+      info.error = errc::connect_failed;
+      info.detail = detail.empty() ? "the WebSocket connection could not be opened" : std::move(detail);
+    } else if (!was_clean) {
+      info.error = errc::connection_closed;
+      info.detail = failed && !detail.empty() ? std::move(detail) : "the connection was lost";
+    }
+    if (trace_) trace_("close " + std::to_string(code) + (info.detail.empty() ? "" : " (" + info.detail + ")"));
+    events_.on_transport_close(std::move(info));
+  }
+
+ private:
+  void fail_later(ws::CloseInfo info) {
+    closed_ = true;
+    loop_.post([this, alive = alive_, info = std::move(info)]() mutable {
+      if (*alive) events_.on_transport_close(std::move(info));
+    });
+  }
+
+  Loop& loop_;
+  ws::TransportEvents& events_;
+  std::function<void(std::string_view)> trace_;
+  std::uint32_t handle_;
+  bool opened_ = false;
+  bool closed_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace
+}  // namespace twinsock::web
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_open(std::uint32_t handle, const char* protocol) {
+  if (auto* t = twinsock::web::sockets().find(handle)) t->opened(protocol);
+}
+
+EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_message(std::uint32_t handle, int binary, const char* data, std::size_t size) {
+  if (auto* t = twinsock::web::sockets().find(handle)) t->message(binary != 0, std::string(data, size));
+}
+
+EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_close(std::uint32_t handle, int code, const char* reason, int was_clean,
+                                               int failed, const char* detail) {
+  if (auto* t = twinsock::web::sockets().find(handle)) t->closed(code, reason, was_clean != 0, failed != 0, detail);
+}
+
+}
+
+namespace twinsock::ws {
+
+TransportFactory platform_transport_factory() {
+  return [](Loop& loop, const ConnectParams& params, TransportEvents& events) -> std::unique_ptr<Transport> {
+    return std::make_unique<web::BrowserWsTransport>(loop, params, events);
+  };
+}
+
+}  // namespace twinsock::ws
