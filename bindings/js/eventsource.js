@@ -64,7 +64,8 @@ export class EventSourceClient extends Emitter {
   }
 
   #dispatch(type, event) {
-    const handler = this.#handlers[type];
+    // `type` comes from the server (`event: toString`): only the three on<type> slots count.
+    const handler = Object.hasOwn(this.#handlers, type) ? this.#handlers[type] : null;
     if (typeof handler === 'function') safeCall(this, handler, [event]);
     this.emitReserved(type, event);
   }

@@ -42,6 +42,9 @@ export class Manager extends Emitter {
     if (uri !== null && typeof uri === 'object' && !(uri instanceof URL)) [uri, opts] = [undefined, uri];
     opts = { ...(opts ?? {}) };
     const url = resolveUrl(uri === undefined ? undefined : String(uri));
+    // A copy (never the caller's object), a string made an object, then the URL's own parameters.
+    if (typeof opts.query === 'string') opts.query = Object.fromEntries(new URLSearchParams(opts.query));
+    else if (opts.query) opts.query = { ...opts.query };
     for (const [k, v] of url.searchParams) (opts.query ??= {})[k] = v;
     this.opts = opts;
     this.#url = `${url.protocol}//${url.host}`;
@@ -117,12 +120,14 @@ export class Socket extends Emitter {
   #acks = new Map();
   #nextAck = 1;
   #flags = {};
+  #opts;
 
   constructor(io, nsp, opts, makeNative) {
     super();
     this.io = io;
     this.nsp = nsp;
     this.auth = opts.auth;
+    this.#opts = opts;
     const nativeOpts = { ...opts };
     if (typeof opts.auth === 'function') {
       delete nativeOpts.auth;
@@ -160,7 +165,10 @@ export class Socket extends Emitter {
     let ackId = 0;
     if (typeof args[args.length - 1] === 'function') {
       const fn = args.pop();
-      ackId = this.#registerAck(fn, flags.timeout !== undefined ? 'error-first' : 'plain');
+      // As socket.io-client: a timeout (per emit or ackTimeout) or the retries queue makes the ack error-first.
+      const errorFirst = flags.timeout !== undefined || this.#opts.ackTimeout != null ||
+                         (this.#opts.retries > 0 && !flags.volatile);
+      ackId = this.#registerAck(fn, errorFirst ? 'error-first' : 'plain');
     }
     this.#send(event, args, ackId, flags, false);
     return this;
@@ -298,7 +306,8 @@ export function io(uri, opts) {
     manager = cached ?? new Manager(url.href, opts);
     if (!cached) cache.set(id, new WeakRef(manager));
   }
-  const socketOpts = { auth: opts.auth, ackTimeout: opts.ackTimeout, retries: opts.retries };
+  const socketOpts = { auth: opts.auth, ackTimeout: opts.ackTimeout, retries: opts.retries,
+                       maxBufferedPackets: opts.maxBufferedPackets, maxBufferedBytes: opts.maxBufferedBytes };
   return manager.socket(nsp, socketOpts);
 }
 export { io as connect };
