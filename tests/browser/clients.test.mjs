@@ -9,7 +9,7 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
   let server, browser, page;
   before(async () => {
     server = await startDemo();
-    browser = await launchBrowser();
+    browser = await launchBrowser(['--js-flags=--expose-gc']);  // gc(): see the lifetime tests
     page = await openPage(browser, server.url);
     await page.evaluate(async () => {
       window.twinsock = await import('/twinsock/dist/index.js');
@@ -22,13 +22,21 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
     await server?.stop();
   });
 
-  /// Runs `fn` in the page, bounded (page.evaluate itself never times out).
-  const inPage = (fn, arg, what) => within(page.evaluate(fn, arg), 15_000, what);
+  /// Runs `fn` in the page, bounded (page.evaluate itself never times out); `fn` pushes
+  /// its steps to window.steps, which a timeout reports.
+  const inPage = async (fn, arg, what) => {
+    await page.evaluate(() => (window.steps = []));
+    return within(page.evaluate(fn, arg), 10_000, what).catch(async (e) => {
+      const steps = await page.evaluate(() => JSON.stringify(window.steps)).catch(() => '?');
+      throw new Error(`${e.message}\n  steps so far: ${steps}\n  page problems: ${JSON.stringify(page.problems)}`);
+    });
+  };
 
   test('ReconnectingWebSocket: text and binary echo, readyState, reconnection after a drop', async () => {
     const result = await inPage(async () => {
-      const log = [];
+      const log = window.steps;
       const ws = new window.twinsock.ReconnectingWebSocket(`ws://${location.host}/ws`);
+      window.held = ws;  // (what a client that nobody holds does is the lifetime test's)
       const next = (type) => new Promise((resolve) => ws.addEventListener(type, resolve, { once: true }));
       const bytes = async (data) =>
         data instanceof Blob ? [...new Uint8Array(await data.arrayBuffer())]
@@ -77,7 +85,7 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
 
   test('EventSourceClient: the numbered events with their ids, a named event, readyState, lastEventId', async () => {
     const result = await inPage(async () => {
-      const log = [];
+      const log = window.steps;
       const es = new window.twinsock.EventSourceClient(`${location.origin}/events?n=3`);
       log.push(['readyState before open', es.readyState]);
       const opened = new Promise((resolve) => (es.onopen = resolve));
@@ -120,6 +128,62 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
     assert.deepEqual(result.ids, ['1', '2', '3', '4']);
     assert.equal(result.lastEventId, '4');
     assert.ok(result.errors >= 1, 'an error event for the cut');
+  });
+
+  test('addEventListener: { once: true } and removeEventListener', async () => {
+    const result = await inPage(async () => {
+      const ws = new window.twinsock.ReconnectingWebSocket(`ws://${location.host}/ws`);
+      window.held = ws;
+      const seen = { once: 0, removed: 0, always: 0 };
+      const removed = () => seen.removed++;
+      ws.addEventListener('message', () => seen.once++, { once: true });
+      ws.addEventListener('message', removed);
+      ws.removeEventListener('message', removed);
+      const two = new Promise((resolve) => ws.addEventListener('message', () => ++seen.always === 2 && resolve()));
+      await new Promise((resolve) => (ws.onopen = resolve));
+      ws.send('one');
+      ws.send('two');
+      await two;
+      ws.close();
+      return seen;
+    }, undefined, 'the listeners test').catch((e) => e.message);
+    assert.deepEqual(result, { once: 1, removed: 0, always: 2 });
+  });
+
+  // A browser keeps a WebSocket or an EventSource alive while it is connecting or open,
+  // even when the page holds it only through its listeners; a reconnecting client is
+  // still connecting. Each test makes one that nobody else holds, cuts its connection
+  // and collects garbage (gc(), --expose-gc) while it waits to reconnect.
+  test('lifetime: a ReconnectingWebSocket held only by its listeners reconnects after a drop', async () => {
+    const result = await inPage(async () => {
+      const events = window.steps;
+      const collector = setInterval(() => window.gc(), 100);
+      await new Promise((resolve) => {
+        const ws = new window.twinsock.ReconnectingWebSocket(`ws://${location.host}/ws`);
+        let opens = 0;
+        ws.onopen = () => (events.push('open'), ++opens === 1 ? ws.send('__drop__') : ws.send('back'));
+        ws.onclose = (e) => events.push(`close ${e.code}`);
+        ws.onmessage = (e) => (events.push(`message ${e.data}`), ws.close(1000), resolve());
+      });
+      clearInterval(collector);
+      await new Promise((resolve) => setTimeout(resolve, 100));  // the close event
+      return events;
+    }, undefined, 'the dropped WebSocket to come back').catch((e) => e.message);
+    assert.deepEqual(result, ['open', 'close 1006', 'open', 'message back', 'close 1000']);
+  });
+
+  test('lifetime: an EventSourceClient held only by its listeners resumes after a cut', async () => {
+    const result = await inPage(async () => {
+      const ids = window.steps;
+      const collector = setInterval(() => window.gc(), 100);
+      await new Promise((resolve) => {
+        const es = new window.twinsock.EventSourceClient(`${location.origin}/events?n=2&drop=1`);
+        es.onmessage = (e) => ids.push(e.lastEventId) === 4 && (es.close(), resolve());
+      });
+      clearInterval(collector);
+      return ids;
+    }, undefined, 'the cut SSE stream to resume').catch((e) => e.message);
+    assert.deepEqual(result, ['1', '2', '3', '4']);
   });
 
   test('no uncaught errors in the page', () => {

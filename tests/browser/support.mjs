@@ -69,15 +69,15 @@ export async function startDemo(port = 0) {
   };
 }
 
-/// Launches headless Chromium with a new, empty profile; returns { context, close() }.
-export async function launchBrowser() {
+/// Launches headless Chromium with a new, empty profile (plus `extraArgs`); returns { context, close() }.
+export async function launchBrowser(extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), 'twinsock-chromium-'));
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_FLAGS,
+      args: [...CHROMIUM_FLAGS, ...extraArgs],
       viewport: { width: 1040, height: 600 },
       timeout: 30_000,
     });

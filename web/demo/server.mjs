@@ -4,6 +4,7 @@
 // Usage: node web/demo/server.mjs [--port N] [--host H]
 //   --port 3000 by default; --port 0 picks a free port (the URL line tells which).
 //   --host 127.0.0.1 by default; --host 0.0.0.0 to let other machines join.
+//   TWINSOCK_NPM_DIR=DIR serves the package from DIR instead of build/npm.
 // Prints "twinsock demo on http://HOST:PORT/" once listening (the tests read that line),
 // then the `twinsock io` command line that joins the same room from a terminal.
 //
@@ -39,7 +40,7 @@ import { WebSocketServer } from 'ws';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEMO_DIR = join(ROOT, 'web', 'demo');
-const NPM_DIR = join(ROOT, 'build', 'npm');
+const NPM_DIR = process.env.TWINSOCK_NPM_DIR ?? join(ROOT, 'build', 'npm');  // another package folder, e.g. for tests
 const NPM_ENTRY = join(NPM_DIR, 'dist', 'index.js');
 const FALLBACK = join(DEMO_DIR, 'fallback.js');
 const BOARD = { width: 640, height: 400 };
