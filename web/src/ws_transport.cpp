@@ -37,7 +37,8 @@ std::string unsupported_option(const ws::ConnectParams& params) {
 class BrowserWsTransport final : public ws::Transport {
  public:
   BrowserWsTransport(Loop& loop, const ws::ConnectParams& params, ws::TransportEvents& events)
-      : loop_(loop), events_(events), trace_(params.trace), handle_(sockets().add(this)) {
+      : loop_(loop), events_(events), trace_(params.trace), max_message_size_(params.max_message_size),
+        handle_(sockets().add(this)) {
     if (std::string why = unsupported_option(params); !why.empty()) {
       fail_later({.code = 1006, .error = errc::not_supported, .detail = why});
       return;
@@ -81,10 +82,22 @@ class BrowserWsTransport final : public ws::Transport {
     events_.on_transport_open(protocol);
   }
   void message(bool binary, std::string&& data) {
+    if (failed_) return;
+    if (max_message_size_ != 0 && data.size() > max_message_size_) {
+      // The browser has reassembled the whole message: the limit is enforced here, as the
+      // native decoder does (it closes with 1009; scripts may not send that code, so the
+      // browser closes without one). Reported once, as ws_message_too_big.
+      failed_ = true;
+      twinsock_js_ws_close(handle_, 1009, "");
+      const std::error_code ec = errc::ws_message_too_big;
+      fail_later({.code = 1006, .error = ec, .detail = ec.message()});
+      return;
+    }
     events_.on_transport_message(binary ? ws::MessageType::binary : ws::MessageType::text, std::move(data));
   }
   void closed(int code, std::string reason, bool was_clean, bool failed, std::string detail) {
     closed_ = true;
+    if (failed_) return;  // already reported (message too big)
     ws::CloseInfo info{.code = static_cast<std::uint16_t>(code), .reason = std::move(reason), .was_clean = was_clean};
     if (!opened_) {
       // Browsers hide why a connection failed (refused, DNS, TLS, a bad status).
@@ -109,8 +122,10 @@ class BrowserWsTransport final : public ws::Transport {
   Loop& loop_;
   ws::TransportEvents& events_;
   std::function<void(std::string_view)> trace_;
+  std::size_t max_message_size_;
   std::uint32_t handle_;
   bool opened_ = false;
+  bool failed_ = false;  // a limit was exceeded: the close is reported by fail_later, once
   bool closed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
