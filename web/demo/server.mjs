@@ -250,10 +250,10 @@ let stopping = false;
 function stop() {
   if (stopping) process.exit(0);  // a second Ctrl-C
   stopping = true;
-  io.close();
   for (const ws of wss.clients) ws.terminate();
+  io.close(() => process.exit(0));  // closes the HTTP server too
   httpServer.closeAllConnections();
-  setTimeout(() => process.exit(0), 500).unref();
+  setTimeout(() => process.exit(0), 500);
 }
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
