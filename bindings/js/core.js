@@ -1,5 +1,6 @@
 // Loads the embind module once per process or page. In Node without a global
-// WebSocket, the optional peer `ws` stands in for it (Module.WebSocket).
+// WebSocket, the optional peer `ws` stands in for it (Module.WebSocket), and
+// without a global EventSource the optional peer `eventsource` (v4).
 import createTwinsockCore from './twinsock_core.mjs';
 
 const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
@@ -13,7 +14,19 @@ async function nodeWebSocket() {
   }
 }
 
+async function platformEventSource() {
+  if (typeof globalThis.EventSource === 'function') return globalThis.EventSource;
+  if (!isNode) return undefined;
+  try {
+    return (await import('eventsource')).EventSource;
+  } catch {
+    return undefined;  // EventSourceClient then runs over fetch()
+  }
+}
+
 const WebSocketImpl = await nodeWebSocket();
+/** The platform's EventSource class, or undefined. */
+export const EventSourceImpl = await platformEventSource();
 
 /** The embind module: Manager, Socket, WebSocketClient, EventSourceClient. Internal. */
 export const core = await createTwinsockCore(WebSocketImpl ? { WebSocket: WebSocketImpl } : {});

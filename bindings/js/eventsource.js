@@ -1,7 +1,12 @@
 // EventSourceClient: the DOM EventSource's surface, plus what EventSource lacks
-// (headers, POST with a body, a saved Last-Event-ID, backoff), from the C++
-// sse::Client over fetch() — the same parser and rules as the native client.
-import { core } from './core.js';
+// (headers, POST with a body, a saved Last-Event-ID, backoff, an idle timeout).
+//
+// Two backends behind one surface: a plain GET stream runs on the platform's
+// own EventSource when there is one (transport: "auto", the default); a stream
+// that asks for more, or `transport: "fetch"`, runs on the C++ sse::Client over
+// fetch() — the same parser and rules as the native client.
+import { core, EventSourceImpl } from './core.js';
+import { DomEventSource, eventSourceSuffices } from './dom_eventsource.js';
 import { Emitter, safeCall } from './emitter.js';
 import { toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
@@ -18,7 +23,12 @@ export class EventSourceClient extends Emitter {
     super();
     options = { ...(options ?? {}) };
     this.withCredentials = !!options.withCredentials;
-    this.#native = new core.EventSourceClient(String(url), JSON.stringify(options), weakDispatcher(this, '_onNative'));
+    const dispatch = weakDispatcher(this, '_onNative');
+    const useEventSource = options.transport === 'eventsource' || (eventSourceSuffices(options) && EventSourceImpl);
+    if (useEventSource && !EventSourceImpl) throw new TypeError('transport "eventsource": no EventSource here (install the `eventsource` package)');
+    this.transport = useEventSource ? 'eventsource' : 'fetch';
+    this.#native = useEventSource ? new DomEventSource(EventSourceImpl, url, options, dispatch)
+                                  : new core.EventSourceClient(String(url), JSON.stringify(options), dispatch);
     own(this, this.#native);
     keepAlive(this, !options.startClosed);
   }
@@ -35,6 +45,11 @@ export class EventSourceClient extends Emitter {
   }
   close() {
     this.#native.close();
+  }
+  /** Listening to an event type: the EventSource backend must subscribe to it too. */
+  on(event, fn) {
+    this.#native.listen?.(event);
+    return super.on(event, fn);
   }
   dispose() {
     keepAlive(this, false);

@@ -483,6 +483,13 @@ export interface EventSourceClientOptions extends ReconnectOptions {
   startClosed?: boolean;
   /** Larger events fail the connection, bytes. Default 4 MiB. */
   maxEventSize?: number;
+  /**
+   * "auto" (default): the platform's own EventSource (the browser's; in Node a global one
+   * or the optional peer `eventsource`) when none of the options above but withCredentials
+   * and startClosed are set, else fetch() with twinsock's parser and rules.
+   * "fetch": always the latter (the native client's behaviour); "eventsource": always the former.
+   */
+  transport?: "auto" | "eventsource" | "fetch";
 }
 
 export type EventSourceReadyState = 0 | 1 | 2;
@@ -557,6 +564,8 @@ export declare class EventSourceClient extends TypedEmitter<EventSourceMessageEv
   withCredentials: boolean;
   /** The current reconnection delay, ms (the server's `retry:` or the default). */
   readonly reconnectionTime: number;
+  /** The backend in use (see EventSourceClientOptions.transport). */
+  readonly transport: "eventsource" | "fetch";
 
   /** Opens after close() or startClosed. */
   connect(): void;

@@ -14,6 +14,7 @@ mergeInto(LibraryManager.library, {
   $TWS: {
     sockets: {},
     fetches: {},
+    timers: {},
     encoder: null,
     decoder: null,
     // Calls `fn(ptr)` with `str` as a NUL-terminated UTF-8 copy on the wasm heap.
@@ -52,11 +53,23 @@ mergeInto(LibraryManager.library, {
   },
 
   // ---- timers and posted work --------------------------------------------------------
+  // Timer handles are our own numbers (Node's setTimeout returns an object).
+  // Delays beyond setTimeout's 32-bit limit fire early; the C++ side re-arms.
+  twinsock_js_set_timeout__deps: ['$TWS'],
   twinsock_js_set_timeout: function (loop, timerId, delayMs) {
-    return setTimeout(function () { _twinsock_loop_on_timer(loop, timerId); }, delayMs);
+    var handle = TWS.nextTimer = (TWS.nextTimer || 0) + 1;
+    TWS.timers[handle] = setTimeout(function () {
+      delete TWS.timers[handle];
+      _twinsock_loop_on_timer(loop, timerId);
+    }, Math.min(delayMs, 0x7fffffff));
+    return handle;
   },
+  twinsock_js_clear_timeout__deps: ['$TWS'],
   twinsock_js_clear_timeout: function (handle) {
-    clearTimeout(handle);
+    var timer = TWS.timers[handle];
+    if (timer === undefined) return;
+    delete TWS.timers[handle];
+    clearTimeout(timer);
   },
   twinsock_js_schedule_flush: function (loop) {
     queueMicrotask(function () { _twinsock_loop_on_flush(loop); });

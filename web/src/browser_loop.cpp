@@ -29,10 +29,13 @@ TimePoint BrowserLoop::now() const {
 
 TimerId BrowserLoop::set_timer(Duration delay, std::function<void()> fn) {
   const TimerId id = next_id_++;
-  const double delay_ms = delay.count() > 0 ? static_cast<double>(delay.count()) : 0.0;
-  const int js_handle = twinsock_js_set_timeout(handle_, static_cast<double>(id), delay_ms);
-  timers_.emplace(id, PendingTimer{js_handle, std::move(fn)});
+  if (delay.count() < 0) delay = Duration(0);
+  timers_.emplace(id, PendingTimer{arm(id, delay), now() + delay, std::move(fn)});
   return id;
+}
+
+int BrowserLoop::arm(TimerId id, Duration delay) {
+  return twinsock_js_set_timeout(handle_, static_cast<double>(id), static_cast<double>(delay.count()));
 }
 
 void BrowserLoop::cancel_timer(TimerId id) {
@@ -53,6 +56,11 @@ void BrowserLoop::post(std::function<void()> fn) {
 void BrowserLoop::fire_timer(TimerId id) {
   auto it = timers_.find(id);
   if (it == timers_.end()) return;
+  const TimePoint at = now();
+  if (at + Duration(1) < it->second.deadline) {  // a delay longer than setTimeout allows
+    it->second.js_handle = arm(id, std::chrono::duration_cast<Duration>(it->second.deadline - at));
+    return;
+  }
   auto fn = std::move(it->second.fn);
   timers_.erase(it);
   fn();

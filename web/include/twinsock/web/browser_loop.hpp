@@ -37,8 +37,10 @@ class BrowserLoop final : public Loop {
  private:
   struct PendingTimer {
     int js_handle;
+    TimePoint deadline;
     std::function<void()> fn;
   };
+  int arm(TimerId id, Duration delay);
   std::unordered_map<TimerId, PendingTimer> timers_;
   std::deque<std::function<void()>> posted_;
   bool flush_scheduled_ = false;

@@ -1,0 +1,109 @@
+// The EventSourceClient backend for plain streams: the platform's own
+// EventSource (the browser's; in Node a global one, else the optional peer
+// `eventsource`). It speaks the same small interface as the WebAssembly
+// client (connect, close, readyState, lastEventId, url, reconnectionTime,
+// delete, events through `dispatch`), so EventSourceClient does not care which
+// one it drives.
+//
+// An EventSource delivers only the event types someone listens to, so the
+// facade calls listen(type) for every type a user subscribes to.
+
+const FACADE_EVENTS = new Set(['open', 'error', 'close', 'reconnecting', 'message']);
+const CLOSED = 2;
+
+/** Options only the fetch-based client implements: any of them rules EventSource out. */
+const FETCH_ONLY_OPTIONS = ['headers', 'body', 'lastEventId', 'idleTimeout', 'connectionTimeout', 'reconnect',
+                            'minReconnectionDelay', 'maxReconnectionDelay', 'reconnectionDelayGrowFactor', 'jitter',
+                            'maxRetries', 'maxEventSize'];
+
+export function eventSourceSuffices(options) {
+  if (options.transport === 'fetch') return false;
+  if (options.method && String(options.method).toUpperCase() !== 'GET') return false;
+  return !FETCH_ONLY_OPTIONS.some((key) => {
+    const value = options[key];
+    if (value === undefined || value === null) return false;
+    return typeof value !== 'object' || Object.keys(value).length > 0;
+  });
+}
+
+export class DomEventSource {
+  #Impl;
+  #url;
+  #withCredentials;
+  #dispatch;
+  #source = null;
+  #types = new Set(['message']);
+  #lastEventId = '';
+  #onMessage = (event) => {
+    this.#lastEventId = event.lastEventId ?? this.#lastEventId;
+    this.#dispatch('message', event.type, String(event.data), this.#lastEventId);
+  };
+
+  constructor(Impl, url, options, dispatch) {
+    this.#Impl = Impl;
+    this.#url = String(url);
+    this.#withCredentials = !!options.withCredentials;
+    this.#dispatch = dispatch;
+    if (!options.startClosed) this.connect();
+  }
+
+  connect() {
+    if (this.#source) return;
+    let source;
+    try {
+      source = new this.#Impl(this.#url, { withCredentials: this.#withCredentials });
+    } catch (error) {
+      queueMicrotask(() => {
+        this.#dispatch('error', { code: 'TWINSOCK_ERR_INVALID_ARGUMENT', message: 'invalid argument', detail: error.message }, 0);
+        this.#dispatch('close');
+      });
+      return;
+    }
+    this.#source = source;
+    source.onopen = () => this.#dispatch('open');
+    source.onerror = (event) => this.#onError(source, event);
+    for (const type of this.#types) source.addEventListener(type, this.#onMessage);
+  }
+
+  listen(type) {
+    if (FACADE_EVENTS.has(type) || this.#types.has(type)) return;
+    this.#types.add(type);
+    this.#source?.addEventListener(type, this.#onMessage);
+  }
+
+  close() {
+    if (!this.#source) return;
+    this.#detach();
+    queueMicrotask(() => this.#dispatch('close'));
+  }
+
+  readyState() { return this.#source ? this.#source.readyState : CLOSED; }
+  lastEventId() { return this.#lastEventId; }
+  url() { return this.#source?.url ?? this.#url; }
+  reconnectionTime() { return 3000; }  // the spec's default; EventSource does not expose `retry:`
+  delete() { this.#detach(); }
+
+  #detach() {
+    const source = this.#source;
+    if (!source) return;
+    this.#source = null;
+    source.onopen = source.onerror = null;
+    for (const type of this.#types) source.removeEventListener(type, this.#onMessage);
+    source.close();
+  }
+
+  #onError(source, event) {
+    if (source !== this.#source) return;
+    const status = Number(event?.code) || 0;  // the `eventsource` package tells the status; browsers do not
+    if (source.readyState === CLOSED) {
+      this.#detach();
+      const code = status ? 'TWINSOCK_ERR_HTTP_STATUS' : 'TWINSOCK_ERR_CONNECT_FAILED';
+      const message = status ? 'server answered with an unexpected HTTP status' : 'the event stream could not be opened';
+      this.#dispatch('error', { code, message, detail: event?.message ?? '' }, status);
+      this.#dispatch('close');
+    } else {
+      this.#dispatch('error', { code: 'TWINSOCK_ERR_CONNECTION_CLOSED', message: 'connection closed by peer',
+                                detail: 'the event stream was lost; reconnecting' }, status);
+    }
+  }
+}
