@@ -103,6 +103,8 @@ export class Manager extends Emitter {
       case 'reconnect_error':
         return this.emitReserved(type, toError(value));
       case 'close':
+        // The connection ended and no namespace is trying to come back: nothing left to keep alive.
+        if (![...this.#nsps.values()].some((socket) => socket.active)) keepAlive(this, false);
         return this.emitReserved('close', value);
       case 'reconnect_failed':
         keepAlive(this, false);
