@@ -26,6 +26,9 @@ describe('demo page across a server restart', () => {
     const page = await openDemo(browser, server.url, { name: 'carol' });
     await chat(page, 'before the restart');
     const firstId = await page.evaluate(() => window.demo.id);
+    await page.click('#board');
+    await page.keyboard.press('ArrowDown');
+    const where = await page.evaluate(() => ({ ...window.demo.players[window.demo.id] }));
     const port = server.port;
 
     await server.kill();
@@ -43,7 +46,14 @@ describe('demo page across a server restart', () => {
     // A newcomer sees the reconnected player (state is served afresh).
     const other = await openDemo(browser, server.url, { name: 'dave' });
     const id = await page.evaluate(() => window.demo.id);
-    await waitFor(other, (id) => window.demo.players[id]?.name === 'carol', 'dave to see carol', id);
+    // ... where it was before the restart (the page tells the new server), and moving.
+    await waitFor(other, ([id, x, y]) => window.demo.players[id]?.x === x && window.demo.players[id]?.y === y,
+      'dave to see carol where she was', [id, where.x, where.y]);
+    await page.click('#board');
+    await page.keyboard.press(where.x > 100 ? 'ArrowLeft' : 'ArrowRight');
+    const moved = await page.evaluate(() => ({ ...window.demo.players[window.demo.id] }));
+    assert.notEqual(moved.x, where.x);
+    await waitFor(other, ([id, x]) => window.demo.players[id]?.x === x, 'dave to see carol move', [id, moved.x]);
     await chat(other, 'hello carol');
     await waitFor(page, () => window.demo.messages.some((m) => m.name === 'dave' && m.text === 'hello carol'), 'carol to hear dave');
     assert.deepEqual(page.problems.filter((p) => !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(p)), []);

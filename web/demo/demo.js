@@ -37,7 +37,7 @@ socket.on('connect_error', () => setStatus('reconnecting'));
 socket.io.on('reconnect_attempt', (attempt) => setStatus('reconnecting', `reconnecting (attempt ${attempt})`));
 
 // ---------------------------------------------------------------- state from the server
-let lastSelf = null;  // where this player was before a reconnection to a new server
+let lastSelf = null;  // where this player is, told again to a new server after a restart
 socket.on('state', (state) => {
   demo.id = state.id;
   demo.players = Object.fromEntries(state.players.map((p) => [p.id, { ...p }]));
@@ -48,6 +48,7 @@ socket.on('state', (state) => {
   }
   const self = demo.players[demo.id];
   if (lastSelf && self && (self.x !== lastSelf.x || self.y !== lastSelf.y)) moveTo(lastSelf.x, lastSelf.y);
+  else if (self) lastSelf = { x: self.x, y: self.y };
   render();
 });
 socket.on('joined', (p) => {
