@@ -10,7 +10,6 @@
 // package when there is no global WebSocket) stands in for the browser's.
 
 mergeInto(LibraryManager.library, {
-  $TWS__deps: ['malloc', 'free'],
   $TWS: {
     sockets: {},
     fetches: {},
@@ -20,16 +19,16 @@ mergeInto(LibraryManager.library, {
     // Calls `fn(ptr)` with `str` as a NUL-terminated UTF-8 copy on the wasm heap.
     withString: function (str, fn) {
       var bytes = TWS.encode(String(str));
-      var ptr = _malloc(bytes.length + 1);
+      var ptr = _twinsock_js_alloc(bytes.length + 1);
       HEAPU8.set(bytes, ptr);
       HEAPU8[ptr + bytes.length] = 0;
-      try { fn(ptr); } finally { _free(ptr); }
+      try { fn(ptr); } finally { _twinsock_js_free(ptr); }
     },
     // Calls `fn(ptr, size)` with a copy of `bytes` (a Uint8Array) on the wasm heap.
     withBytes: function (bytes, fn) {
-      var ptr = _malloc(bytes.length || 1);
+      var ptr = _twinsock_js_alloc(bytes.length || 1);
       HEAPU8.set(bytes, ptr);
-      try { fn(ptr, bytes.length); } finally { _free(ptr); }
+      try { fn(ptr, bytes.length); } finally { _twinsock_js_free(ptr); }
     },
     encode: function (str) {
       if (!TWS.encoder) TWS.encoder = new TextEncoder();

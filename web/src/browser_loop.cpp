@@ -2,6 +2,8 @@
 
 #include <emscripten.h>
 
+#include <cstdlib>
+
 #include "handle_registry.hpp"
 #include "js_api.hpp"
 
@@ -84,6 +86,11 @@ void BrowserLoop::run_posted() {
 }  // namespace twinsock::web
 
 extern "C" {
+
+// The JavaScript side copies strings and bytes into the heap with these (exported
+// by the library itself, so programs need not export malloc and free).
+EMSCRIPTEN_KEEPALIVE void* twinsock_js_alloc(std::size_t size) { return std::malloc(size); }
+EMSCRIPTEN_KEEPALIVE void twinsock_js_free(void* p) { std::free(p); }
 
 EMSCRIPTEN_KEEPALIVE void twinsock_loop_on_timer(std::uint32_t loop, double timer_id) {
   if (auto* l = twinsock::web::loops().find(loop)) l->fire_timer(static_cast<twinsock::TimerId>(timer_id));
