@@ -24,9 +24,9 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
 
   /// Runs `fn` in the page, bounded (page.evaluate itself never times out); `fn` pushes
   /// its steps to window.steps, which a timeout reports.
-  const inPage = async (fn, arg, what) => {
+  const inPage = async (fn, arg, what, ms = 10_000) => {
     await page.evaluate(() => (window.steps = []));
-    return within(page.evaluate(fn, arg), 10_000, what).catch(async (e) => {
+    return within(page.evaluate(fn, arg), ms, what).catch(async (e) => {
       const steps = await page.evaluate(() => JSON.stringify(window.steps)).catch(() => '?');
       throw new Error(`${e.message}\n  steps so far: ${steps}\n  page problems: ${JSON.stringify(page.problems)}`);
     });
@@ -168,7 +168,7 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
       clearInterval(collector);
       await new Promise((resolve) => setTimeout(resolve, 100));  // the close event
       return events;
-    }, undefined, 'the dropped WebSocket to come back').catch((e) => e.message);
+    }, undefined, 'the dropped WebSocket to come back', 5000).catch((e) => e.message);
     assert.deepEqual(result, ['open', 'close 1006', 'open', 'message back', 'close 1000']);
   });
 
@@ -182,7 +182,7 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
       });
       clearInterval(collector);
       return ids;
-    }, undefined, 'the cut SSE stream to resume').catch((e) => e.message);
+    }, undefined, 'the cut SSE stream to resume', 5000).catch((e) => e.message);
     assert.deepEqual(result, ['1', '2', '3', '4']);
   });
 
