@@ -149,7 +149,10 @@ mergeInto(LibraryManager.library, {
     var ws = TWS.sockets[handle];
     if (!ws) return;
     delete TWS.sockets[handle];
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    // Not null: Node's `ws` emits "error" when closed while still connecting, and an
+    // "error" nobody listens to is an uncaught exception (it would end the process).
+    ws.onerror = function () {};
     if (ws.readyState === 0 || ws.readyState === 1) {
       try { ws.close(); } catch (e) { /* already closing */ }
     }
