@@ -1,0 +1,263 @@
+// EventSourceClient of the npm package (over the WASM build, fetch() underneath)
+// against the SSE reference server (tests/servers/sse-server.mjs). Each test is
+// named after its counterpart in tests/integration/sse_integration_test.cpp.
+//
+// The first suite pins `transport: "fetch"`: the C++ sse::Client over fetch(), the
+// twin of the native client, whatever the default backend. The second runs the
+// scenarios a plain GET stream can take with the default options, i.e. what users
+// get by default (the platform's EventSource where the facade picks it).
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+
+import { eventually, getJson, sleep, startServer, tracker, twinsock } from './support.mjs';
+
+const { EventSourceClient } = twinsock;
+const T = { timeout: 20_000 };
+
+/** What one client saw (the native Events); `types` are the named events to listen to. */
+function logClient(c, types = []) {
+  const log = { messages: [], errors: [], statuses: [], opens: 0, closes: 0, reconnects: 0 };
+  c.addEventListener('open', () => log.opens++);
+  for (const type of ['message', ...types]) c.addEventListener(type, (e) => log.messages.push(e));
+  c.addEventListener('error', (e) => {
+    log.errors.push(e.error?.code);
+    log.statuses.push(e.status);
+  });
+  c.addEventListener('reconnecting', () => log.reconnects++);
+  c.addEventListener('close', () => log.closes++);
+  return log;
+}
+
+describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', () => {
+  let server;
+  let t;
+  const url = (path) => server.url(path);
+  const client = (at, options = {}) => t.track(new EventSourceClient(at, { ...options, transport: 'fetch' }));
+
+  before(async () => { server = await startServer('sse-server.mjs'); });
+  after(async () => { await server?.stop(); });
+  beforeEach(() => { t = tracker(); });
+  afterEach(async () => { await t.closeAll(); });
+
+  test('NamedMultiLineAndDefaultEvents', T, async () => {
+    const c = client(url('/named'), { reconnect: false });
+    const log = logClient(c, ['tick']);
+    const onmessage = [];
+    c.onmessage = (e) => onmessage.push(e.data);
+    await eventually(() => log.closes === 1, 'close');
+    assert.equal(log.messages.length, 2);
+    assert.equal(log.messages[0].type, 'tick');
+    assert.equal(log.messages[0].data, 'a\nb');
+    assert.equal(log.messages[0].lastEventId, '3');
+    assert.equal(log.messages[0].origin, new URL(url('/')).origin);
+    assert.equal(log.messages[1].type, 'message');
+    assert.equal(log.messages[1].data, 'plain');
+    assert.equal(log.messages[1].lastEventId, '3', 'the id stays in force');
+    assert.deepEqual(onmessage, ['plain'], 'onmessage gets the default events only');
+    assert.equal(c.reconnectionTime, 100);
+    assert.deepEqual(log.errors, []);
+    assert.equal(c.readyState, EventSourceClient.CLOSED);
+  });
+
+  test('ResumesAfterDropsWithoutLossOrDuplicates', T, async () => {
+    const c = client(url('/drop?n=7'), { minReconnectionDelay: 50 });
+    const log = logClient(c);
+    await eventually(() => log.messages.length >= 7, 'seven events');
+    await sleep(300);  // a duplicate, if any, would arrive by now
+    assert.deepEqual(log.messages.map((m) => m.data), [1, 2, 3, 4, 5, 6, 7].map((i) => `event ${i}`));
+    assert.ok(log.reconnects >= 3, `the server drops every two events (${log.reconnects} reconnects)`);
+    assert.equal(c.lastEventId, '7');
+  });
+
+  test('ServerSeesLastEventIdOnReconnect', T, async () => {
+    const c = client(url('/echo'), { lastEventId: '5' });
+    assert.notEqual(c.transport, 'eventsource');
+    const log = logClient(c);
+    await eventually(() => log.messages.length > 0, 'the echo');
+    const info = JSON.parse(log.messages[0].data);
+    assert.equal(info.lastEventId, '5');
+    assert.equal(info.method, 'GET');
+    // And after a drop the server sees the newest id (its request log).
+    const drop = client(url('/drop?n=4'), { minReconnectionDelay: 50 });
+    const dropLog = logClient(drop);
+    await eventually(() => dropLog.messages.length >= 4, 'four events');
+    const seen = (await getJson(server.port, '/log')).filter((r) => r.path === '/drop').map((r) => r.lastEventId);
+    assert.deepEqual(seen.slice(0, 3), [null, '2', '4'], JSON.stringify(seen));
+  });
+
+  test('PostWithBodyAndHeaders', T, async () => {
+    const c = client(url('/echo'), { method: 'POST', body: '{"prompt":"hi"}', headers: { Authorization: 'Bearer t0k' } });
+    const log = logClient(c);
+    await eventually(() => log.messages.length > 0, 'the echo');
+    const info = JSON.parse(log.messages[0].data);
+    assert.equal(info.method, 'POST');
+    assert.equal(info.body, '{"prompt":"hi"}');
+    assert.equal(info.auth, 'Bearer t0k');
+  });
+
+  test('NoContentStops', T, async () => {
+    const c = client(url('/status/204'));
+    const log = logClient(c);
+    await eventually(() => log.closes === 1, 'close');
+    assert.deepEqual(log.errors, []);
+    assert.equal(c.readyState, EventSourceClient.CLOSED);
+    await sleep(200);
+    assert.equal(log.reconnects, 0);
+  });
+
+  test('NotFoundFailsWithTheStatus', T, async () => {
+    const c = client(url('/status/404'));
+    const log = logClient(c);
+    await eventually(() => log.closes === 1, 'close');
+    assert.deepEqual(log.errors, ['TWINSOCK_ERR_HTTP_STATUS']);
+    assert.deepEqual(log.statuses, [404]);
+    assert.equal(c.readyState, EventSourceClient.CLOSED);
+  });
+
+  test('ServiceUnavailableIsRetried', T, async () => {
+    const c = client(url('/status/503'), { minReconnectionDelay: 50 });
+    const log = logClient(c);
+    await eventually(() => log.reconnects >= 2, 'two reconnections');
+    assert.equal(log.closes, 0);
+    assert.equal(log.statuses[0], 503);
+    assert.equal(c.readyState, EventSourceClient.CONNECTING);
+  });
+
+  test('WrongContentTypeFails', T, async () => {
+    const c = client(url('/html'));
+    const log = logClient(c);
+    await eventually(() => log.closes === 1, 'close');
+    assert.deepEqual(log.errors, ['TWINSOCK_ERR_SSE_BAD_CONTENT_TYPE']);
+  });
+
+  test('RedirectIsFollowed', T, async () => {
+    const c = client(url('/redirect'), { reconnect: false });
+    const log = logClient(c);
+    await eventually(() => log.closes === 1, 'close');
+    assert.equal(log.messages.length, 2);
+    assert.equal(log.messages[1].data, 'event 2');
+  });
+
+  test('IdleTimeoutReconnects', T, async () => {
+    const c = client(url('/silent'), { idleTimeout: 200, minReconnectionDelay: 50 });
+    const log = logClient(c);
+    await eventually(() => log.opens >= 2, 'the second open');
+    assert.equal(log.errors[0], 'TWINSOCK_ERR_IDLE_TIMEOUT');
+  });
+
+  test('RefusedConnectionBacksOff', T, async () => {
+    const dead = await startServer('sse-server.mjs');
+    const port = dead.port;
+    await dead.kill();
+    const c = client(`http://127.0.0.1:${port}/events`, { minReconnectionDelay: 20, maxRetries: 3 });
+    const log = logClient(c);
+    await eventually(() => log.closes === 1, 'close');
+    assert.equal(log.reconnects, 3);
+    // fetch() does not say why a connection failed: the web platform reports a generic failure.
+    assert.match(log.errors[0], /^TWINSOCK_ERR_/);
+    assert.equal(log.errors.at(-1), 'TWINSOCK_ERR_RECONNECT_FAILED');
+  });
+
+  test('AListenerThatThrowsDoesNotBreakTheSdk', T, async () => {
+    const reported = [];
+    const originalError = console.error;
+    console.error = (...a) => reported.push(a);
+    try {
+      const c = client(url('/events?n=3'), { reconnect: false });
+      c.onmessage = () => { throw new Error('handler boom'); };
+      c.addEventListener('message', () => { throw new Error('listener boom'); });
+      const log = logClient(c);
+      await eventually(() => log.closes === 1, 'close');
+      assert.deepEqual(log.messages.map((m) => m.data), ['event 1', 'event 2', 'event 3']);
+      assert.ok(reported.some((r) => r.some((x) => x instanceof Error && x.message === 'handler boom')));
+    } finally {
+      console.error = originalError;
+    }
+  });
+});
+
+describe('EventSourceClient with the default options against sse-server.mjs', () => {
+  let server;
+  let t;
+  const url = (path) => server.url(path);
+  const client = (at) => t.track(new EventSourceClient(at));
+
+  before(async () => { server = await startServer('sse-server.mjs'); });
+  after(async () => { await server?.stop(); });
+  beforeEach(() => { t = tracker(); });
+  afterEach(async () => { await t.closeAll(); });
+
+  const EVENTSOURCE_LAST_ID = 'with the EventSource backend an event without an id: field has lastEventId "" ' +
+    '(the spec and the C++ client keep the last id in force: "3")';
+  const EVENTSOURCE_204 = 'with the EventSource backend (bindings/js/dom_eventsource.js, work in progress) a 204 is ' +
+    'reported as an error TWINSOCK_ERR_HTTP_STATUS before the close; the C++ client stops without an error';
+  const EVENTSOURCE_CONTENT_TYPE = 'with the EventSource backend a wrong Content-Type is reported as ' +
+    'TWINSOCK_ERR_HTTP_STATUS (status 200), not TWINSOCK_ERR_SSE_BAD_CONTENT_TYPE';
+  /** Whether the default options pick the platform's EventSource (bindings/js/dom_eventsource.js). */
+  const eventSourceBackend = () => {
+    const probe = new EventSourceClient('http://127.0.0.1:1/', { startClosed: true });
+    probe.dispose();
+    return probe.transport === 'eventsource';
+  };
+
+  test('NamedMultiLineAndDefaultEvents (default options)', T, async (ctx) => {
+    const c = client(url('/named'));
+    ctx.diagnostic(`transport: ${c.transport ?? 'fetch'}`);
+    const log = logClient(c, ['tick']);
+    await eventually(() => log.messages.length >= 2, 'two events');
+    c.close();
+    assert.deepEqual(log.messages.slice(0, 2).map((m) => [m.type, m.data]), [['tick', 'a\nb'], ['message', 'plain']]);
+    assert.equal(log.messages[0].lastEventId, '3');
+  });
+
+  test('NamedMultiLineAndDefaultEvents (default options): the id stays in force',
+       { ...T, todo: eventSourceBackend() ? EVENTSOURCE_LAST_ID : undefined }, async () => {
+         const c = client(url('/named'));
+         const log = logClient(c, ['tick']);
+         await eventually(() => log.messages.length >= 2, 'two events');
+         c.close();
+         assert.equal(log.messages[1].lastEventId, '3', 'an event without id: field keeps the last event id');
+       });
+
+  test('ResumesAfterDropsWithoutLossOrDuplicates (default options)', T, async () => {
+    const c = client(url('/drop?n=5'));  // the server's `retry: 200` sets the delay
+    const log = logClient(c);
+    await eventually(() => log.messages.length >= 5, 'five events');
+    await sleep(300);
+    c.close();
+    assert.deepEqual(log.messages.map((m) => m.data), [1, 2, 3, 4, 5].map((i) => `event ${i}`));
+    assert.equal(c.lastEventId, '5');
+  });
+
+  test('NoContentStops (default options)', { ...T, todo: eventSourceBackend() ? EVENTSOURCE_204 : undefined }, async () => {
+    const c = client(url('/status/204'));
+    const log = logClient(c);
+    await eventually(() => log.closes === 1, 'close');
+    assert.deepEqual(log.errors, []);
+    assert.equal(c.readyState, EventSourceClient.CLOSED);
+  });
+
+  test('NotFoundFailsWithTheStatus (default options)', T, async () => {
+    const c = client(url('/status/404'));
+    const log = logClient(c);
+    await eventually(() => log.closes === 1, 'close');
+    assert.deepEqual(log.errors, ['TWINSOCK_ERR_HTTP_STATUS']);
+    assert.deepEqual(log.statuses, [404]);
+  });
+
+  test('WrongContentTypeFails (default options)', { ...T, todo: eventSourceBackend() ? EVENTSOURCE_CONTENT_TYPE : undefined },
+       async () => {
+         const c = client(url('/html'));
+         const log = logClient(c);
+         await eventually(() => log.closes === 1, 'close');
+         assert.deepEqual(log.errors, ['TWINSOCK_ERR_SSE_BAD_CONTENT_TYPE']);
+       });
+
+  test('RedirectIsFollowed (default options)', T, async () => {
+    const c = client(url('/redirect'));
+    const log = logClient(c);
+    await eventually(() => log.messages.length >= 2, 'two events');
+    c.close();
+    assert.deepEqual(log.messages.slice(0, 2).map((m) => m.data), ['event 1', 'event 2']);
+  });
+});

@@ -1,0 +1,285 @@
+// ReconnectingWebSocket of the npm package (over the WASM build) against the `ws` 8
+// reference server (tests/servers/ws-server.mjs). Each test is named after its
+// counterpart in tests/integration/ws_integration_test.cpp.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+
+import { createServer } from 'node:net';
+
+import { eventually, sleep, startServer, tracker, twinsock } from './support.mjs';
+
+const { ReconnectingWebSocket } = twinsock;
+const T = { timeout: 20_000 };
+
+// Node 20's global WebSocket (undici, behind --experimental-websocket) fires `error` but
+// never `close` when a connection cannot be established (nodejs/undici#3546), and the web
+// platform waits for `close`: the client then stays CONNECTING for good.
+const UNDICI_NO_CLOSE = typeof globalThis.WebSocket === 'function' && Number(process.versions.node.split('.')[0]) < 22
+  ? 'Node 20\'s global WebSocket (undici) fires no close event after a failed handshake (nodejs/undici#3546); ' +
+    'web/js/twinsock_web.js waits for onclose, so the client stays CONNECTING and never reconnects'
+  : undefined;
+
+/** What one client saw (the native Events). */
+function logClient(c) {
+  const log = { messages: [], closes: [], errors: [], reconnects: [], opens: 0 };
+  c.addEventListener('open', () => log.opens++);
+  c.addEventListener('message', (e) => log.messages.push(e.data));
+  c.addEventListener('close', (e) => log.closes.push(e));
+  c.addEventListener('error', (e) => log.errors.push(e.error?.code ?? e.message));
+  c.addEventListener('reconnecting', (e) => log.reconnects.push([e.attempt, e.delay]));
+  return log;
+}
+
+const bytes = (data) => (data instanceof ArrayBuffer ? [...new Uint8Array(data)] : `not an ArrayBuffer: ${typeof data} ${data}`);
+
+describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
+  let server;
+  let t;
+  const url = (path) => server.url(path, 'ws');
+  const client = (...args) => t.track(new ReconnectingWebSocket(...args));
+
+  before(async () => { server = await startServer('ws-server.mjs'); });
+  after(async () => { await server?.stop(); });
+  beforeEach(() => { t = tracker(); });
+  afterEach(async () => { await t.closeAll(); });
+
+  test('EchoesTextAndBinary', T, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    assert.equal(c.readyState, ReconnectingWebSocket.CONNECTING);
+    c.send('héllo ☃');  // queued until open
+    c.send(new Uint8Array([0x00, 0x01, 0xff, 0x80]));
+    c.send(new Uint8Array([9, 1, 2, 9]).subarray(1, 3));  // a view: only its bytes
+    c.send(new Uint8Array([3, 4]).buffer);
+    await eventually(() => log.messages.length === 4, 'four echoes');
+    assert.equal(log.messages[0], 'héllo ☃');
+    assert.deepEqual(bytes(log.messages[1]), [0x00, 0x01, 0xff, 0x80]);
+    assert.deepEqual(bytes(log.messages[2]), [1, 2]);
+    assert.deepEqual(bytes(log.messages[3]), [3, 4]);
+    assert.equal(c.readyState, ReconnectingWebSocket.OPEN);
+    assert.equal(c.readyState, c.OPEN);
+  });
+
+  test('SixteenMebibyteMessagesBothWays', { timeout: 30_000 }, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    const big = new Uint8Array(16 << 20);
+    for (let i = 0; i < big.length; ++i) big[i] = (i * 31 + 7) & 0xff;
+    c.send(big);
+    await eventually(() => log.messages.length > 0, 'the 16 MiB echo', 25_000);
+    const back = log.messages[0];
+    assert.ok(back instanceof ArrayBuffer);
+    assert.equal(back.byteLength, big.length);
+    assert.ok(Buffer.from(back).equals(Buffer.from(big.buffer)), 'the same bytes');
+  });
+
+  test('MessageOverTheLimitClosesWith1009', T, async () => {
+    const c = client(url('/big/1001'), { maxMessageSize: 1000, reconnect: false });
+    const log = logClient(c);
+    await eventually(() => log.closes.length > 0, 'close');
+    assert.deepEqual(log.errors, ['TWINSOCK_ERR_WS_MESSAGE_TOO_BIG']);
+    assert.equal(log.closes[0].error?.code, 'TWINSOCK_ERR_WS_MESSAGE_TOO_BIG', 'the close event carries the error');
+    assert.equal(log.closes[0].error?.closeCode, 1009, 'the error maps to close code 1009');
+    assert.equal(log.closes[0].wasClean, false);
+    assert.deepEqual(log.messages, [], 'the oversized message is not delivered');
+    await sleep(200);
+    assert.equal(c.readyState, ReconnectingWebSocket.CLOSED);
+    assert.equal(log.opens, 1, 'no reconnection (reconnect: false)');
+  });
+
+  test('AnswersServerPings', T, async () => {
+    const c = client(url('/ping'));
+    const log = logClient(c);
+    await eventually(() => log.messages.length > 0, 'the pong echo');
+    assert.equal(log.messages[0], 'pong:hello');
+  });
+
+  test('HeartbeatPingsGetPongsAndTheConnectionStays',
+       { skip: 'native only: a browser WebSocket (and so the web platform) cannot send pings' }, () => {});
+
+  test('ServerCloseCodeAndReasonArrive', T, async () => {
+    const c = client(url('/close/4001'), { reconnect: false });
+    const log = logClient(c);
+    await eventually(() => log.closes.length > 0, 'close');
+    assert.equal(log.closes[0].code, 4001);
+    assert.equal(log.closes[0].reason, 'bye');
+    assert.equal(log.closes[0].wasClean, true);
+    assert.deepEqual(log.errors, []);
+  });
+
+  test('ServerCloseCodesFollowTheReconnectRule', T, async () => {
+    // ws/client.hpp: no reconnection after 1000, 1008 or 4000-4999; yes for everything else.
+    const codes = { 1000: false, 1008: false, 4000: false, 4999: false, 1001: true, 1011: true, 1012: true, 3000: true };
+    const clients = Object.entries(codes).map(([code, again]) => {
+      const c = client(url(`/close/${code}`), { minReconnectionDelay: 50, maxReconnectionDelay: 50, jitter: 0 });
+      return { code: Number(code), again, c, log: logClient(c) };
+    });
+    await eventually(() => clients.every(({ again, log }) => (again ? log.opens >= 2 : log.closes.length >= 1)),
+                     'every client to close (and those that should, to reconnect)');
+    await sleep(300);
+    for (const { code, again, c, log } of clients) {
+      assert.equal(log.closes[0].code, code);
+      if (again) {
+        assert.ok(log.reconnects.length >= 1, `${code}: reconnects`);
+        assert.ok(log.opens >= 2, `${code}: opens again`);
+      } else {
+        assert.deepEqual(log.reconnects, [], `${code}: no reconnection`);
+        assert.equal(log.opens, 1, `${code}: opened once`);
+        assert.equal(c.readyState, ReconnectingWebSocket.CLOSED, `${code}: closed`);
+      }
+    }
+  });
+
+  test('ClientCloseCodeAndReasonReachTheServer', T, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    await eventually(() => log.opens === 1, 'open');
+    c.close(4321, 'client done');
+    await eventually(() => log.closes.length > 0, 'close');
+    // The server echoes the close code back (RFC 6455 §5.5.1), so the close is clean with our code.
+    assert.equal(log.closes[0].code, 4321);
+    assert.equal(log.closes[0].wasClean, true);
+    assert.equal(c.readyState, ReconnectingWebSocket.CLOSED);
+    await sleep(200);
+    assert.equal(log.opens, 1, 'no reconnection after close()');
+  });
+
+  test('SubprotocolIsNegotiated', T, async () => {
+    const c = client(url('/subprotocol'), ['chat.v2', 'chat.v1']);
+    const log = logClient(c);
+    await eventually(() => log.opens === 1, 'open');
+    assert.equal(c.protocol, 'chat.v2');
+    const single = client(url('/subprotocol'), 'chat.v1');
+    const singleLog = logClient(single);
+    await eventually(() => singleLog.opens === 1, 'open');
+    assert.equal(single.protocol, 'chat.v1');
+  });
+
+  test('ExtraHeadersAreSent',
+       { skip: 'native only: a browser WebSocket (and so the web platform) cannot set request headers' }, () => {});
+
+  test('PerMessageDeflateRoundTrip', T, async () => {
+    // The WebSocket implementation (browser, or `ws` in Node) negotiates permessage-deflate itself.
+    const c = client(url('/deflate'));
+    const log = logClient(c);
+    const text = 'z'.repeat(5000);
+    for (let i = 0; i < 3; ++i) c.send(text + i);
+    await eventually(() => log.messages.length === 3, 'three echoes');
+    log.messages.forEach((m, i) => assert.equal(m, text + i));
+  });
+
+  test('RefusedUpgradeIsAHandshakeError', { ...T, todo: UNDICI_NO_CLOSE }, async () => {
+    const c = client(url('/reject'), { reconnect: false });
+    const log = logClient(c);
+    await eventually(() => log.closes.length > 0, 'close', 3000);
+    assert.equal(log.errors.length, 1, JSON.stringify(log.errors));
+    assert.match(log.errors[0], /^TWINSOCK_ERR_/);
+    assert.equal(log.closes[0].code, 1006);
+    assert.equal(log.opens, 0);
+  });
+
+  test('ReconnectsWithBackoffAfterTheServerDies', { ...T, todo: UNDICI_NO_CLOSE }, async () => {
+    let srv = t.track(await startServer('ws-server.mjs'));
+    const c = client(srv.url('/echo', 'ws'), { minReconnectionDelay: 100, reconnectionDelayGrowFactor: 2, jitter: 0 });
+    const log = logClient(c);
+    await eventually(() => log.opens === 1, 'open');
+    await srv.kill();
+    // Attempts against the dead port fail at once; each waits the backoff delay first.
+    await eventually(() => log.reconnects.length >= 3, 'three reconnection attempts', 3000);
+    assert.deepEqual(log.reconnects.slice(0, 3).map(([, delay]) => delay), [100, 200, 400]);
+    assert.equal(c.readyState, ReconnectingWebSocket.CONNECTING, 'waiting to reconnect reports CONNECTING');
+    // The offline queue: sent while disconnected, delivered once it is back.
+    c.send('queued 1');
+    c.send(new Uint8Array([7]));
+    c.send('queued 2');
+    assert.ok(c.bufferedAmount > 0, 'the queued bytes count in bufferedAmount');
+    // The server comes back on the same port: the client reconnects and works again.
+    srv = t.track(await srv.restart());
+    await eventually(() => log.opens === 2, 'the second open', 8000);
+    await eventually(() => log.messages.length === 3, 'the queued messages', 3000);
+    assert.equal(log.messages[0], 'queued 1');
+    assert.deepEqual(bytes(log.messages[1]), [7]);
+    assert.equal(log.messages[2], 'queued 2');
+    c.send('back');
+    await eventually(() => log.messages.length === 4, 'the echo of "back"');
+    assert.equal(log.messages[3], 'back');
+  });
+
+  test('ReconnectDelaysAreWaitedInRealTime', T, async () => {
+    // Measured from the close to the next open: at least the delay (never early).
+    const c = client(url('/close/1012'), { minReconnectionDelay: 300, jitter: 0 });
+    const opens = [];
+    const closes = [];
+    c.addEventListener('open', () => opens.push(performance.now()));
+    c.addEventListener('close', () => closes.push(performance.now()));
+    await eventually(() => opens.length === 2, 'the second open');
+    assert.ok(opens[1] - closes[0] >= 299, `waited ${opens[1] - closes[0]} ms`);
+  });
+
+  test('ClientMayBeDestroyedFromItsMessageCallback', T, async () => {
+    const c = client(url('/count'));
+    let seen = 0;
+    const problems = [];
+    const originalError = console.error;
+    console.error = (...a) => problems.push(a);
+    try {
+      c.onmessage = () => {
+        ++seen;
+        c.dispose();
+      };
+      await eventually(() => seen > 0, 'the first message');
+      await sleep(200);
+    } finally {
+      console.error = originalError;
+    }
+    assert.equal(seen, 1);
+    assert.deepEqual(problems, []);
+  });
+
+  test('DisposingOrClosingWhileConnectingIsClean', T, async () => {
+    // A server that accepts TCP and never answers: the WebSocket stays CONNECTING.
+    const held = [];
+    const hang = createServer((s) => held.push(s));
+    await new Promise((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const uncaught = [];
+    const onUncaught = (e) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const at = `ws://127.0.0.1:${hang.address().port}/`;
+      const disposed = client(at);
+      const closed = client(at);
+      const closedLog = logClient(closed);
+      await sleep(50);
+      assert.equal(disposed.readyState, ReconnectingWebSocket.CONNECTING);
+      disposed.dispose();
+      closed.close();
+      await eventually(() => closedLog.closes.length === 1, 'the close event');
+      await sleep(100);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      for (const s of held) s.destroy();
+      hang.close();
+    }
+    assert.deepEqual(uncaught.map((e) => e.message), [], 'no uncaught "error" from the WebSocket closed while connecting');
+  });
+
+  test('AListenerThatThrowsDoesNotBreakTheSdk', T, async () => {
+    const reported = [];
+    const originalError = console.error;
+    console.error = (...a) => reported.push(a);
+    try {
+      const c = client(url('/echo'));
+      c.onmessage = () => { throw new Error('handler boom'); };
+      c.addEventListener('message', () => { throw new Error('listener boom'); });
+      const log = logClient(c);
+      c.send('one');
+      c.send('two');
+      await eventually(() => log.messages.length === 2, 'both echoes');
+      assert.deepEqual(log.messages, ['one', 'two']);
+      assert.equal(c.readyState, ReconnectingWebSocket.OPEN);
+      assert.ok(reported.some((r) => r.some((x) => x instanceof Error && x.message === 'handler boom')));
+    } finally {
+      console.error = originalError;
+    }
+  });
+});
