@@ -34,8 +34,11 @@ export class DomEventSource {
   #source = null;
   #types = new Set(['message']);
   #lastEventId = '';
+  #trustsLastEventId;
   #onMessage = (event) => {
-    this.#lastEventId = event.lastEventId ?? this.#lastEventId;
+    // The WHATWG rule: the last event id stays until an `id:` field changes it. The
+    // `eventsource` package (v4) reports "" for events without one: keep ours then.
+    if (this.#trustsLastEventId || event.lastEventId) this.#lastEventId = event.lastEventId ?? this.#lastEventId;
     this.#dispatch('message', event.type, String(event.data), this.#lastEventId);
   };
 
@@ -44,6 +47,7 @@ export class DomEventSource {
     this.#url = String(url);
     this.#withCredentials = !!options.withCredentials;
     this.#dispatch = dispatch;
+    this.#trustsLastEventId = Impl === globalThis.EventSource;
     if (!options.startClosed) this.connect();
   }
 
@@ -97,9 +101,17 @@ export class DomEventSource {
     const status = Number(event?.code) || 0;  // the `eventsource` package tells the status; browsers do not
     if (source.readyState === CLOSED) {
       this.#detach();
-      const code = status ? 'TWINSOCK_ERR_HTTP_STATUS' : 'TWINSOCK_ERR_CONNECT_FAILED';
-      const message = status ? 'server answered with an unexpected HTTP status' : 'the event stream could not be opened';
-      this.#dispatch('error', { code, message, detail: event?.message ?? '' }, status);
+      // As the fetch client: 204 stops quietly; a wrong Content-Type has its own error.
+      const detail = event?.message ?? '';
+      if (status !== 204) {
+        let code = status ? 'TWINSOCK_ERR_HTTP_STATUS' : 'TWINSOCK_ERR_CONNECT_FAILED';
+        let message = status ? 'server answered with an unexpected HTTP status' : 'the event stream could not be opened';
+        if (/content.?type/i.test(detail)) {
+          code = 'TWINSOCK_ERR_SSE_BAD_CONTENT_TYPE';
+          message = 'response is not text/event-stream';
+        }
+        this.#dispatch('error', { code, message, detail }, status);
+      }
       this.#dispatch('close');
     } else {
       this.#dispatch('error', { code: 'TWINSOCK_ERR_CONNECTION_CLOSED', message: 'connection closed by peer',

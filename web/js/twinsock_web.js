@@ -95,6 +95,7 @@ mergeInto(LibraryManager.library, {
     TWS.sockets[handle] = ws;
     var failure = '';
     ws.onopen = function () {
+      opened = true;
       TWS.withString(ws.protocol || '', function (p) { _twinsock_ws_on_open(handle, p); });
     };
     ws.onmessage = function (event) {
@@ -107,10 +108,22 @@ mergeInto(LibraryManager.library, {
         TWS.withBytes(bytes, function (p, n) { _twinsock_ws_on_message(handle, 1, p, n); });
       }
     };
+    var opened = false;
+    var closed = false;
     ws.onerror = function (event) {
       failure = TWS.describe(event && event.error) || (event && event.message) || '';
+      // Node 20's experimental WebSocket (undici) fires no close after a failed
+      // connection attempt (nodejs/undici#3546); browsers and `ws` fire it right
+      // after the error, in the same task. Supply it if it has not come.
+      if (!opened) {
+        setTimeout(function () {
+          if (!closed && TWS.sockets[handle] === ws) ws.onclose({ code: 1006, reason: '', wasClean: false });
+        }, 0);
+      }
     };
     ws.onclose = function (event) {
+      if (closed) return;
+      closed = true;
       delete TWS.sockets[handle];
       TWS.withString(event.reason || '', function (reason) {
         TWS.withString(failure, function (detail) {

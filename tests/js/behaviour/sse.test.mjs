@@ -187,18 +187,6 @@ describe('EventSourceClient with the default options against sse-server.mjs', ()
   beforeEach(() => { t = tracker(); });
   afterEach(async () => { await t.closeAll(); });
 
-  const EVENTSOURCE_LAST_ID = 'with the EventSource backend an event without an id: field has lastEventId "" ' +
-    '(the spec and the C++ client keep the last id in force: "3")';
-  const EVENTSOURCE_204 = 'with the EventSource backend (bindings/js/dom_eventsource.js, work in progress) a 204 is ' +
-    'reported as an error TWINSOCK_ERR_HTTP_STATUS before the close; the C++ client stops without an error';
-  const EVENTSOURCE_CONTENT_TYPE = 'with the EventSource backend a wrong Content-Type is reported as ' +
-    'TWINSOCK_ERR_HTTP_STATUS (status 200), not TWINSOCK_ERR_SSE_BAD_CONTENT_TYPE';
-  /** Whether the default options pick the platform's EventSource (bindings/js/dom_eventsource.js). */
-  const eventSourceBackend = () => {
-    const probe = new EventSourceClient('http://127.0.0.1:1/', { startClosed: true });
-    probe.dispose();
-    return probe.transport === 'eventsource';
-  };
 
   test('NamedMultiLineAndDefaultEvents (default options)', T, async (ctx) => {
     const c = client(url('/named'));
@@ -211,7 +199,7 @@ describe('EventSourceClient with the default options against sse-server.mjs', ()
   });
 
   test('NamedMultiLineAndDefaultEvents (default options): the id stays in force',
-       { ...T, todo: eventSourceBackend() ? EVENTSOURCE_LAST_ID : undefined }, async () => {
+       T, async () => {
          const c = client(url('/named'));
          const log = logClient(c, ['tick']);
          await eventually(() => log.messages.length >= 2, 'two events');
@@ -229,7 +217,7 @@ describe('EventSourceClient with the default options against sse-server.mjs', ()
     assert.equal(c.lastEventId, '5');
   });
 
-  test('NoContentStops (default options)', { ...T, todo: eventSourceBackend() ? EVENTSOURCE_204 : undefined }, async () => {
+  test('NoContentStops (default options)', T, async () => {
     const c = client(url('/status/204'));
     const log = logClient(c);
     await eventually(() => log.closes === 1, 'close');
@@ -245,7 +233,7 @@ describe('EventSourceClient with the default options against sse-server.mjs', ()
     assert.deepEqual(log.statuses, [404]);
   });
 
-  test('WrongContentTypeFails (default options)', { ...T, todo: eventSourceBackend() ? EVENTSOURCE_CONTENT_TYPE : undefined },
+  test('WrongContentTypeFails (default options)', T,
        async () => {
          const c = client(url('/html'));
          const log = logClient(c);

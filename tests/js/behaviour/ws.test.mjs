@@ -11,13 +11,6 @@ import { eventually, sleep, startServer, tracker, twinsock } from './support.mjs
 const { ReconnectingWebSocket } = twinsock;
 const T = { timeout: 20_000 };
 
-// Node 20's global WebSocket (undici, behind --experimental-websocket) fires `error` but
-// never `close` when a connection cannot be established (nodejs/undici#3546), and the web
-// platform waits for `close`: the client then stays CONNECTING for good.
-const UNDICI_NO_CLOSE = typeof globalThis.WebSocket === 'function' && Number(process.versions.node.split('.')[0]) < 22
-  ? 'Node 20\'s global WebSocket (undici) fires no close event after a failed handshake (nodejs/undici#3546); ' +
-    'web/js/twinsock_web.js waits for onclose, so the client stays CONNECTING and never reconnects'
-  : undefined;
 
 /** What one client saw (the native Events). */
 function logClient(c) {
@@ -168,7 +161,7 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     log.messages.forEach((m, i) => assert.equal(m, text + i));
   });
 
-  test('RefusedUpgradeIsAHandshakeError', { ...T, todo: UNDICI_NO_CLOSE }, async () => {
+  test('RefusedUpgradeIsAHandshakeError', T, async () => {
     const c = client(url('/reject'), { reconnect: false });
     const log = logClient(c);
     await eventually(() => log.closes.length > 0, 'close', 3000);
@@ -178,7 +171,7 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.equal(log.opens, 0);
   });
 
-  test('ReconnectsWithBackoffAfterTheServerDies', { ...T, todo: UNDICI_NO_CLOSE }, async () => {
+  test('ReconnectsWithBackoffAfterTheServerDies', T, async () => {
     let srv = t.track(await startServer('ws-server.mjs'));
     const c = client(srv.url('/echo', 'ws'), { minReconnectionDelay: 100, reconnectionDelayGrowFactor: 2, jitter: 0 });
     const log = logClient(c);
