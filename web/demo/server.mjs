@@ -237,7 +237,8 @@ function listen(attempt = 0) {
   });
   httpServer.listen(port, host, () => {
     const where = `http://${host.includes(':') ? `[${host}]` : host}:${httpServer.address().port}/`;
-    const tool = relative(process.cwd(), join(ROOT, 'build', 'native', 'twinsock')) || 'twinsock';
+    const binary = join(ROOT, 'build', 'native', 'twinsock');
+    const tool = relative(process.cwd(), binary).startsWith('..') ? binary : relative(process.cwd(), binary);
     console.log(`twinsock demo on ${where}`);
     console.log('  open it in two browser tabs: arrow keys move your dot, the box below chats');
     console.log(`  join from a terminal, then type lines like ["chat","hello"] or ["move",{"x":320,"y":200}]:`);
