@@ -7,6 +7,7 @@ namespace twinsock::cli {
 int run_ws(int argc, char** argv);
 int run_sse(int argc, char** argv);
 int run_io(int argc, char** argv);
+int run_bench(int argc, char** argv);
 
 constexpr int exit_ok = 0;
 constexpr int exit_failed = 1;

@@ -14,6 +14,8 @@ constexpr const char* kUsage =
     "  twinsock ws URL [options]    send stdin lines as messages, print what arrives\n"
     "  twinsock sse URL [options]   print the events of an event stream\n"
     "  twinsock io URL [options]    emit stdin lines as Socket.IO events, print events\n"
+    "  twinsock bench URL --clients N [options]\n"
+    "                               Socket.IO load generator: N clients, messages, ack latency\n"
     "  twinsock --help | --version\n"
     "\n"
     "Run `twinsock COMMAND --help` for the options of a command.\n";
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "ws") return twinsock::cli::run_ws(argc, argv);
   if (command == "sse") return twinsock::cli::run_sse(argc, argv);
   if (command == "io") return twinsock::cli::run_io(argc, argv);
+  if (command == "bench") return twinsock::cli::run_bench(argc, argv);
   std::fprintf(stderr, "twinsock: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;
 }

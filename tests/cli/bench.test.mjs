@@ -1,0 +1,135 @@
+// `twinsock bench` end to end: usage errors, a small load run against
+// tests/servers/load-server.mjs (the JSON report's fields and invariants), and a
+// run against a closed port (every connect fails, exit 1).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { getJson, runToEnd, show, startServer, unusedPort } from './support.mjs';
+
+const HTTP = 'http://127.0.0.1:9/';
+
+async function usageError(args, message) {
+  const result = await runToEnd(['bench', ...args], { stdin: '' });
+  assert.equal(result.code, 2, show(result));
+  assert.equal(result.stdout, '', 'usage errors print nothing on stdout');
+  assert.match(result.stderr, message, show(result));
+  assert.match(result.stderr, /usage: twinsock bench URL/, show(result));
+}
+
+/// The single JSON object of a --json run.
+function report(result) {
+  const text = result.stdout.trim();
+  assert.ok(text && !text.includes('\n'), `--json prints exactly one line\n${show(result)}`);
+  const value = JSON.parse(text);
+  assert.ok(value && typeof value === 'object' && !Array.isArray(value), show(result));
+  for (const key of ['clients', 'connected', 'connect_failed', 'connect_time_s', 'sent', 'received', 'acked', 'errors',
+    'latency_us', 'cpu_s', 'max_rss_kb', 'duration_s'])
+    assert.ok(key in value, `report has ${key}\n${show(result)}`);
+  for (const key of ['p50', 'p90', 'p99', 'p999']) assert.ok(key in value.latency_us, `latency_us has ${key}`);
+  assert.equal(typeof value.errors, 'object');
+  return value;
+}
+
+describe('twinsock bench: usage', { concurrency: 4 }, () => {
+  test('--help prints the options and exit codes on stdout, exit 0', async () => {
+    const result = await runToEnd(['bench', '--help'], { stdin: '' });
+    assert.equal(result.code, 0, show(result));
+    assert.match(result.stdout, /^usage: twinsock bench URL --clients N/);
+    for (const option of ['--clients', '--ramp', '--rate', '--duration', '--event', '--payload-bytes', '--ack', '--threads', '--transports', '--json', '--quiet'])
+      assert.ok(result.stdout.includes(option), `help mentions ${option}`);
+    assert.match(result.stdout, /exit codes:/);
+  });
+
+  test('the top-level usage lists bench', async () => {
+    const result = await runToEnd(['--help'], { stdin: '' });
+    assert.match(result.stdout, /twinsock bench URL/);
+  });
+
+  test('bad arguments: exit 2 with a clear message', async () => {
+    await usageError([HTTP], /missing --clients N/);
+    await usageError(['--clients', '3'], /missing URL/);
+    await usageError([HTTP, '--clients', '0'], /--clients needs a whole number/);
+    await usageError([HTTP, '--clients', 'many'], /--clients needs a whole number/);
+    await usageError([HTTP, '--clients'], /option --clients needs a value/);
+    await usageError([HTTP, '--clients', '2', '--rate', '-1'], /--rate needs/);
+    await usageError([HTTP, '--clients', '2', '--ramp', '0'], /--ramp needs a positive number/);
+    await usageError([HTTP, '--clients', '2', '--duration', 'x'], /--duration needs/);
+    await usageError([HTTP, '--clients', '2', '--payload-bytes', '1.5'], /--payload-bytes needs/);
+    await usageError([HTTP, '--clients', '2', '--threads', '3'], /--threads cannot exceed --clients/);
+    await usageError([HTTP, '--clients', '2', '--event', 'connect'], /reserved/);
+    await usageError([HTTP, '--clients', '2', '--transports', 'carrier-pigeon'], /unknown transport/);
+    await usageError([HTTP, '--clients', '2', '--count', '3'], /--count does not apply/);
+    await usageError([HTTP, '--clients', '2', '--frobnicate'], /unknown option --frobnicate/);
+    await usageError(['ftp://127.0.0.1/', '--clients', '2'], /bad URL|a Socket\.IO URL starts with/);
+  });
+});
+
+describe('twinsock bench: runs', { concurrency: 2 }, () => {
+  let server;
+  before(async () => {
+    server = await startServer('load-server.mjs');
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('20 clients, 10 msg/s each for 2 s with acks: every client connects, acks match sends', async () => {
+    const result = await runToEnd(
+      ['bench', `http://127.0.0.1:${server.port}/`, '--clients', '20', '--rate', '10', '--duration', '2', '--ack', '--json',
+        '--query', 'echo=1'],
+      { stdin: '' },
+    );
+    assert.equal(result.code, 0, show(result));
+    const r = report(result);
+    assert.equal(r.clients, 20, show(result));
+    assert.equal(r.connected, 20, show(result));
+    assert.equal(r.connect_failed, 0, show(result));
+    assert.deepEqual(r.errors, {}, show(result));
+    assert.ok(r.connect_time_s > 0 && r.connect_time_s < 10, show(result));
+    assert.ok(r.duration_s >= 1.9 && r.duration_s < 4, show(result));
+    // 20 clients x 10/s x 2 s = 400 messages, give or take the first and last tick.
+    assert.ok(r.sent >= 300 && r.sent <= 440, `sent ${r.sent}\n${show(result)}`);
+    assert.equal(r.acked + r.ack_failed + r.unacked, r.sent, show(result));
+    assert.ok(r.acked >= r.sent - 2, `acked ${r.acked} of ${r.sent}\n${show(result)}`);
+    // echo=1: the load server sends "message-back" for every "message".
+    assert.ok(r.received >= r.acked - 2, `received ${r.received}\n${show(result)}`);
+    const l = r.latency_us;
+    assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, JSON.stringify(l));
+    assert.ok(r.cpu_s > 0 && r.max_rss_kb > 0, show(result));
+    const stats = await getJson(server.port, '/stats');
+    assert.ok(stats.messages >= r.sent, `the server counted ${stats.messages} of ${r.sent}`);
+  });
+
+  test('without --json: a human table on stdout; idle clients with --rate 0', async () => {
+    const result = await runToEnd(['bench', `http://127.0.0.1:${server.port}/`, '--clients', '5', '--duration', '0.5', '--threads', '2'], { stdin: '' });
+    assert.equal(result.code, 0, show(result));
+    assert.match(result.stdout, /connected\s+5 of 5 in [\d.]+ s, 0 failed/, show(result));
+    assert.match(result.stdout, /sent\s+0 /, show(result));
+    assert.match(result.stdout, /memory\s+[\d,]+ KB max RSS/, show(result));
+    // stderr is not a terminal here: the progress lines are plain lines.
+    assert.ok(!result.stderr.includes('\r'), show(result));
+    assert.match(result.stderr, /connected 5\/5/, show(result));
+  });
+
+  test('--quiet: nothing on stderr', async () => {
+    const result = await runToEnd(['bench', `http://127.0.0.1:${server.port}/`, '--clients', '2', '--duration', '0', '--quiet', '--json'], { stdin: '' });
+    assert.equal(result.code, 0, show(result));
+    assert.equal(result.stderr, '', show(result));
+    const r = report(result);
+    assert.equal(r.connected, 2);
+    assert.equal(r.latency_us.p50, null, 'no acks, no latency');
+  });
+});
+
+test('twinsock bench: a closed port: every connect fails, errors by id, exit 1', async () => {
+  const port = await unusedPort();
+  const result = await runToEnd(['bench', `http://127.0.0.1:${port}/`, '--clients', '10', '--rate', '5', '--duration', '1', '--json'], { stdin: '' });
+  assert.equal(result.code, 1, show(result));
+  const r = report(result);
+  assert.equal(r.connected, 0, show(result));
+  assert.equal(r.connect_failed, 10, show(result));
+  assert.equal(r.sent, 0, show(result));
+  const total = Object.values(r.errors).reduce((a, b) => a + b, 0);
+  assert.equal(total, 10, show(result));
+  assert.ok(Object.keys(r.errors).every((id) => /^TWINSOCK_ERR_CONNECT_(REFUSED|FAILED)$/.test(id)), JSON.stringify(r.errors));
+});
