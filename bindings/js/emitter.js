@@ -63,3 +63,19 @@ export function safeCall(self, fn, args) {
     return undefined;
   }
 }
+
+/** An Emitter with the DOM EventTarget's add/removeEventListener (for the WebSocket and EventSource clients). */
+export class DomEmitter extends Emitter {
+  /** `options.once` and `options.signal` (an AbortSignal that removes it) are honoured; a listener is added once. */
+  addEventListener(event, fn, options) {
+    if (typeof fn !== 'function') return this;
+    const once = typeof options === 'object' && options !== null && !!options.once;
+    const signal = typeof options === 'object' && options !== null ? options.signal : undefined;
+    if (signal?.aborted) return this;
+    if (this.listeners(event).some((l) => l === fn || l.fn === fn)) return this;  // the DOM adds a listener once
+    if (once) this.once(event, fn);
+    else this.on(event, fn);
+    signal?.addEventListener('abort', () => this.off(event, fn), { once: true });
+    return this;
+  }
+}

@@ -7,11 +7,11 @@
 // fetch() — the same parser and rules as the native client.
 import { core, EventSourceImpl } from './core.js';
 import { DomEventSource, eventSourceSuffices } from './dom_eventsource.js';
-import { Emitter, safeCall } from './emitter.js';
+import { DomEmitter, safeCall } from './emitter.js';
 import { toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 
-export class EventSourceClient extends Emitter {
+export class EventSourceClient extends DomEmitter {
   static CONNECTING = 0;
   static OPEN = 1;
   static CLOSED = 2;

@@ -1,13 +1,13 @@
 // ReconnectingWebSocket: the DOM WebSocket's surface (partysocket's), with
 // reconnection, an offline queue and heartbeats from the C++ ws::Client.
 import { core } from './core.js';
-import { Emitter, safeCall } from './emitter.js';
+import { DomEmitter, safeCall } from './emitter.js';
 import { TwinsockError, toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 
 const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 
-export class ReconnectingWebSocket extends Emitter {
+export class ReconnectingWebSocket extends DomEmitter {
   static CONNECTING = 0;
   static OPEN = 1;
   static CLOSING = 2;
@@ -73,7 +73,11 @@ export class ReconnectingWebSocket extends Emitter {
         return this.#dispatch('message', { type: 'message', data, target: this });
       }
       case 'close':
-        if (this.readyState === STATES.CLOSED) keepAlive(this, false);
+        // The client reports CONNECTING again once it has scheduled a reconnection,
+        // right after this event: only a client closed for good may be collected.
+        queueMicrotask(() => {
+          if (this.readyState === STATES.CLOSED) keepAlive(this, false);
+        });
         return this.#dispatch('close', { type: 'close', code: value.code, reason: value.reason, wasClean: value.wasClean,
                                          error: toError(value.error), target: this });
       case 'error': {

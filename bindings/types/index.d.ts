@@ -419,7 +419,24 @@ export interface ReconnectingWebSocketEvents {
  * The DOM WebSocket's surface with reconnection and an offline queue. Kept alive
  * while connecting, open or reconnecting, even without references; dispose() frees it at once.
  */
-export declare class ReconnectingWebSocket extends TypedEmitter<{}, ReconnectingWebSocketEvents> {
+/** The options of the DOM's addEventListener that the WebSocket and EventSource clients honour. */
+export interface ListenerOptions {
+  /** Remove the listener after its first call. */
+  once?: boolean;
+  /** An AbortSignal: aborting it removes the listener. */
+  signal?: { readonly aborted: boolean; addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void };
+}
+
+/** TypedEmitter with the DOM's addEventListener options; adding the same listener twice adds it once. */
+declare class DomTypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends EventsMap = {}> extends TypedEmitter<ListenEvents, ReservedEvents> {
+  addEventListener<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
+    options?: ListenerOptions,
+  ): this;
+}
+
+export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, ReconnectingWebSocketEvents> {
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
   static readonly CLOSING: 2;
@@ -547,7 +564,7 @@ export interface EventSourceMessageEvents {
  * The DOM EventSource's surface plus headers, POST with a body, a saved
  * Last-Event-ID and backoff. Kept alive while connecting or open; dispose() frees it.
  */
-export declare class EventSourceClient extends TypedEmitter<EventSourceMessageEvents, EventSourceClientEvents> {
+export declare class EventSourceClient extends DomTypedEmitter<EventSourceMessageEvents, EventSourceClientEvents> {
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
   static readonly CLOSED: 2;
