@@ -461,10 +461,14 @@ class Progress {
   void show(const char* phase, double elapsed_s) {
     if (quiet_) return;
     const std::uint64_t sent = get(counters_.sent), received = get(counters_.received), acked = get(counters_.acked);
+    // Rates over the last second; a shorter last interval (the final line) keeps the previous ones.
     const double dt = elapsed_s - last_s_;
-    auto per_s = [&](std::uint64_t now, std::uint64_t before) {
-      return dt > 0 ? static_cast<double>(now - before) / dt : 0.0;
-    };
+    const bool fresh = dt >= 0.5;
+    if (fresh) {
+      rates_[0] = static_cast<double>(sent - last_sent_) / dt;
+      rates_[1] = static_cast<double>(received - last_received_) / dt;
+      rates_[2] = static_cast<double>(acked - last_acked_) / dt;
+    }
     char line[512];
     std::snprintf(line, sizeof line,
                   "[%6.1fs] %-10s connected %llu/%ld  failed %llu  dropped %llu | sent %llu (%.0f/s)  received %llu "
@@ -472,8 +476,8 @@ class Progress {
                   elapsed_s, phase, static_cast<unsigned long long>(get(counters_.connected)), clients_,
                   static_cast<unsigned long long>(get(counters_.failed)),
                   static_cast<unsigned long long>(get(counters_.disconnected)), static_cast<unsigned long long>(sent),
-                  per_s(sent, last_sent_), static_cast<unsigned long long>(received), per_s(received, last_received_),
-                  static_cast<unsigned long long>(acked), per_s(acked, last_acked_),
+                  rates_[0], static_cast<unsigned long long>(received), rates_[1],
+                  static_cast<unsigned long long>(acked), rates_[2],
                   static_cast<unsigned long long>(get(counters_.errors)));
     if (tty_)
       std::fprintf(stderr, "\r%s\x1b[K", line);
@@ -481,6 +485,7 @@ class Progress {
       std::fprintf(stderr, "%s\n", line);
     std::fflush(stderr);
     shown_ = true;
+    if (!fresh) return;
     last_s_ = elapsed_s;
     last_sent_ = sent;
     last_received_ = received;
@@ -498,6 +503,7 @@ class Progress {
   bool shown_ = false;
   double last_s_ = 0;
   std::uint64_t last_sent_ = 0, last_received_ = 0, last_acked_ = 0;
+  double rates_[3] = {0, 0, 0};
 };
 
 int usage_error(const std::string& why) {
