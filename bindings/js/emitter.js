@@ -64,8 +64,30 @@ export function safeCall(self, fn, args) {
   }
 }
 
-/** An Emitter with the DOM EventTarget's add/removeEventListener (for the WebSocket and EventSource clients). */
+/**
+ * An Emitter with the DOM EventTarget's ways (for the WebSocket and EventSource
+ * clients): addEventListener options, and on<type> handler properties, declared
+ * per class with withHandlerProperties().
+ */
 export class DomEmitter extends Emitter {
+  #handlers = Object.create(null);
+
+  /** Calls the on<type> handler when one is set, then the listeners, as the DOM does. */
+  fire(type, event) {
+    const handler = this.#handlers[type];
+    if (typeof handler === 'function') safeCall(this, handler, [event]);
+    this.emitReserved(type, event);
+  }
+
+  static handlerProperty(type) {
+    return {
+      get() { return this.#handlers[type] ?? null; },
+      set(fn) { this.#handlers[type] = typeof fn === 'function' ? fn : null; },
+      enumerable: true,
+      configurable: true,
+    };
+  }
+
   /** `options.once` and `options.signal` (an AbortSignal that removes it) are honoured; a listener is added once. */
   addEventListener(event, fn, options) {
     if (typeof fn !== 'function') return this;
@@ -78,4 +100,9 @@ export class DomEmitter extends Emitter {
     signal?.addEventListener('abort', () => this.off(event, fn), { once: true });
     return this;
   }
+}
+
+/** Defines onopen, onmessage, ... on `Class` for the given event types. */
+export function withHandlerProperties(Class, types) {
+  for (const type of types) Object.defineProperty(Class.prototype, `on${type}`, DomEmitter.handlerProperty(type));
 }

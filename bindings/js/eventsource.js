@@ -7,7 +7,7 @@
 // fetch() — the same parser and rules as the native client.
 import { core, EventSourceImpl } from './core.js';
 import { DomEventSource, eventSourceSuffices } from './dom_eventsource.js';
-import { DomEmitter, safeCall } from './emitter.js';
+import { DomEmitter, withHandlerProperties } from './emitter.js';
 import { toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 
@@ -17,7 +17,6 @@ export class EventSourceClient extends DomEmitter {
   static CLOSED = 2;
 
   #native;
-  #handlers = { open: null, message: null, error: null };
 
   constructor(url, options) {
     super();
@@ -59,37 +58,24 @@ export class EventSourceClient extends DomEmitter {
   _onNative(type, a, b, c) {
     switch (type) {
       case 'open':
-        return this.#dispatch('open', { type: 'open', target: this });
+        return this.fire('open', { type: 'open', target: this });
       case 'message': {
         const origin = (() => { try { return new URL(this.url).origin; } catch { return ''; } })();
-        return this.#dispatch(a, { type: a, data: b, lastEventId: c, origin, target: this });
+        return this.fire(a, { type: a, data: b, lastEventId: c, origin, target: this });
       }
       case 'error': {
         const error = toError(a);
-        return this.#dispatch('error', { type: 'error', error, message: error?.message ?? '', status: b || undefined, target: this });
+        return this.fire('error', { type: 'error', error, message: error?.message ?? '', status: b || undefined, target: this });
       }
       case 'reconnecting':
-        return this.#dispatch('reconnecting', { type: 'reconnecting', attempt: a, delay: b, target: this });
+        return this.fire('reconnecting', { type: 'reconnecting', attempt: a, delay: b, target: this });
       case 'close':
         keepAlive(this, false);
-        return this.#dispatch('close', { type: 'close', target: this });
+        return this.fire('close', { type: 'close', target: this });
       default:
         return undefined;
     }
   }
-
-  #dispatch(type, event) {
-    // `type` comes from the server (`event: toString`): only the three on<type> slots count.
-    const handler = Object.hasOwn(this.#handlers, type) ? this.#handlers[type] : null;
-    if (typeof handler === 'function') safeCall(this, handler, [event]);
-    this.emitReserved(type, event);
-  }
-
-  get onopen() { return this.#handlers.open; }
-  set onopen(fn) { this.#handlers.open = fn; }
-  get onmessage() { return this.#handlers.message; }
-  set onmessage(fn) { this.#handlers.message = fn; }
-  get onerror() { return this.#handlers.error; }
-  set onerror(fn) { this.#handlers.error = fn; }
 }
 Object.assign(EventSourceClient.prototype, { CONNECTING: 0, OPEN: 1, CLOSED: 2 });
+withHandlerProperties(EventSourceClient, ['open', 'message', 'error']);

@@ -1,7 +1,7 @@
 // ReconnectingWebSocket: the DOM WebSocket's surface (partysocket's), with
 // reconnection, an offline queue and heartbeats from the C++ ws::Client.
 import { core } from './core.js';
-import { DomEmitter, safeCall } from './emitter.js';
+import { DomEmitter, withHandlerProperties } from './emitter.js';
 import { TwinsockError, toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 
@@ -14,7 +14,6 @@ export class ReconnectingWebSocket extends DomEmitter {
   static CLOSED = 3;
 
   #native;
-  #handlers = { open: null, message: null, close: null, error: null };
   binaryType = 'arraybuffer';
 
   constructor(url, protocols, options) {
@@ -64,13 +63,13 @@ export class ReconnectingWebSocket extends DomEmitter {
   _onNative(type, value, extra) {
     switch (type) {
       case 'open':
-        return this.#dispatch('open', { type: 'open', target: this });
+        return this.fire('open', { type: 'open', target: this });
       case 'message': {
         let data = value;
         if (typeof value !== 'string') {
           data = this.binaryType === 'blob' && typeof Blob === 'function' ? new Blob([value]) : value.buffer;
         }
-        return this.#dispatch('message', { type: 'message', data, target: this });
+        return this.fire('message', { type: 'message', data, target: this });
       }
       case 'close':
         // The client reports CONNECTING again once it has scheduled a reconnection,
@@ -78,32 +77,18 @@ export class ReconnectingWebSocket extends DomEmitter {
         queueMicrotask(() => {
           if (this.readyState === STATES.CLOSED) keepAlive(this, false);
         });
-        return this.#dispatch('close', { type: 'close', code: value.code, reason: value.reason, wasClean: value.wasClean,
+        return this.fire('close', { type: 'close', code: value.code, reason: value.reason, wasClean: value.wasClean,
                                          error: toError(value.error), target: this });
       case 'error': {
         const error = toError(value);
-        return this.#dispatch('error', { type: 'error', error, message: error.message, target: this });
+        return this.fire('error', { type: 'error', error, message: error.message, target: this });
       }
       case 'reconnecting':
-        return this.#dispatch('reconnecting', { type: 'reconnecting', attempt: value, delay: extra, target: this });
+        return this.fire('reconnecting', { type: 'reconnecting', attempt: value, delay: extra, target: this });
       default:
         return undefined;
     }
   }
-
-  #dispatch(type, event) {
-    const handler = this.#handlers[type];
-    if (typeof handler === 'function') safeCall(this, handler, [event]);
-    this.emitReserved(type, event);
-  }
-
-  get onopen() { return this.#handlers.open; }
-  set onopen(fn) { this.#handlers.open = fn; }
-  get onmessage() { return this.#handlers.message; }
-  set onmessage(fn) { this.#handlers.message = fn; }
-  get onclose() { return this.#handlers.close; }
-  set onclose(fn) { this.#handlers.close = fn; }
-  get onerror() { return this.#handlers.error; }
-  set onerror(fn) { this.#handlers.error = fn; }
 }
 Object.assign(ReconnectingWebSocket.prototype, STATES);
+withHandlerProperties(ReconnectingWebSocket, ['open', 'message', 'close', 'error']);
