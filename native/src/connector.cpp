@@ -54,7 +54,7 @@ void Connector::start_next_attempt() {
     const Address& address = addresses_[next_address_++];
     const int fd = ::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-      last_error_ = errc::connect_failed;
+      last_error_ = errno == EMFILE || errno == ENFILE ? errc::out_of_descriptors : errc::connect_failed;
       continue;
     }
     const int one = 1;

@@ -108,7 +108,13 @@ void PollLoop::cancel_timer(TimerId id) {
   timer_deadlines_.erase(it);
 }
 
-void PollLoop::post(std::function<void()> fn) { mailbox_->post(std::move(fn)); }
+void PollLoop::post(std::function<void()> fn) {
+  if (std::this_thread::get_id() == loop_thread_) {
+    local_posted_.push_back(std::move(fn));
+    return;
+  }
+  mailbox_->post(std::move(fn));
+}
 
 void PollLoop::stop() {
   stopped_ = true;
@@ -122,6 +128,7 @@ void PollLoop::run() {
 }
 
 std::optional<TimePoint> PollLoop::next_deadline() const {
+  if (!local_posted_.empty()) return now();
   {
     std::lock_guard<std::mutex> lock(mailbox_->mutex_);
     if (!mailbox_->queue_.empty()) return now();
@@ -131,6 +138,7 @@ std::optional<TimePoint> PollLoop::next_deadline() const {
 }
 
 std::size_t PollLoop::run_once(Duration max_wait) {
+  loop_thread_ = std::this_thread::get_id();  // the thread that runs the loop owns it
   int timeout_ms = static_cast<int>(max_wait.count() < 0 ? 0 : max_wait.count());
   if (auto deadline = next_deadline()) {
     const auto until = std::chrono::ceil<Duration>(*deadline - now()).count();
@@ -163,9 +171,12 @@ std::size_t PollLoop::run_once(Duration max_wait) {
 
 std::size_t PollLoop::run_posted() {
   std::vector<std::function<void()>> batch;
+  batch.swap(local_posted_);
   {
     std::lock_guard<std::mutex> lock(mailbox_->mutex_);
-    batch.swap(mailbox_->queue_);
+    if (batch.empty()) batch.swap(mailbox_->queue_);
+    else for (auto& fn : mailbox_->queue_) batch.push_back(std::move(fn));
+    mailbox_->queue_.clear();
   }
   for (auto& fn : batch) fn();
   return batch.size();

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "twinsock/error.hpp"
@@ -12,11 +13,11 @@
 namespace twinsock::native {
 namespace {
 
-std::vector<Address> lookup(const std::string& host, std::uint16_t port, bool numeric_only) {
+std::vector<Address> lookup(const std::string& host, std::uint16_t port) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_ADDRCONFIG | (numeric_only ? AI_NUMERICHOST : 0);
+  hints.ai_flags = AI_ADDRCONFIG;
   addrinfo* result = nullptr;
   const std::string service = std::to_string(port);
   std::vector<Address> out;
@@ -36,10 +37,25 @@ std::vector<Address> lookup(const std::string& host, std::uint16_t port, bool nu
   return interleave_families(std::move(out));
 }
 
-bool is_ip_literal(const std::string& host) {
-  in6_addr v6;
-  in_addr v4;
-  return inet_pton(AF_INET, host.c_str(), &v4) == 1 || inet_pton(AF_INET6, host.c_str(), &v6) == 1;
+// An IP literal needs no lookup at all (getaddrinfo would still ask netlink and
+// nscd, a millisecond or two of a cold connect).
+std::optional<Address> literal_address(const std::string& host, std::uint16_t port) {
+  Address a;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    a.length = sizeof(sockaddr_in);
+    return a;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
+  if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    a.length = sizeof(sockaddr_in6);
+    return a;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -76,13 +92,13 @@ ResolveHandle resolve(PollLoop& loop, const std::string& host, std::uint16_t por
     if (addresses.empty()) on_done(errc::dns_failed, {});
     else on_done({}, std::move(addresses));
   };
-  if (is_ip_literal(host)) {
-    loop.post([deliver, addresses = lookup(host, port, true)]() mutable { deliver(std::move(addresses)); });
+  if (auto literal = literal_address(host, port)) {
+    loop.post([deliver, address = *literal] { deliver({address}); });
     return ResolveHandle(cancelled);
   }
   std::thread([poster = loop.poster(), cancelled, deliver, host, port] {
     if (*cancelled) return;
-    auto addresses = lookup(host, port, false);
+    auto addresses = lookup(host, port);
     poster->post([deliver, addresses = std::move(addresses)]() mutable { deliver(std::move(addresses)); });
   }).detach();
   return ResolveHandle(cancelled);

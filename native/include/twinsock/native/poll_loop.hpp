@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -61,19 +62,6 @@ class IoWatch {
  private:
   friend class PollLoop;
 
-/// A thread-safe handle for posting to a loop that may be destroyed meanwhile:
-/// worker threads keep one, and their posts are dropped once the loop is gone.
-class Poster {
- public:
-  /// Queues `fn` on the loop; false (and `fn` dropped) if the loop was destroyed.
-  bool post(std::function<void()> fn);
-
- private:
-  friend class PollLoop;
-  std::mutex mutex_;
-  std::vector<std::function<void()>> queue_;
-  int wake_fd_ = -1;  // -1 once the loop is gone
-};
   IoWatch(PollLoop* loop, int fd) : loop_(loop), fd_(fd) {}
   PollLoop* loop_ = nullptr;
   int fd_ = -1;
@@ -136,6 +124,11 @@ class PollLoop final : public Loop {
   TimerId next_timer_id_ = 1;
 
   std::shared_ptr<Poster> mailbox_ = std::make_shared<Poster>();
+  // Posts made on the loop's own thread (the common case: clients deferring their
+  // callbacks) skip the mutex and the eventfd write; run_once() sees them through
+  // next_deadline(). Other threads go through mailbox_.
+  std::vector<std::function<void()>> local_posted_;
+  std::atomic<std::thread::id> loop_thread_{std::this_thread::get_id()};
 
   std::unordered_map<int, Watcher> watchers_;
 };

@@ -75,8 +75,11 @@ std::error_code parse_path(std::string_view raw, std::string& path) {
     start = end + 1;
   }
   path.clear();
-  for (const auto& s : segments) path += '/' + s;
-  if (path.empty()) path = "/";
+  for (const auto& s : segments) {
+    path += '/';
+    path += s;
+  }
+  if (path.empty()) path.push_back('/');  // not = "/": g++ 12 -O3 warns falsely (PR 105329)
   return {};
 }
 
