@@ -6,7 +6,7 @@
 // the tests also accept the server's socket.io-client fallback (to debug the harness
 // itself before the package exists).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,9 +35,27 @@ export function within(promise, ms, what) {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+let packed;
+/// The npm package as users get it: `npm pack` of build/npm, unpacked into a temporary
+/// folder (once per process), so the page runs exactly what the tarball holds.
+export function packedPackage() {
+  if (packed) return packed;
+  const dir = mkdtempSync(join(tmpdir(), 'twinsock-pack-'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir, join(ROOT, 'build', 'npm')],
+                               { encoding: 'utf8', env }).trim().split('\n').pop();
+  execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir]);
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  packed = join(dir, 'package');
+  return packed;
+}
+
 /// Starts the demo server on `port` (0: a free one); returns { port, url, output(), kill(), stop() }.
+/// The server serves the packed package unless TWINSOCK_NPM_DIR names another folder.
 export async function startDemo(port = 0) {
-  const proc = spawn(process.execPath, [SERVER, '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const npmDir = process.env.TWINSOCK_NPM_DIR ?? (ALLOW_FALLBACK ? undefined : packedPackage());
+  const proc = spawn(process.execPath, [SERVER, '--port', String(port)],
+                     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(npmDir ? { TWINSOCK_NPM_DIR: npmDir } : {}) } });
   let output = '';
   proc.stdout.on('data', (d) => (output += d));
   proc.stderr.on('data', (d) => (output += d));
