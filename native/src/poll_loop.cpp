@@ -156,11 +156,9 @@ std::size_t PollLoop::run_once(Duration max_wait) {
     }
     auto it = watchers_.find(fd);
     if (it == watchers_.end()) continue;
-    // Copy what the call needs: the handler may unwatch (and erase) itself.
-    std::shared_ptr<bool> alive = it->second.alive;
-    auto on_ready = it->second.on_ready;
-    if (*alive) {
-      on_ready(from_epoll(events[i].events));
+    const std::shared_ptr<Watcher> watcher = it->second;  // the handler may unwatch (and erase) itself
+    if (watcher->alive) {
+      watcher->on_ready(from_epoll(events[i].events));
       ++ran;
     }
   }
@@ -211,7 +209,7 @@ IoWatch PollLoop::watch(int fd, std::uint32_t events, std::function<void(std::ui
   ev.events = to_epoll(events);
   ev.data.fd = fd;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) fatal("twinsock: epoll_ctl add");
-  watchers_.insert_or_assign(fd, Watcher{std::move(on_ready), std::make_shared<bool>(true)});
+  watchers_.insert_or_assign(fd, std::make_shared<Watcher>(Watcher{std::move(on_ready)}));
   return IoWatch(this, fd);
 }
 
@@ -225,7 +223,7 @@ void PollLoop::update_interest(int fd, std::uint32_t events) {
 void PollLoop::unwatch(int fd) {
   auto it = watchers_.find(fd);
   if (it == watchers_.end()) return;
-  *it->second.alive = false;
+  it->second->alive = false;
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   watchers_.erase(it);
 }

@@ -106,7 +106,7 @@ class PollLoop final : public Loop {
   friend class IoWatch;
   struct Watcher {
     std::function<void(std::uint32_t)> on_ready;
-    std::shared_ptr<bool> alive;
+    bool alive = true;  // false once unwatched (the handler may unwatch itself)
   };
 
   void update_interest(int fd, std::uint32_t events);
@@ -130,7 +130,9 @@ class PollLoop final : public Loop {
   std::vector<std::function<void()>> local_posted_;
   std::atomic<std::thread::id> loop_thread_{std::this_thread::get_id()};
 
-  std::unordered_map<int, Watcher> watchers_;
+  // Shared so that an event in flight keeps its watcher while the handler unwatches it
+  // (copying the shared_ptr costs no allocation, unlike copying the std::function).
+  std::unordered_map<int, std::shared_ptr<Watcher>> watchers_;
 };
 
 }  // namespace twinsock::native
