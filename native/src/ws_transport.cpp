@@ -166,6 +166,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
       deflate_ = std::make_unique<PerMessageDeflate>(*result.permessage_deflate, params_.max_message_size);
     state_ = State::open;
     bytes leftover(rest.begin(), rest.end());  // frames sent right behind the 101
+    response_ = http::ResponseParser();         // done with the 101: free its head and buffer
     auto alive = alive_;
     events_.on_transport_open(result.subprotocol);
     if (!*alive || leftover.empty()) return;

@@ -4,6 +4,7 @@
 #include "codec/sio/packet.hpp"
 #include "twinsock/error.hpp"
 #include "twinsock/sio/manager.hpp"
+#include "util/lazy_deque.hpp"
 
 namespace twinsock::sio {
 namespace {
@@ -56,10 +57,10 @@ struct Socket::State {
 
   std::uint64_t next_ack_id = 0;
   std::map<std::uint64_t, PendingAck> acks;
-  std::deque<Buffered> send_buffer;
+  detail::LazyDeque<Buffered> send_buffer;
   std::size_t send_buffer_bytes = 0;
   std::vector<Packet> receive_buffer;
-  std::deque<Queued> queue;
+  detail::LazyDeque<Queued> queue;
   std::uint64_t next_seq = 0;
   std::map<std::string, std::unique_ptr<Event<const Args&, const Reply&>>> listeners;
   Event<const std::string&, const Args&> any;

@@ -140,9 +140,12 @@ std::error_code Decoder::add_binary(bytes_view message) {
 }
 
 std::optional<Packet> Decoder::next() {
-  if (ready_.empty()) return std::nullopt;
-  Packet p = std::move(ready_.front());
-  ready_.pop_front();
+  if (taken_ == ready_.size()) return std::nullopt;
+  Packet p = std::move(ready_[taken_++]);
+  if (taken_ == ready_.size()) {  // all taken: start over, keeping the capacity
+    ready_.clear();
+    taken_ = 0;
+  }
   return p;
 }
 

@@ -80,7 +80,8 @@ class Decoder {
 
   Limits limits_;
   std::error_code error_;
-  std::deque<Packet> ready_;
+  std::vector<Packet> ready_;  // decoded, not taken yet: ready_[taken_..]
+  std::size_t taken_ = 0;
   std::optional<Packet> pending_;  // header of a binary packet waiting for attachments
   std::size_t expected_ = 0;
   std::size_t received_bytes_ = 0;  // header text + attachments so far
