@@ -25,6 +25,7 @@
 #include "commands.hpp"
 #include "latency_histogram.hpp"
 #include "options.hpp"
+#include "sio_options.hpp"
 #include "output.hpp"
 #include "process_stats.hpp"
 #include "twinsock/error.hpp"
@@ -402,16 +403,6 @@ class Worker {
 std::atomic<bool> g_interrupted{false};
 void on_interrupt(int) { g_interrupted.store(true); }
 
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return parts;
-    start = end + 1;
-  }
-}
 
 bool is_reserved_event(const std::string& name) {
   return name == "connect" || name == "connect_error" || name == "disconnect" || name == "disconnecting" ||
@@ -568,36 +559,8 @@ int run_bench(int argc, char** argv) {
       config.threads = static_cast<int>(n);
     } else if (arg == "-q" || arg == "--quiet") {
       config.quiet = true;
-    } else if (is_option(arg, "--path")) {
-      if (args.value(arg, "--path", v, error)) mo.engine.path = v.empty() || v[0] != '/' ? "/" + v : v;
-    } else if (is_option(arg, "--auth")) {
-      if (args.value(arg, "--auth", v, error)) {
-        mo.socket.auth = nlohmann::json::parse(v, nullptr, false);
-        if (mo.socket.auth.is_discarded() || !mo.socket.auth.is_object()) error = "--auth needs a JSON object, got " + v;
-      }
-    } else if (is_option(arg, "--query")) {
-      if (args.value(arg, "--query", v, error)) {
-        const std::size_t eq = v.find('=');
-        if (eq == std::string::npos || eq == 0)
-          error = "--query needs k=v, got \"" + v + "\"";
-        else
-          mo.engine.query.emplace_back(v.substr(0, eq), v.substr(eq + 1));
-      }
-    } else if (is_option(arg, "--transports")) {
-      if (args.value(arg, "--transports", v, error)) {
-        mo.engine.transports = split(v, ',');
-        for (const auto& t : mo.engine.transports)
-          if (t != "polling" && t != "websocket") error = "unknown transport \"" + t + "\" (polling, websocket)";
-      }
-    } else if (is_option(arg, "--parser")) {
-      if (args.value(arg, "--parser", v, error)) {
-        if (v == "json")
-          mo.parser = sio::ParserKind::json;
-        else if (v == "msgpack")
-          mo.parser = sio::ParserKind::msgpack;
-        else
-          error = "--parser is json or msgpack, got \"" + v + "\"";
-      }
+    } else if (parse_manager_option(args, arg, mo, error)) {
+      // --path, --auth, --query, --transports, --parser
     } else {
       return false;
     }
