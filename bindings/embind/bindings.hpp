@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "js_value.hpp"
 #include "twinsock/event.hpp"
 #include "twinsock/sio/manager.hpp"
 #include "twinsock/sse/client.hpp"
@@ -90,7 +91,6 @@ class JsWebSocket {
   double retry_count() const { return client_->retry_count(); }
 
  private:
-  static std::string error_result(std::error_code ec);
   val on_event_;
   std::unique_ptr<ws::Client> client_;
   std::vector<Subscription> subs_;

@@ -4,15 +4,8 @@
 
 #include "bindings.hpp"
 
-namespace {
-
-using namespace twinsock::bindings;
-
-double pending_tasks() { return static_cast<double>(shared_loop().pending()); }
-
-}  // namespace
-
 EMSCRIPTEN_BINDINGS(twinsock) {
+  using namespace twinsock::bindings;
   using emscripten::allow_raw_pointers;
   emscripten::class_<JsSocket>("Socket")
       .function("connect", &JsSocket::connect)
@@ -54,5 +47,4 @@ EMSCRIPTEN_BINDINGS(twinsock) {
       .function("lastEventId", &JsEventSource::last_event_id)
       .function("url", &JsEventSource::url)
       .function("reconnectionTime", &JsEventSource::reconnection_time);
-  emscripten::function("pendingTasks", &pending_tasks);
 }

@@ -34,8 +34,6 @@ JsWebSocket::JsWebSocket(const std::string& url, const std::string& options_json
   }));
 }
 
-std::string JsWebSocket::error_result(std::error_code ec) { return bindings::error_result(ec); }
-
 std::string JsWebSocket::send_binary(const val& bytes) {
   const std::string data = bytes_from_js(bytes);
   return error_result(client_->send_binary(as_bytes(data)));

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "browser_limits.hpp"
 #include "handle_registry.hpp"
 #include "js_api.hpp"
 #include "twinsock/error.hpp"
@@ -29,12 +30,8 @@ class BrowserHttpTransport final : public HttpTransport {
  public:
   BrowserHttpTransport(Loop& loop, const HttpRequest& request, HttpResponseEvents& events)
       : loop_(loop), events_(events), request_(request), head_timer_(loop), handle_(requests().add(this)) {
-    if (request.tls.insecure || !request.tls.ca_file.empty() || !request.tls.cert_file.empty()) {
-      end_later(errc::not_supported, "browsers manage TLS themselves: TLS options cannot be set");
-      return;
-    }
-    if (!request.proxy.empty()) {
-      end_later(errc::not_supported, "browsers choose proxies themselves: a proxy cannot be set");
+    if (std::string why = detail::browser_refuses(request.tls, request.proxy); !why.empty()) {
+      end_later(errc::not_supported, std::move(why));
       return;
     }
     nlohmann::json headers = nlohmann::json::array();

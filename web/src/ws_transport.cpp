@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "browser_limits.hpp"
 #include "handle_registry.hpp"
 #include "js_api.hpp"
 #include "twinsock/error.hpp"
@@ -28,10 +29,7 @@ detail::HandleRegistry<BrowserWsTransport>& sockets() {
 std::string unsupported_option(const ws::ConnectParams& params) {
   if (!params.headers.empty() && !params.headers_optional)
     return "browsers cannot set WebSocket handshake headers";
-  if (params.tls.insecure || !params.tls.ca_file.empty() || !params.tls.cert_file.empty())
-    return "browsers manage TLS themselves: TLS options cannot be set";
-  if (!params.proxy.empty()) return "browsers choose proxies themselves: a proxy cannot be set";
-  return {};
+  return detail::browser_refuses(params.tls, params.proxy);
 }
 
 class BrowserWsTransport final : public ws::Transport {

@@ -27,9 +27,6 @@ class BrowserLoop final : public Loop {
   void cancel_timer(TimerId id) override;
   void post(std::function<void()> fn) override;
 
-  /// Timers and posted functions not run yet (tests: nothing left behind).
-  std::size_t pending() const { return timers_.size() + posted_.size(); }
-
   // Entry points for the JavaScript side (web/js/twinsock_web.js).
   void fire_timer(TimerId id);
   void run_posted();
