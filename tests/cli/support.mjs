@@ -7,6 +7,10 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { listeningPort, within } from '../support/servers.mjs';
+
+export { within };
+
 const here = dirname(fileURLToPath(import.meta.url));
 export const serversDir = join(here, '..', 'servers');
 export const fixturesDir = join(here, 'fixtures');
@@ -27,42 +31,13 @@ export function toolEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
-/// Resolves or rejects `promise`, or rejects after `ms` with `what` in the message.
-export function within(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /// Starts `node <script> ...args`, waits for its {"port":N} line; returns { port, url(), stop() }.
 export async function startServer(script, args = []) {
   const path = script.includes('/') ? script : join(serversDir, script);
   const proc = spawn(process.execPath, [path, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
-  const port = await within(
-    new Promise((resolve, reject) => {
-      let out = '';
-      proc.stdout.on('data', (d) => {
-        out += d;
-        const nl = out.indexOf('\n');
-        if (nl < 0) return;
-        try {
-          resolve(JSON.parse(out.slice(0, nl)).port);
-        } catch (e) {
-          reject(new Error(`${script}: bad first line ${out.slice(0, nl)}`));
-        }
-      });
-      proc.on('exit', (code) => reject(new Error(`${script} exited with ${code} before listening: ${stderr}`)));
-    }),
-    10_000,
-    `${script} to listen`,
-  ).catch((e) => {
-    proc.kill('SIGKILL');
-    throw e;
-  });
+  const port = await listeningPort(proc, script, () => stderr);
   proc.stdout.resume();
   const exited = new Promise((resolve) => proc.on('exit', resolve));
   return {

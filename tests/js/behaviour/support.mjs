@@ -7,6 +7,10 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { listeningPort, within } from '../../support/servers.mjs';
+
+export { within };
+
 const here = dirname(fileURLToPath(import.meta.url));
 export const serversDir = join(here, '..', '..', 'servers');
 
@@ -18,15 +22,6 @@ export const twinsock = await import(pathToFileURL(join(process.env.TWINSOCK_NPM
 export const WAIT_MS = 5000;
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Resolves or rejects `promise`, or rejects after `ms` with `what` in the message. */
-export function within(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Polls `pred` until it holds (resolves with its value) or `ms` pass (rejects with `what`). */
 export async function eventually(pred, what = 'condition', ms = WAIT_MS) {
@@ -60,27 +55,7 @@ export async function startServer(script, args = [], port = 0) {
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => proc.on('exit', resolve));
-  const listening = await within(
-    new Promise((resolve, reject) => {
-      let out = '';
-      proc.stdout.on('data', (d) => {
-        out += d;
-        const nl = out.indexOf('\n');
-        if (nl < 0) return;
-        try {
-          resolve(JSON.parse(out.slice(0, nl)).port);
-        } catch {
-          reject(new Error(`${script}: bad first line ${out.slice(0, nl)}`));
-        }
-      });
-      proc.on('exit', (code) => reject(new Error(`${script} exited with ${code} before listening: ${stderr}`)));
-    }),
-    10_000,
-    `${script} to listen`,
-  ).catch((e) => {
-    proc.kill('SIGKILL');
-    throw e;
-  });
+  const listening = await listeningPort(proc, script, () => stderr);
   proc.stdout.resume();
   const server = {
     script,
