@@ -28,7 +28,6 @@ function resolveUrl(uri) {
 function managerOptions(opts) {
   const out = { ...opts };
   for (const key of ['auth', 'forceNew', 'multiplex', 'ackTimeout', 'retries']) delete out[key];
-  if (typeof out.query === 'string') out.query = Object.fromEntries(new URLSearchParams(out.query));
   return out;
 }
 
