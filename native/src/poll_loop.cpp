@@ -168,14 +168,16 @@ std::size_t PollLoop::run_once(Duration max_wait) {
 }
 
 std::size_t PollLoop::run_posted() {
+  // The mailbox first: it holds what the loop's thread posted before it first ran
+  // the loop, which comes before anything that thread posted since.
   std::vector<std::function<void()>> batch;
-  batch.swap(local_posted_);
   {
     std::lock_guard<std::mutex> lock(mailbox_->mutex_);
-    if (batch.empty()) batch.swap(mailbox_->queue_);
-    else for (auto& fn : mailbox_->queue_) batch.push_back(std::move(fn));
-    mailbox_->queue_.clear();
+    batch.swap(mailbox_->queue_);
   }
+  if (batch.empty()) batch.swap(local_posted_);
+  else for (auto& fn : local_posted_) batch.push_back(std::move(fn));
+  local_posted_.clear();
   for (auto& fn : batch) fn();
   return batch.size();
 }

@@ -90,6 +90,32 @@ TEST(PollLoop, PostRunsAfterTheCurrentCallbackNotInsideIt) {
   EXPECT_EQ(log, (std::vector<std::string>{"outer start", "outer end", "inner"}));
 }
 
+TEST(PollLoop, PostsMadeBeforeTheFirstRunComeBeforeLaterOnes) {
+  PollLoop loop;  // no thread runs it yet: this post takes the thread-safe path
+  std::vector<std::string> log;
+  loop.post([&] { log.push_back("posted before the first run"); });
+  loop.set_timer(milliseconds(0), [&] { loop.post([&] { log.push_back("posted by a timer of the first run"); }); });
+  ASSERT_TRUE(run_until(loop, [&] { return log.size() == 2; }));
+  EXPECT_EQ(log, (std::vector<std::string>{"posted before the first run", "posted by a timer of the first run"}));
+}
+
+TEST(PollLoop, WatchCountFollowsWatchAndUnwatch) {
+  PollLoop loop;
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  EXPECT_EQ(loop.watch_count(), 0u);
+  {
+    IoWatch a = loop.watch(fds[0], io_read, [](std::uint32_t) {});
+    IoWatch b = loop.watch(fds[1], io_read, [](std::uint32_t) {});
+    EXPECT_EQ(loop.watch_count(), 2u);
+    a.reset();
+    EXPECT_EQ(loop.watch_count(), 1u);
+  }
+  EXPECT_EQ(loop.watch_count(), 0u);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 TEST(PollLoop, PostFromAnotherThreadWakesABlockedLoop) {
   PollLoop loop;
   std::atomic<bool> ran{false};

@@ -4,7 +4,10 @@
 // - One thread (the loop thread) calls run()/run_once(); every callback runs there.
 // - Timers live in an ordered map keyed by (deadline, id); cancel is O(log n).
 // - post() is the only thread-safe entry: it appends under a mutex and writes the
-//   eventfd, so a loop blocked in epoll_wait wakes at once.
+//   eventfd, so a loop blocked in epoll_wait wakes at once. Posts from the thread
+//   running the loop skip both; until the loop first runs, no thread owns it, so
+//   every post takes the locked path (a loop made on one thread and run on another
+//   is safe to post to from its maker meanwhile).
 // - File descriptors are watched through IoWatch handles; a watch removed during
 //   dispatch never sees another event (each watch has a liveness flag that the
 //   dispatcher checks before every call).
@@ -101,6 +104,8 @@ class PollLoop final : public Loop {
 
   /// Number of armed timers (for leak checks in tests).
   std::size_t timer_count() const { return timers_.size(); }
+  /// Number of watched descriptors (for leak checks in tests and the soak run).
+  std::size_t watch_count() const { return watchers_.size(); }
 
  private:
   friend class IoWatch;
@@ -128,7 +133,7 @@ class PollLoop final : public Loop {
   // callbacks) skip the mutex and the eventfd write; run_once() sees them through
   // next_deadline(). Other threads go through mailbox_.
   std::vector<std::function<void()>> local_posted_;
-  std::atomic<std::thread::id> loop_thread_{std::this_thread::get_id()};
+  std::atomic<std::thread::id> loop_thread_{};  // set by run_once(); none before
 
   // Shared so that an event in flight keeps its watcher while the handler unwatches it
   // (copying the shared_ptr costs no allocation, unlike copying the std::function).
