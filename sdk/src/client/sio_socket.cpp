@@ -407,6 +407,9 @@ void Socket::set_disconnected(const std::string& reason) {
 
 void Socket::on_manager_close(const std::string& reason) {
   state_->connect_timer.reset();  // that CONNECT went down with its connection
+  // So did the events that came before its answer (a recovering server sends what was
+  // missed first): the next CONNECT carries the same offset, and they come again.
+  state_->receive_buffer.clear();
   set_disconnected(reason);
 }
 

@@ -787,6 +787,32 @@ TEST_F(SioTest, should_have_an_accessible_socket_id_equal_to_the_server_side_soc
   EXPECT_TRUE(s.recovered());
 }
 
+TEST_F(SioTest, events_before_a_connect_answer_the_link_lost_are_not_dispatched_twice) {
+  // A recovering server sends what the client missed before its CONNECT answer. When the
+  // link dies in between, the next CONNECT carries the same offset and they come again.
+  Manager& m = make();
+  Socket& s = m.socket();
+  loop.run_posted();
+  handshake();
+  accept("/", "s1", "p1");
+  V got;
+  auto sub = s.on("tick", [&](const Args& a, const Reply&) { got.push_back(a.dump()); });
+  server("2[\"tick\",1,\"off-1\"]");
+  conn()->drop();
+  advance(1s);
+  handshake("e2");
+  EXPECT_EQ(sent(), V{"0{\"offset\":\"off-1\",\"pid\":\"p1\"}"});
+  server("2[\"tick\",2,\"off-2\"]");  // missed while away; the CONNECT answer would follow...
+  conn()->drop();                    // ...but the link goes first
+  advance(5s);
+  handshake("e3");
+  EXPECT_EQ(sent(), V{"0{\"offset\":\"off-1\",\"pid\":\"p1\"}"}) << "nothing was dispatched: the offset stays";
+  server("2[\"tick\",2,\"off-2\"]");
+  accept("/", "s1", "p1");
+  EXPECT_TRUE(s.recovered());
+  EXPECT_EQ(got, (V{"[1]", "[2]"}));
+}
+
 TEST_F(SioTest, connection_state_recovery_merges_pid_into_auth_and_reports_failure) {
   ManagerOptions o = options();
   o.socket.auth = {{"token", "t"}};
