@@ -1,7 +1,10 @@
 #include "js_value.hpp"
 
 #include <cstdint>
+#include <vector>
 
+#include "codec/json/parser.hpp"
+#include "codec/json/writer.hpp"
 #include "twinsock/error.hpp"
 
 namespace twinsock::bindings {
@@ -9,38 +12,9 @@ namespace {
 
 using emscripten::val;
 constexpr const char* kPlaceholder = "__twinsock_binary__";
-constexpr int kMaxDepth = 128;
+constexpr std::size_t kMaxDepth = 128;
 
-// Replaces binary values by placeholders, appending their bytes to `buffers`.
-nlohmann::json strip_binary(const nlohmann::json& value, val& buffers, unsigned& count) {
-  if (value.is_binary()) {
-    const auto& bin = value.get_binary();
-    buffers.call<void>("push", bytes_to_js(bin.data(), bin.size()));
-    return nlohmann::json{{kPlaceholder, count++}};
-  }
-  if (value.is_array()) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& item : value) out.push_back(strip_binary(item, buffers, count));
-    return out;
-  }
-  if (value.is_object()) {
-    nlohmann::json out = nlohmann::json::object();
-    for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = strip_binary(it.value(), buffers, count);
-    return out;
-  }
-  return value;
-}
-
-bool has_binary(const nlohmann::json& value) {
-  if (value.is_binary()) return true;
-  if (value.is_structured()) {
-    for (const auto& item : value)
-      if (has_binary(item)) return true;
-  }
-  return false;
-}
-
-bool restore_binary(nlohmann::json& value, const std::vector<std::string>& buffers, int depth) {
+bool restore_binary(nlohmann::json& value, const std::vector<std::string>& buffers, std::size_t depth) {
   if (depth > kMaxDepth) return false;
   if (value.is_object()) {
     if (value.size() == 1 && value.contains(kPlaceholder) && value[kPlaceholder].is_number_unsigned()) {
@@ -62,20 +36,25 @@ bool restore_binary(nlohmann::json& value, const std::vector<std::string>& buffe
 }  // namespace
 
 val args_to_js(const nlohmann::json& args) {
-  val out = val::object();
+  std::string text;
+  std::vector<bytes> attachments;
+  write_json(args, text, &attachments);
   val buffers = val::array();
-  if (has_binary(args)) {
-    unsigned count = 0;
-    out.set("json", strip_binary(args, buffers, count).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  } else {
-    out.set("json", args.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
+  for (const bytes& b : attachments) buffers.call<void>("push", bytes_to_js(b.data(), b.size()));
+  val out = val::object();
+  out.set("json", text);
   out.set("buffers", buffers);
   return out;
 }
 
+nlohmann::json json_from_js(const std::string& text) {
+  nlohmann::json value;
+  if (parse_json(text, value, kMaxDepth) != JsonParseError::none) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return value;
+}
+
 nlohmann::json args_from_js(const std::string& json, const val& buffers) {
-  nlohmann::json value = nlohmann::json::parse(json, nullptr, false);
+  nlohmann::json value = json_from_js(json);
   if (value.is_discarded()) return value;
   const unsigned count = buffers.isUndefined() || buffers.isNull() ? 0 : buffers["length"].as<unsigned>();
   if (count == 0) return value;

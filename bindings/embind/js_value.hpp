@@ -1,9 +1,10 @@
 // Crossing the JavaScript boundary: Socket.IO arguments, bytes and errors.
 //
 // Arguments travel as JSON text plus a list of Uint8Arrays: each binary value
-// is replaced by {"__twinsock_binary__": n}, n indexing the list (the idea of
-// socket.io's binary placeholders). JSON text is the cheapest way through
-// embind; the facade (bindings/js/) does the JavaScript half.
+// is replaced by a placeholder indexing the list — {"__twinsock_binary__": n}
+// from JavaScript, socket.io's {"_placeholder":true,"num":n} to it. JSON text is
+// the cheapest way through embind; the facade (bindings/js/args.js) does the
+// JavaScript half.
 #pragma once
 
 #include <emscripten/val.h>
@@ -16,6 +17,9 @@ namespace twinsock::bindings {
 
 /// {json, buffers}: the facade's decodeArgs() turns it back into values.
 emscripten::val args_to_js(const nlohmann::json& args);
+
+/// Parses JSON text (options, auth): a discarded value when it is not valid JSON.
+nlohmann::json json_from_js(const std::string& text);
 
 /// Parses JSON text and puts the buffers back in place of their placeholders.
 /// Returns a discarded value (is_discarded()) when the text is not valid JSON.

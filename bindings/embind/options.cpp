@@ -2,10 +2,19 @@
 
 #include <cmath>
 
+#include "codec/json/writer.hpp"
+
 namespace twinsock::bindings {
 namespace {
 
 using nlohmann::json;
+
+// A number or boolean as JavaScript's String() writes it (query values).
+std::string json_text(const json& value) {
+  std::string text;
+  write_json(value, text);
+  return text;
+}
 
 const json* field(const json& o, const char* name) {
   if (!o.is_object()) return nullptr;
@@ -91,7 +100,7 @@ sio::ManagerOptions manager_options(const json& o) {
   if (const json* q = field(o, "query"); q && q->is_object()) {
     for (auto it = q->begin(); it != q->end(); ++it) {
       if (it->is_string()) e.query.emplace_back(it.key(), it->get<std::string>());
-      else if (it->is_number() || it->is_boolean()) e.query.emplace_back(it.key(), it->dump());
+      else if (it->is_number() || it->is_boolean()) e.query.emplace_back(it.key(), json_text(*it));
     }
   }
   return m;

@@ -66,7 +66,7 @@ void JsSocket::reply(double reply_id, const std::string& args_json, const val& b
 
 JsManager::JsManager(const std::string& url, const std::string& options_json, val on_event)
     : on_event_(std::move(on_event)) {
-  const nlohmann::json options = nlohmann::json::parse(options_json, nullptr, false);
+  const nlohmann::json options = json_from_js(options_json);
   sio::ManagerOptions m = manager_options(options);
   m.auto_connect = false;  // the facade connects each socket when the user's io() asks for it
   manager_ = std::make_unique<sio::Manager>(shared_loop(), url, std::move(m));
@@ -88,13 +88,13 @@ JsManager::JsManager(const std::string& url, const std::string& options_json, va
 JsSocket* JsManager::socket(const std::string& nsp, const std::string& options_json, val on_event) {
   auto it = sockets_.find(nsp);
   if (it != sockets_.end()) return it->second.get();
-  const nlohmann::json options = nlohmann::json::parse(options_json, nullptr, false);
+  const nlohmann::json options = json_from_js(options_json);
   sio::SocketOptions s = socket_options(options);
   if (options.is_object() && options.value("authFunction", false)) {
     s.auth_provider = [on_event] {
       val answer = on_event(std::string("auth"));
       if (!answer.isString()) return nlohmann::json();
-      nlohmann::json auth = nlohmann::json::parse(answer.as<std::string>(), nullptr, false);
+      nlohmann::json auth = json_from_js(answer.as<std::string>());
       return auth.is_object() ? auth : nlohmann::json();
     };
   }

@@ -9,7 +9,7 @@ namespace twinsock::bindings {
 
 JsEventSource::JsEventSource(const std::string& url, const std::string& options_json, val on_event)
     : on_event_(std::move(on_event)) {
-  const nlohmann::json options = nlohmann::json::parse(options_json, nullptr, false);
+  const nlohmann::json options = json_from_js(options_json);
   client_ = std::make_unique<sse::Client>(shared_loop(), url, sse_options(options));
   auto& c = *client_;
   subs_.push_back(c.on_open.on([this] { on_event_(std::string("open")); }));

@@ -1,6 +1,8 @@
 // Socket.IO arguments across the wasm boundary: JSON text plus a list of byte
 // arrays, each binary value (ArrayBuffer, typed array, DataView, Buffer, at any
-// depth) standing in the JSON as {"__twinsock_binary__": index}.
+// depth) standing in the JSON as a placeholder: {"__twinsock_binary__": index}
+// on the way in, socket.io's own {"_placeholder":true,"num":index} on the way out
+// (the wasm writes it as the Socket.IO encoder does; only with buffers attached).
 import { isNode } from './core.js';
 
 const PLACEHOLDER = '__twinsock_binary__';
@@ -49,8 +51,8 @@ export function decodeArgs({ json, buffers }) {
   if (buffers.length === 0) return JSON.parse(json);
   return JSON.parse(json, (key, value) => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 1 && keys[0] === PLACEHOLDER) return binaryValue(buffers[value[PLACEHOLDER]]);
+      if (value._placeholder === true && typeof value.num === 'number' && value.num < buffers.length)
+        return binaryValue(buffers[value.num]);
     }
     return value;
   });

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "browser_limits.hpp"
+#include "codec/json/parser.hpp"
+#include "codec/json/writer.hpp"
 #include "handle_registry.hpp"
 #include "js_api.hpp"
 #include "twinsock/error.hpp"
@@ -38,8 +40,10 @@ class BrowserHttpTransport final : public HttpTransport {
     for (const Header& h : request.headers) headers.push_back({h.name, h.value});
     if (!request.body.empty() && !find_header(request.headers, "content-type"))
       headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});
+    std::string headers_json;
+    write_json(headers, headers_json);
     if (request.trace) request.trace("> " + request.method + " " + request.url);
-    twinsock_js_fetch(handle_, request.method.c_str(), request.url.c_str(), headers.dump().c_str(),
+    twinsock_js_fetch(handle_, request.method.c_str(), request.url.c_str(), headers_json.c_str(),
                       request.body.data(), request.body.size(), request.with_credentials ? 1 : 0);
     head_timer_.start(request.timeout, [this] {
       twinsock_js_fetch_abort(handle_);
@@ -57,8 +61,8 @@ class BrowserHttpTransport final : public HttpTransport {
   void head(int status, const char* headers_json) {
     head_timer_.cancel();
     Headers headers;
-    const nlohmann::json parsed = nlohmann::json::parse(headers_json, nullptr, false);
-    if (parsed.is_array()) {
+    nlohmann::json parsed;
+    if (parse_json(headers_json, parsed, 2) == JsonParseError::none && parsed.is_array()) {
       for (const auto& pair : parsed) {
         if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
           headers.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});

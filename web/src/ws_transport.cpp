@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "browser_limits.hpp"
+#include "codec/json/writer.hpp"
 #include "handle_registry.hpp"
 #include "js_api.hpp"
 #include "twinsock/error.hpp"
@@ -43,7 +44,8 @@ class BrowserWsTransport final : public ws::Transport {
     }
     if (trace_ && !params.headers.empty()) trace_("handshake headers not sent: browsers cannot set them");
     if (trace_) trace_("WebSocket " + params.url);
-    const std::string protocols = nlohmann::json(params.subprotocols).dump();
+    std::string protocols;
+    write_json(nlohmann::json(params.subprotocols), protocols);
     if (twinsock_js_ws_open(handle_, params.url.c_str(), protocols.c_str()) < 0) {
       fail_later({.code = 1006, .error = errc::not_supported,
                   .detail = "no WebSocket implementation (in Node 20, install the `ws` package)"});

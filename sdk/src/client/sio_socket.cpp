@@ -1,6 +1,7 @@
 #include <deque>
 #include <map>
 
+#include "codec/json/writer.hpp"
 #include "codec/sio/packet.hpp"
 #include "twinsock/error.hpp"
 #include "twinsock/sio/manager.hpp"
@@ -219,7 +220,9 @@ void Socket::handle_event(Packet& packet) {
   }
   Args args = packet.data;
   const nlohmann::json& name = args[0];
-  const std::string event = name.is_string() ? name.get<std::string>() : name.dump();
+  std::string event;
+  if (name.is_string()) event = name.get<std::string>();
+  else write_json(name, event);  // a number: its JSON text, as socket.io-client's String(name)
   args.erase(args.begin());
   Reply reply;
   if (packet.id) {

@@ -4,7 +4,7 @@
 
 #include "codec/sio/decoder.hpp"
 #include "codec/sio/encoder.hpp"
-#include "codec/sio/json_writer.hpp"
+#include "codec/json/writer.hpp"
 #include "twinsock/error.hpp"
 
 namespace twinsock::sio {

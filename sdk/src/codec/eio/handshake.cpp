@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "codec/json/parser.hpp"
 #include "twinsock/error.hpp"
 
 namespace twinsock::eio {
@@ -9,34 +10,15 @@ namespace {
 
 using nlohmann::json;
 
-// Both documents are flat; refusing deep nesting before parsing keeps a hostile
-// one from costing memory or stack (the WASM stack is small).
+// Both documents are flat; a low nesting bound keeps a hostile one from costing
+// memory or stack (the WASM stack is small).
 constexpr std::size_t kMaxJsonDepth = 16;
 
-bool nesting_within(std::string_view text, std::size_t max_depth) noexcept {
-  std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
-}
-
-// Parses without exceptions: a discarded value for invalid or too deep JSON.
+// A discarded value for invalid or too deep JSON, or anything but an object.
 json parse_object(std::string_view text) {
-  if (!nesting_within(text, kMaxJsonDepth)) return json(json::value_t::discarded);
-  json value = json::parse(text.begin(), text.end(), nullptr, false);
-  if (value.is_discarded() || !value.is_object()) return json(json::value_t::discarded);
+  json value;
+  if (parse_json(text, value, kMaxJsonDepth) != JsonParseError::none || !value.is_object())
+    return json(json::value_t::discarded);
   return value;
 }
 

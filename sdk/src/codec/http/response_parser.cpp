@@ -6,20 +6,15 @@
 
 #include "codec/http/syntax.hpp"
 #include "twinsock/error.hpp"
+#include "util/ascii.hpp"
 
 namespace twinsock::http {
 namespace {
 
+using ascii::hex_value;
+using ascii::is_digit;
+
 constexpr std::uint64_t kNoLimit = std::numeric_limits<std::uint64_t>::max();
-
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Splits off the next line of a collected section (LF-terminated; a CR before
 // the LF is dropped, RFC 9112 §2.2). False when a bare CR remains in the line.

@@ -1,12 +1,12 @@
-#include "codec/sio/json_writer.hpp"
+#include "codec/json/writer.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
-namespace twinsock::sio {
+#include "util/number_text.hpp"
+
+namespace twinsock {
 namespace {
 
 using nlohmann::json;
@@ -182,59 +182,12 @@ void append_utf8_replacing(std::string_view text, std::string& out) {
   }
 }
 
-// ECMA-262 Number::toString(x) with radix 10: the shortest digits that round-trip,
-// placed by the exponent n (x = 0.d1d2...dk × 10^n).
 void append_js_number(double value, std::string& out) {
   if (!std::isfinite(value)) {
     out += "null";  // JSON.stringify(NaN) === "null"
     return;
   }
-  if (value == 0) {
-    out += '0';  // also -0
-    return;
-  }
-  // The fewest significant digits that read back as `value`, correctly rounded
-  // (so the closest such decimal, as the spec asks). Emscripten's libc++ has no
-  // floating-point std::to_chars, hence printf. Assumes the "C" numeric locale.
-  char buf[40];
-  int len = 0;
-  for (int precision = 0; precision < 17; ++precision) {
-    len = std::snprintf(buf, sizeof buf, "%.*e", precision, value);
-    if (std::strtod(buf, nullptr) == value) break;
-  }
-  std::string_view sci(buf, static_cast<std::size_t>(len));  // "-1.2345e+05"
-  if (sci.front() == '-') {
-    out += '-';
-    sci.remove_prefix(1);
-  }
-  const std::size_t e = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e))
-    if (c != '.') digits += c;
-  const int exp10 = std::atoi(std::string(sci.substr(e + 1)).c_str());
-  const int k = static_cast<int>(digits.size());
-  const int n = exp10 + 1;
-  if (k <= n && n <= 21) {
-    out += digits;
-    out.append(static_cast<std::size_t>(n - k), '0');
-  } else if (0 < n && n <= 21) {
-    out.append(digits, 0, static_cast<std::size_t>(n));
-    out += '.';
-    out.append(digits, static_cast<std::size_t>(n));
-  } else if (-6 < n && n <= 0) {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-n), '0');
-    out += digits;
-  } else {
-    out += digits[0];
-    if (k > 1) {
-      out += '.';
-      out.append(digits, 1);
-    }
-    out += 'e';
-    out += n - 1 >= 0 ? '+' : '-';
-    write_integer(std::abs(n - 1), out);
-  }
+  number_text::append_ecmascript(value, out);
 }
 
-}  // namespace twinsock::sio
+}  // namespace twinsock

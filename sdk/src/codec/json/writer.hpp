@@ -22,7 +22,7 @@
 
 #include "twinsock/bytes.hpp"
 
-namespace twinsock::sio {
+namespace twinsock {
 
 /// Appends the JSON text of `value` to `out` (see above).
 void write_json(const nlohmann::json& value, std::string& out, std::vector<bytes>* attachments = nullptr);
@@ -33,4 +33,4 @@ void append_utf8_replacing(std::string_view text, std::string& out);
 /// Appends a double as JavaScript's Number::toString writes it.
 void append_js_number(double value, std::string& out);
 
-}  // namespace twinsock::sio
+}  // namespace twinsock

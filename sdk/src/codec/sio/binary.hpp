@@ -1,7 +1,7 @@
 // Binary attachments of the JSON parser (socket.io-parser binary.ts): binary
 // values travel as placeholders {"_placeholder":true,"num":N} in the header
 // packet, each followed by its bytes as its own Engine.IO binary message.
-// Deconstruction happens while writing (json_writer.hpp); this is the other half.
+// Deconstruction happens while writing (codec/json/writer.hpp); this is the other half.
 #pragma once
 
 #include <cstddef>

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "codec/json/parser.hpp"
 #include "codec/sio/binary.hpp"
 #include "twinsock/error.hpp"
 #include "util/utf8.hpp"
@@ -16,32 +17,6 @@ bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 std::error_code err(errc e) noexcept { return make_error_code(e); }
 
 }  // namespace
-
-std::size_t json_depth(std::string_view text, std::size_t limit) noexcept {
-  std::size_t depth = 0, max = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max) max = depth;
-      if (max > limit) return max;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return max;
-}
 
 std::error_code decode_text(std::string_view s, const Limits& limits, Packet& packet, std::size_t& attachments) {
   packet = Packet{};
@@ -87,9 +62,12 @@ std::error_code decode_text(std::string_view s, const Limits& limits, Packet& pa
 
   if (i < s.size()) {
     const std::string_view text = s.substr(i);
-    if (json_depth(text, limits.max_json_depth) > limits.max_json_depth) return err(errc::json_too_deep);
-    json data = json::parse(text.begin(), text.end(), nullptr, false);
-    if (data.is_discarded()) return err(errc::sio_bad_json);
+    json data;
+    switch (parse_json(text, data, limits.max_json_depth)) {
+      case JsonParseError::none: break;
+      case JsonParseError::too_deep: return err(errc::json_too_deep);
+      case JsonParseError::syntax: return err(errc::sio_bad_json);
+    }
     if (data.is_null()) return err(errc::sio_bad_payload);  // "null" is a payload, not an absent one
     packet.data = std::move(data);
   }

@@ -19,8 +19,9 @@
 //    (the reference also takes a space for a digit, Number(" ") == " ", so it reads
 //    `2 ["a"]` as ack id 0; here the space is JSON whitespace);
 //  - payload: the rest, as JSON (sio_bad_json; nesting beyond Limits::max_json_depth
-//    is json_too_deep, checked before parsing), which must pass check_payload().
-//    nlohmann differs from JSON.parse in refusing lone surrogate escapes ("\ud800").
+//    is json_too_deep, found while reading), which must pass check_payload().
+//    The reader (codec/json/parser.hpp) differs from JSON.parse in refusing lone
+//    surrogate escapes ("\ud800").
 // The message itself may be at most Limits::max_packet_bytes (sio_packet_too_large).
 //
 // Binary packets: placeholders are checked against the announced count when the
@@ -92,9 +93,5 @@ class Decoder {
 /// Parses one text message into `packet` (BINARY_* types kept, placeholders not
 /// replaced); `attachments` gets the announced count (0 for other types).
 std::error_code decode_text(std::string_view message, const Limits& limits, Packet& packet, std::size_t& attachments);
-
-/// Nesting depth of the JSON text's arrays and objects, stopping once it exceeds
-/// `limit` (strings and escapes are skipped; the text need not be valid JSON).
-std::size_t json_depth(std::string_view text, std::size_t limit) noexcept;
 
 }  // namespace twinsock::sio

@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "codec/sio/binary.hpp"
-#include "codec/sio/json_writer.hpp"
+#include "codec/json/writer.hpp"
 
 namespace twinsock::sio {
 

@@ -9,7 +9,7 @@
 //   value are written as EVENT / ACK: socket.io-parser 4.2.7 refuses a count of 0.
 // - The namespace is written (followed by ',') only when it is not "" or "/".
 // - The payload is written unless it is absent (null), with JSON.stringify's
-//   formatting (json_writer.hpp). Objects come out in nlohmann's sorted key order.
+//   formatting (codec/json/writer.hpp). Objects come out in nlohmann's sorted key order.
 // - Binary inside CONNECT / DISCONNECT / CONNECT_ERROR cannot be an attachment:
 //   it is written as Node's Buffer JSON ({"type":"Buffer","data":[...]}), which
 //   is what the reference sends for a Buffer there. validate() refuses it.

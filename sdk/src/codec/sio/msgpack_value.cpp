@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "codec/sio/json_writer.hpp"
+#include "codec/json/writer.hpp"
 #include "twinsock/error.hpp"
 #include "util/utf8.hpp"
 

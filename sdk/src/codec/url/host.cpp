@@ -5,18 +5,13 @@
 
 #include "codec/url/percent.hpp"
 #include "twinsock/error.hpp"
+#include "util/ascii.hpp"
 
 namespace twinsock::url {
 namespace {
 
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+using ascii::hex_value;
+using ascii::is_digit;
 
 // Parses "a.b.c.d" with each part 0..255 in plain decimal (no leading zeros).
 bool parse_dotted_quad(std::string_view text, std::array<std::uint8_t, 4>& out) {

@@ -1,18 +1,14 @@
 #include "codec/url/percent.hpp"
 
 #include "twinsock/error.hpp"
+#include "util/ascii.hpp"
 
 namespace twinsock::url {
 namespace {
 
-constexpr char kHex[] = "0123456789ABCDEF";
+using ascii::hex_value;
 
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+constexpr char kHex[] = "0123456789ABCDEF";
 
 bool is_alnum(unsigned char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

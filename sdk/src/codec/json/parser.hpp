@@ -1,0 +1,36 @@
+// The SDK's one JSON reader: strict RFC 8259 text into an nlohmann::json value.
+//
+// Why our own and not nlohmann::json::parse: the same rules on both targets at a
+// fraction of the WASM size (nlohmann's lexer, SAX machinery and the libc number
+// scanner were ~30 KB of the browser build), and nesting bounded while reading
+// rather than by a second scan.
+//
+// The values it builds are the ones nlohmann's parser builds:
+//  - integers without fraction or exponent: number_unsigned when >= 0, else
+//    number_integer; outside 64 bits they become number_float (as JSON.parse
+//    would read them, rounded);
+//  - other numbers: number_float, correctly rounded;
+//  - duplicate object keys: the last one wins (as JSON.parse);
+//  - strings must be UTF-8; escapes are decoded; a lone surrogate escape
+//    ("\ud800") is refused (a UTF-8 string cannot carry it; JSON.parse keeps it).
+// No comments, trailing commas, NaN, or bytes after the value (whitespace aside).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace twinsock {
+
+enum class JsonParseError {
+  none,
+  syntax,    // not JSON
+  too_deep,  // arrays/objects nested deeper than max_depth
+};
+
+/// Parses `text` into `out` (left null on error). `max_depth` bounds the nesting
+/// of arrays and objects ("[]" is depth 1), and with it the reader's recursion.
+JsonParseError parse_json(std::string_view text, nlohmann::json& out, std::size_t max_depth);
+
+}  // namespace twinsock
