@@ -215,8 +215,14 @@ export class Socket extends Emitter {
                                       flags.compress !== false, withAck);
     if (failure) {
       const error = new TwinsockError({ code: failure, message: `emit("${event}") failed` });
-      if (ackId) queueMicrotask(() => this.#onAck(ackId, { code: failure, message: error.message }, null));
-      else queueMicrotask(() => this.io.emitReserved('error', error));
+      // The ack tells, if it can take an error; else (no ack, or a plain one, which never hears
+      // of failures) the Manager's "error" does: a refused emit is never lost without a word.
+      if (ackId && this.#acks.get(ackId).kind !== 'plain') {
+        queueMicrotask(() => this.#onAck(ackId, { code: failure, message: error.message }, null));
+      } else {
+        this.#acks.delete(ackId);
+        queueMicrotask(() => this.io.emitReserved('error', error));
+      }
       return;
     }
     for (const fn of [...this.#anyOutgoingListeners]) safeCall(this, fn, [event, ...args]);

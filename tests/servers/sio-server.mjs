@@ -2,7 +2,7 @@
 // socket.io-protocol test suite says (pingInterval 300, pingTimeout 200,
 // connectTimeout 1000) plus what our client tests need.
 // Usage: node sio-server.mjs [--port N] [--msgpack] [--transports polling|websocket]
-// (the last --port wins, so a helper's "--port 0" can be overridden).
+// [--ping-interval MS] [--ping-timeout MS] (the last --port wins, so a helper's "--port 0" can be overridden).
 // Prints {"port":N} when listening.
 //
 // Namespaces: "/" and "/custom" (open), "/admin" (auth middleware: needs auth.token === "secret",
@@ -41,6 +41,9 @@ const options = {
   connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
 };
 if (transportsAt >= 0) options.transports = args[transportsAt + 1].split(',');
+for (const [flag, key] of [['--ping-interval', 'pingInterval'], ['--ping-timeout', 'pingTimeout']]) {
+  if (args.includes(flag)) options[key] = Number(args[args.indexOf(flag) + 1]);
+}
 // --cookie: the handshake sets a sticky-session cookie, as a load balancer would;
 // "cookies" acks the Cookie header of every HTTP request seen since.
 if (args.includes('--cookie')) options.cookie = { name: 'lb', path: '/', httpOnly: true };

@@ -622,12 +622,17 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     s.emit('message', 2);  // refused: reported as the Manager's "error" (emit() returns the socket)
     await eventually(() => errors.length === 1, 'the queue_full error');
     assert.equal(errors[0].code, 'TWINSOCK_ERR_QUEUE_FULL');
+    let plainAck = false;
+    s.emit('message-with-ack', 3, () => (plainAck = true));  // a plain ack never hears of failures: "error" does
+    await eventually(() => errors.length === 2, 'the queue_full error of an emit with a plain ack');
+    assert.equal(errors[1].code, 'TWINSOCK_ERR_QUEUE_FULL');
     await assert.rejects(within(s.emitWithAck('message-with-ack', 3), 3000, 'refused emitWithAck'),
                          (e) => e.code === 'TWINSOCK_ERR_QUEUE_FULL');
     const log = logSocket(s);
     s.connect();
     await eventually(() => log.count('message-back') === 2, 'two message-backs');
     assert.deepEqual(await ask(s, 'count'), [2]);
+    assert.equal(plainAck, false);
   });
 
   test('VolatileEmitsAreDroppedWhileDisconnected', T, async () => {
