@@ -1,5 +1,7 @@
 # Copies the npm package together: the facade and types from bindings/, the
 # embind module from the build. Run after every link of twinsock_core.
+# With TERSER set (the devDependency), the JavaScript is minified: the package's
+# size is what browsers download (class names kept: they show in errors and logs).
 file(REMOVE_RECURSE "${NPM_DIR}")
 file(MAKE_DIRECTORY "${NPM_DIR}/dist")
 file(GLOB js_files "${SOURCE_DIR}/js/*.js")
@@ -8,3 +10,14 @@ file(COPY ${js_files} ${type_files} DESTINATION "${NPM_DIR}/dist")
 file(COPY "${CORE_DIR}/twinsock_core.mjs" "${CORE_DIR}/twinsock_core.wasm" DESTINATION "${NPM_DIR}/dist")
 configure_file("${SOURCE_DIR}/package.json.in" "${NPM_DIR}/package.json" @ONLY)
 file(COPY "${SOURCE_DIR}/README.md" DESTINATION "${NPM_DIR}")
+
+if(TERSER)
+  file(GLOB shipped_js "${NPM_DIR}/dist/*.js" "${NPM_DIR}/dist/*.mjs")
+  foreach(file IN LISTS shipped_js)
+    execute_process(COMMAND "${TERSER}" "${file}" --module --compress --mangle --keep-classnames -o "${file}"
+                    RESULT_VARIABLE failed ERROR_VARIABLE why)
+    if(failed)
+      message(FATAL_ERROR "terser could not minify ${file}: ${why}")
+    endif()
+  endforeach()
+endif()
