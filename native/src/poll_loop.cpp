@@ -91,7 +91,7 @@ PollLoop::~PollLoop() {
   close(epoll_fd_);
 }
 
-TimePoint PollLoop::now() const { return Clock::now(); }
+TimePoint PollLoop::now() const { return Clock::now() + clock_offset_; }
 
 TimerId PollLoop::set_timer(Duration delay, std::function<void()> fn) {
   const TimerId id = next_timer_id_++;

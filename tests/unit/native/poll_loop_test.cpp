@@ -43,6 +43,18 @@ TEST(PollLoop, TimerNeverFiresEarly) {
   EXPECT_GE(fired - start, milliseconds(40));
 }
 
+TEST(PollLoop, AdvancedClockMakesArmedTimersDue) {
+  PollLoop loop;
+  bool fired = false;
+  loop.set_timer(std::chrono::hours(1), [&] { fired = true; });
+  const TimePoint before = loop.now();
+  loop.advance_clock(std::chrono::hours(1));
+  EXPECT_GE(loop.now() - before, std::chrono::hours(1));
+  loop.run_once(milliseconds(0));  // overdue: fires without waiting
+  EXPECT_TRUE(fired);
+  EXPECT_EQ(loop.timer_count(), 0u);
+}
+
 TEST(PollLoop, CancelledTimerNeverFires) {
   PollLoop loop;
   bool fired = false, other = false;

@@ -107,6 +107,11 @@ class PollLoop final : public Loop {
   /// Number of watched descriptors (for leak checks in tests and the soak run).
   std::size_t watch_count() const { return watchers_.size(); }
 
+  /// Tests of sleep detection: moves this loop's clock (now()) forward by `by`, as a
+  /// process resumed after a suspend sees it. Deadlines armed before are that much
+  /// closer; overdue timers fire on the next run_once(). Loop affinity: loop thread.
+  void advance_clock(Duration by) { clock_offset_ += by; }
+
  private:
   friend class IoWatch;
   struct Watcher {
@@ -127,6 +132,7 @@ class PollLoop final : public Loop {
   std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;
   std::unordered_map<TimerId, TimePoint> timer_deadlines_;
   TimerId next_timer_id_ = 1;
+  Clock::duration clock_offset_{};  // advance_clock()
 
   std::shared_ptr<Poster> mailbox_ = std::make_shared<Poster>();
   // Posts made on the loop's own thread (the common case: clients deferring their
