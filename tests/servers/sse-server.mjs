@@ -8,6 +8,8 @@
 //   /status/<code>   answers <code> with no stream; /html answers 200 text/html
 //   /redirect        307 to /events?n=2
 //   /silent          opens the stream and sends nothing more
+//   /stream?n=N&every=MS  events with ids 1..N (resuming after Last-Event-ID), one every MS ms
+//                    (default 5), then the stream ends; `retry: 20` so a cut stream resumes fast
 import { createServer } from 'node:http';
 
 const args = process.argv.slice(2);
@@ -39,6 +41,20 @@ const server = createServer((req, res) => {
       for (let id = lastId + 1; id <= upTo; id++) res.write(`id: ${id}\ndata: event ${id}\n\n`);
       res.write('id: 999\ndata: never dispatched');  // an event cut in the middle
       setTimeout(() => res.socket.destroy(), 50);
+      return;
+    }
+    case '/stream': {
+      stream();
+      res.write('retry: 20\n\n');
+      let id = lastId;
+      const timer = setInterval(() => {
+        if (++id > n) {
+          clearInterval(timer);
+          return res.end();
+        }
+        res.write(`id: ${id}\ndata: event ${id}\n\n`);
+      }, Number(url.searchParams.get('every') || 5));
+      res.on('close', () => clearInterval(timer));
       return;
     }
     case '/named':
