@@ -30,6 +30,20 @@ mergeInto(LibraryManager.library, {
       HEAPU8.set(bytes, ptr);
       try { fn(ptr, bytes.length); } finally { _twinsock_js_free(ptr); }
     },
+    // Node's `ws` writes every frame with a syscall of its own; frames sent during
+    // one turn of Node's event loop leave in a single write when its socket stays
+    // corked until the turn's check phase (setImmediate: no timer delay). Browsers
+    // batch by themselves and expose no socket.
+    corkUntilTaskEnd: function (ws) {
+      var socket = ws._socket;
+      if (!socket || typeof socket.cork != 'function' || ws.twinsockCorked) return;
+      ws.twinsockCorked = true;
+      socket.cork();
+      setImmediate(function () {
+        ws.twinsockCorked = false;
+        socket.uncork();
+      });
+    },
     encode: function (str) {
       if (!TWS.encoder) TWS.encoder = new TextEncoder();
       return TWS.encoder.encode(str);
@@ -137,6 +151,7 @@ mergeInto(LibraryManager.library, {
   twinsock_js_ws_send: function (handle, binary, data, size) {
     var ws = TWS.sockets[handle];
     if (!ws || ws.readyState !== 1) return;
+    TWS.corkUntilTaskEnd(ws);
     if (binary) ws.send(HEAPU8.slice(data, data + size));
     else ws.send(TWS.decode(data, size));
   },
