@@ -585,10 +585,7 @@ int run_bench(int argc, char** argv) {
   mo.auto_connect = false;
   if (connect_timeout) mo.timeout = Duration(static_cast<long>(std::lround(*connect_timeout * 1000)));
   mo.engine.request_timeout = std::max(mo.engine.request_timeout, mo.timeout);
-  mo.engine.extra_headers = common.headers;
-  mo.engine.tls = common.tls;
-  mo.engine.proxy = common.proxy;
-  if (common.max_message) mo.engine.max_message_size = *common.max_message;
+  apply_common_options(common, mo);
 
   const ProcessUsage usage_start = process_usage();  // the tool's own footprint, before any client
   // Descriptors: one per WebSocket connection, two while polling upgrades, plus the loop's own.

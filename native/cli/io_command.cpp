@@ -110,10 +110,7 @@ int run_io(int argc, char** argv) {
   if (ack_timeout) mo.socket.ack_timeout = Duration(*ack_timeout);
   if (mo.socket.retries > 0 && mo.socket.ack_timeout.count() == 0) mo.socket.ack_timeout = Duration(5000);
   mo.reconnection = !common.no_reconnect;
-  mo.engine.extra_headers = common.headers;
-  mo.engine.tls = common.tls;
-  mo.engine.proxy = common.proxy;
-  if (common.max_message) mo.engine.max_message_size = *common.max_message;
+  apply_common_options(common, mo);
 
   native::PollLoop loop;
   Output out(common.json);

@@ -57,4 +57,11 @@ bool parse_manager_option(ArgReader& args, const std::string& arg, sio::ManagerO
   return true;
 }
 
+void apply_common_options(const CommonOptions& common, sio::ManagerOptions& out) {
+  out.engine.extra_headers = common.headers;
+  out.engine.tls = common.tls;
+  out.engine.proxy = common.proxy;
+  if (common.max_message) out.engine.max_message_size = out.max_packet_bytes = *common.max_message;
+}
+
 }  // namespace twinsock::cli

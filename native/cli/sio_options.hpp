@@ -13,4 +13,8 @@ namespace twinsock::cli {
 /// A bad value sets `error`.
 bool parse_manager_option(ArgReader& args, const std::string& arg, sio::ManagerOptions& out, std::string& error);
 
+/// The common options that apply to a Manager: -H, TLS, --proxy, --max-message
+/// (the largest Engine.IO message and Socket.IO packet).
+void apply_common_options(const CommonOptions& common, sio::ManagerOptions& out);
+
 }  // namespace twinsock::cli

@@ -3,6 +3,7 @@
 // Used by the SSE client and by Engine.IO long-polling.
 #include <optional>
 
+#include "codec/http/limits.hpp"
 #include "codec/http/request.hpp"
 #include "codec/http/response_parser.hpp"
 #include "codec/url/url.hpp"
@@ -21,7 +22,7 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
       : loop_(loop),
         request_(request),
         events_(events),
-        parser_(http::ResponseLimits{.max_body_bytes = request.max_body_bytes}),
+        parser_(http::response_limits(request.http_limits, request.max_body_bytes)),
         head_timer_(loop) {
     loop_.post([this, alive = alive_] {
       if (*alive) start();
@@ -80,7 +81,7 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
   }
 
   void on_stream_data(bytes_view data) override {
-    if (auto ec = parser_.feed(data)) return end(ec, "");
+    if (auto ec = parser_.feed(data)) return end(ec, std::string(ec.message()));
     drain();
   }
 
@@ -91,8 +92,9 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
       switch (event.kind) {
         case http::EventKind::need_data: return;
         case http::EventKind::head:
+          // Interim (1xx) heads keep the timer running: endless ones cannot hold the request open.
+          if (parser_.head().status >= 100 && parser_.head().status < 200) break;
           head_timer_.cancel();
-          if (parser_.head().status >= 100 && parser_.head().status < 200) break;  // interim: wait for the final one
           if (request_.trace) {
             request_.trace("< HTTP/1." + std::to_string(parser_.head().version_minor) + " " +
                            std::to_string(parser_.head().status) + " " + parser_.head().reason);
@@ -110,9 +112,11 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
           if (!*alive) return;
           break;
         case http::EventKind::message_end:
+          if (parser_.head().status < 200) break;  // an interim response ended: the final one follows
+          return end({}, "");
         case http::EventKind::closed: return end({}, "");
         case http::EventKind::upgrade: return end(errc::http_bad_status_line, "unexpected 101 response");
-        case http::EventKind::error: return end(event.error, std::string(event.error.message()));
+        case http::EventKind::error: return end(event.error, http::describe_error(event.error, parser_.limits()));
       }
     }
   }

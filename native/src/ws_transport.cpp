@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "codec/http/limits.hpp"
 #include "codec/http/response_parser.hpp"
 #include "codec/http/upgrade.hpp"
 #include "codec/url/url.hpp"
@@ -13,6 +14,7 @@
 #include "tls_cache.hpp"
 #include "twinsock/error.hpp"
 #include "util/random.hpp"
+#include "util/reply_backlog.hpp"
 
 namespace twinsock::native {
 namespace {
@@ -27,7 +29,11 @@ namespace {
 class NativeWsTransport final : public ws::Transport, private StreamHandler {
  public:
   NativeWsTransport(PollLoop& loop, const ws::ConnectParams& params, ws::TransportEvents& events)
-      : loop_(loop), params_(params), events_(events), close_timer_(loop) {
+      : loop_(loop),
+        params_(params),
+        events_(events),
+        response_(http::response_limits(params.http_limits, 0)),
+        close_timer_(loop) {
     loop_.post([this, alive = alive_] {
       if (*alive) start();
     });
@@ -49,13 +55,13 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     }
     if (params_.trace)
       params_.trace(std::string("> ") + (type == ws::MessageType::text ? "text " : "binary ") + std::to_string(data.size()) + " bytes");
-    stream_->write(out_);
+    write_out();
   }
 
   bool ping(bytes_view payload) override {
     if (state_ != State::open || !stream_) return true;
     out_.clear();
-    if (!ws::encode_ping(out_, payload, system_random())) stream_->write(out_);
+    if (!ws::encode_ping(out_, payload, system_random())) write_out();
     return true;
   }
 
@@ -67,7 +73,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
         ws::encode_close(out_, std::uint16_t{1000}, "", system_random());
       }
       if (params_.trace) params_.trace("> close " + std::to_string(code) + " " + std::string(reason));
-      stream_->write(out_);
+      write_out();
       state_ = State::closing;
       close_timer_.start(params_.close_timeout, [this] {
         finish({.code = 1006, .error = errc::close_timeout, .detail = "no close frame from the server"});
@@ -134,12 +140,14 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   }
 
   void on_handshake_data(bytes_view data) {
-    if (auto ec = response_.feed(data)) return finish({.error = ec});
+    if (auto ec = response_.feed(data)) return finish({.error = ec, .detail = "bad upgrade response"});
     for (;;) {
       const http::Event event = response_.next();
       switch (event.kind) {
         case http::EventKind::need_data: return;
-        case http::EventKind::error: return finish({.error = event.error, .detail = "bad upgrade response"});
+        case http::EventKind::error:
+          return finish({.error = event.error,
+                         .detail = "bad upgrade response: " + http::describe_error(event.error, response_.limits())});
         case http::EventKind::head:
         case http::EventKind::body:
         case http::EventKind::message_end:
@@ -161,6 +169,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     if (auto ec = http::validate_upgrade_response(response_.head(), key_, upgrade_options_, result))
       return finish({.error = ec, .detail = "invalid upgrade response"});
     decoder_.emplace(ws::DecoderConfig{.max_message_size = params_.max_message_size,
+                                       .max_fragments = params_.max_fragments,
                                        .allow_rsv1 = result.permessage_deflate.has_value()});
     if (result.permessage_deflate)
       deflate_ = std::make_unique<PerMessageDeflate>(*result.permessage_deflate, params_.max_message_size);
@@ -196,10 +205,12 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
           break;
         }
         case ws::EventType::ping: {
-          if (state_ != State::open || !stream_) break;
+          // RFC 6455 §5.5.2, but not while our earlier pongs are still unsent (§5.5.3).
+          if (state_ != State::open || !stream_ || !pongs_.may_reply(stream_->buffered_amount())) break;
           out_.clear();
-          ws::encode_pong(out_, event->payload, system_random());  // RFC 6455 §5.5.2
-          stream_->write(out_);
+          ws::encode_pong(out_, event->payload, system_random());
+          write_out();
+          pongs_.replied();
           break;
         }
         case ws::EventType::pong:
@@ -217,7 +228,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     if (state_ == State::open && stream_) {
       out_.clear();
       ws::encode_close(out_, code, "", system_random());
-      stream_->write(out_);
+      write_out();
     }
     peer_close_ = ws::CloseInfo{.code = code.value_or(1005), .reason = std::move(reason), .was_clean = true};
     // §7.1.1: the server closes the TCP connection first; wait for its FIN (bounded).
@@ -233,10 +244,26 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
       std::uint16_t code = close_code_for(ec);
       if (code == 0) code = 1002;
       ws::encode_close(out_, code, "", system_random());
-      stream_->write(out_);
+      write_out();
       stream_->shutdown_after_flush();
     }
-    finish_later({.code = 1006, .error = ec, .detail = std::string(ec.message())});
+    finish_later({.code = 1006, .error = ec, .detail = describe(ec)});
+  }
+
+  // The limit an incoming message broke, by name and value; else the error's message.
+  std::string describe(std::error_code ec) const {
+    if (ec == errc::ws_message_too_big || ec == errc::ws_inflate_too_big)
+      return std::string(ec == errc::ws_message_too_big ? "incoming message" : "decompressed message") +
+             " exceeds max_message_size (" + std::to_string(params_.max_message_size) + " bytes)";
+    if (ec == errc::ws_too_many_fragments)
+      return "incoming message exceeds max_fragments (" + std::to_string(params_.max_fragments) + " frames)";
+    return std::string(ec.message());
+  }
+
+  void write_out() {
+    const std::size_t before = stream_->buffered_amount();
+    stream_->write(out_);
+    pongs_.wrote(stream_->buffered_amount() - before);
   }
 
   void on_stream_closed(std::error_code ec) override {
@@ -316,6 +343,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   Timer close_timer_;
   bytes out_;
   bytes compressed_;
+  detail::ReplyBacklog pongs_{detail::ReplyBacklog::kMaxWaiting};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

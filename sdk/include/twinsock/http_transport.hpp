@@ -20,6 +20,7 @@
 
 #include "twinsock/bytes.hpp"
 #include "twinsock/http_header.hpp"
+#include "twinsock/http_limits.hpp"
 #include "twinsock/loop.hpp"
 #include "twinsock/tls_options.hpp"
 
@@ -35,6 +36,7 @@ struct HttpRequest {
   TlsOptions tls;                       // native only
   std::string proxy;                    // native only
   std::size_t max_body_bytes = 0;       // 0: unlimited (streams)
+  HttpLimits http_limits;               // native only: the response head
   std::function<void(std::string_view line)> trace;  // protocol trace, when set
 };
 

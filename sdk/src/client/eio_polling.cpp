@@ -91,6 +91,7 @@ class PollingTransport final : public EngineTransport {
         .tls = ctx_.options.tls,
         .proxy = ctx_.options.proxy,
         .max_body_bytes = ctx_.options.max_message_size,
+        .http_limits = ctx_.options.http_limits,
         .trace = ctx_.options.trace,
     };
     if (r.method == "POST") r.headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});
@@ -116,6 +117,8 @@ class PollingTransport final : public EngineTransport {
       if (close_pending_ && !post_) send_close_packet();
       return;
     }
+    if (ec == errc::http_body_too_large)  // the body limit is max_message_size: say so
+      return fail(kTransportError, errc::eio_payload_too_large, describe_limit(errc::eio_payload_too_large));
     if (ec) return fail(kTransportError, ec, detail.empty() ? std::string(ec.message()) : detail);
     if (done->status != 200) return fail(kTransportError, errc::http_status, describe_status(done->status, done->body));
     return done->is_get ? on_poll_response(done->body) : on_post_response();
@@ -123,8 +126,10 @@ class PollingTransport final : public EngineTransport {
 
   void on_poll_response(const std::string& body) {
     std::vector<Packet> packets;
-    const std::error_code parse_error =
-        decode_payload(body, packets, PayloadLimits{.max_payload_bytes = ctx_.options.max_message_size});
+    const std::error_code parse_error = decode_payload(
+        body, packets,
+        PayloadLimits{.max_payload_bytes = ctx_.options.max_message_size,
+                      .max_packets = ctx_.options.max_payload_packets});
     auto alive = alive_;
     for (auto& packet : packets) {
       if (packet.type == PacketType::open) opened_ = true;
@@ -133,9 +138,18 @@ class PollingTransport final : public EngineTransport {
       handler_->on_transport_packet(*this, std::move(packet));
       if (!*alive || !handler_ || state_ == State::closed) return;
     }
-    if (parse_error) return fail(kParseError, parse_error, "bad polling payload");
+    if (parse_error) return fail(kParseError, parse_error, describe_limit(parse_error));
     if (state_ == State::pausing) return check_paused();
     if (state_ == State::open) poll();
+  }
+
+  std::string describe_limit(std::error_code ec) const {
+    if (ec == errc::eio_payload_too_large)
+      return "polling response exceeds max_message_size (" + std::to_string(ctx_.options.max_message_size) + " bytes)";
+    if (ec == errc::eio_too_many_packets)
+      return "polling response exceeds max_payload_packets (" + std::to_string(ctx_.options.max_payload_packets) +
+             " packets)";
+    return "bad polling payload";
   }
 
   void on_post_response() {

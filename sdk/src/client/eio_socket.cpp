@@ -3,6 +3,7 @@
 // eio_polling.cpp and eio_websocket.cpp.
 #include <algorithm>
 #include <atomic>
+#include <optional>
 
 #include "client/eio_transport.hpp"
 #include "codec/eio/handshake.hpp"
@@ -141,8 +142,13 @@ class Socket::Impl final : public TransportHandler {
     switch (packet.type) {
       case PacketType::ping: {
         reset_ping_timeout();
-        write_buffer_.push_back(Packet::text(PacketType::pong));
-        flush();
+        // One unsent pong answers every ping: a server that pings without reading our
+        // answers (a POST it never ends, a WebSocket it does not read) cannot grow our buffers.
+        if (!pong_waiting() && transport_->may_pong()) {
+          queued_pong_ = write_buffer_.size();
+          write_buffer_.push_back(Packet::text(PacketType::pong));
+          flush();
+        }
         if (state_ == ReadyState::closed) return;
         owner_.on_ping.emit();
         return;
@@ -160,6 +166,8 @@ class Socket::Impl final : public TransportHandler {
   void on_transport_drain(EngineTransport& t) override {
     if (&t != transport_.get()) return;
     write_buffer_.erase(write_buffer_.begin(), write_buffer_.begin() + static_cast<std::ptrdiff_t>(prev_buffer_len_));
+    if (queued_pong_)
+      queued_pong_ = *queued_pong_ >= prev_buffer_len_ ? std::optional(*queued_pong_ - prev_buffer_len_) : std::nullopt;
     prev_buffer_len_ = 0;
     if (write_buffer_.empty()) {
       if (state_ == ReadyState::closing && !upgrading_) close_session(kForcedClose, {}, "closed by the user", false);
@@ -180,7 +188,7 @@ class Socket::Impl final : public TransportHandler {
   void on_handshake(const Packet& packet) {
     Handshake hs;
     if (auto ec = parse_handshake(packet, hs))
-      return transport_failed(kParseError, ec, "bad open packet: " + packet.data);
+      return transport_failed(kParseError, ec, "bad open packet: " + packet.data.substr(0, 200));
     handshake_ = HandshakeInfo{
         .sid = hs.sid,
         .upgrades = hs.upgrades,
@@ -204,6 +212,9 @@ class Socket::Impl final : public TransportHandler {
     if (offered && allowed) start_probe();
   }
 
+  // A pong in the write buffer that is not in the POST in flight yet.
+  bool pong_waiting() const { return queued_pong_ && *queued_pong_ >= prev_buffer_len_; }
+
   void reset_ping_timeout() {
     const Duration window = handshake_.ping_interval + handshake_.ping_timeout;
     ping_deadline_ = loop_.now() + window;
@@ -222,6 +233,7 @@ class Socket::Impl final : public TransportHandler {
       transport_->send(std::span<const Packet>(write_buffer_.data(), prev_buffer_len_));
     } else {
       const std::vector<Packet> packets = std::exchange(write_buffer_, {});
+      queued_pong_.reset();
       transport_->send(packets);
     }
   }
@@ -253,6 +265,7 @@ class Socket::Impl final : public TransportHandler {
     state_ = ReadyState::closed;
     upgrading_ = false;
     write_buffer_.clear();
+    queued_pong_.reset();
     prev_buffer_len_ = 0;
     const bool report_error = ec && (reason == kTransportError || reason == kParseError);
     auto emit = [this, reason = std::string(reason), ec, detail, report_error] {
@@ -352,6 +365,7 @@ class Socket::Impl final : public TransportHandler {
   std::unique_ptr<EngineTransport> probe_;
   std::vector<Packet> write_buffer_;
   std::size_t prev_buffer_len_ = 0;  // packets in the POST in flight
+  std::optional<std::size_t> queued_pong_;  // where the last pong sits in write_buffer_
   bool upgrading_ = false;
   TimePoint ping_deadline_{};
   Timer ping_timer_;

@@ -74,6 +74,8 @@ class EngineTransport {
   /// Starts: polling sends its first GET, websocket connects.
   virtual void open() = 0;
   virtual bool writable() const = 0;
+  /// False while the last pong sent is still unsent (websocket: the server is not reading).
+  virtual bool may_pong() { return true; }
   /// Sends packets (only when writable()); drain follows.
   virtual void send(std::span<const Packet> packets) = 0;
   /// Polling: stop polling once the in-flight GET and POST are done, then call

@@ -3,6 +3,7 @@
 // as raw binary frames.
 #include "client/eio_transport.hpp"
 #include "twinsock/error.hpp"
+#include "util/reply_backlog.hpp"
 
 namespace twinsock::eio::detail {
 namespace {
@@ -22,6 +23,7 @@ class WebSocketTransport final : public EngineTransport, private ws::TransportEv
         .headers = ctx_.headers_for(url_),
         .headers_optional = true,  // engine.io-client in a browser sends extraHeaders on polling only
         .max_message_size = ctx_.options.max_message_size,
+        .http_limits = ctx_.options.http_limits,
         .per_message_deflate = false,
         .connect_timeout = ctx_.options.request_timeout,
         .close_timeout = Duration(1000),
@@ -35,12 +37,17 @@ class WebSocketTransport final : public EngineTransport, private ws::TransportEv
   // A WebSocket never blocks a write: writable as soon as it is open.
   bool writable() const override { return opened_ && !closed_ && ws_; }
 
+  bool may_pong() override { return !ws_ || pongs_.may_reply(ws_->buffered_amount()); }
+
   void send(std::span<const Packet> packets) override {
     if (!writable()) return;
     for (const Packet& packet : packets) {
       WsMessage m = encode_ws(packet);
+      const std::size_t before = ws_->buffered_amount();
       if (m.binary) ws_->send(ws::MessageType::binary, as_text(m.data), true);
       else ws_->send(ws::MessageType::text, m.text, true);
+      pongs_.wrote(ws_->buffered_amount() - before);
+      if (packet.type == PacketType::pong) pongs_.replied();
     }
     // engine.io-client signals drain on the next tick; so do we.
     ctx_.loop.post([this, alive = alive_] {
@@ -113,6 +120,7 @@ class WebSocketTransport final : public EngineTransport, private ws::TransportEv
   std::unique_ptr<ws::Transport> ws_;
   bool opened_ = false;
   bool closed_ = false;
+  twinsock::detail::ReplyBacklog pongs_{1};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -15,8 +15,9 @@
 namespace twinsock::sio {
 
 struct Manager::Impl {
-  explicit Impl(const ReconnectPolicy& policy) : backoff(policy) {}
+  Impl(const ReconnectPolicy& policy, const Limits& l) : backoff(policy), limits(l), decoder(l) {}
   Backoff backoff;
+  Limits limits;
   Decoder decoder;
   std::error_code url_error;
   bool open_error_reported = false;  // the engine already reported why this attempt failed
@@ -34,13 +35,32 @@ ReconnectPolicy policy_of(const ManagerOptions& o) {
                          .min_uptime = Duration(0)};
 }
 
+Limits limits_of(const ManagerOptions& o) {
+  Limits limits;
+  limits.max_attachments = o.max_attachments;
+  limits.max_packet_bytes = o.max_packet_bytes;
+  limits.max_json_depth = o.max_json_depth;
+  return limits;
+}
+
+// Names the limit a packet broke, with its value.
+std::string describe(std::error_code ec, const Limits& limits) {
+  if (ec == errc::sio_packet_too_large || ec == errc::msgpack_too_large)
+    return "packet exceeds max_packet_bytes (" + std::to_string(limits.max_packet_bytes) + " bytes)";
+  if (ec == errc::sio_too_many_attachments)
+    return "packet has more binary attachments than max_attachments (" + std::to_string(limits.max_attachments) + ")";
+  if (ec == errc::json_too_deep || ec == errc::msgpack_too_deep)
+    return "packet nests deeper than max_json_depth (" + std::to_string(limits.max_json_depth) + ")";
+  return "could not decode a Socket.IO packet";
+}
+
 }  // namespace
 
 Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
     : loop_(loop),
       url_(std::move(url)),
       options_(std::move(options)),
-      impl_(std::make_unique<Impl>(policy_of(options_))),
+      impl_(std::make_unique<Impl>(policy_of(options_), limits_of(options_))),
       open_timer_(loop),
       reconnect_timer_(loop),
       retire_timer_(loop) {
@@ -147,9 +167,10 @@ void Manager::on_engine_message(const eio::Message& message) {
   auto alive = alive_;
   if (options_.parser == ParserKind::msgpack) {
     Packet packet;
-    std::error_code ec = message.binary ? decode_msgpack(as_bytes(message.data), packet) : errc::sio_bad_packet_type;
+    std::error_code ec =
+        message.binary ? decode_msgpack(as_bytes(message.data), packet, impl_->limits) : errc::sio_bad_packet_type;
     if (ec) {
-      on_error.emit(ec, "could not decode a msgpack packet");
+      on_error.emit(ec, describe(ec, impl_->limits));
       if (!*alive) return;
       engine_subs_.clear();
       engine_.reset();
@@ -164,7 +185,7 @@ void Manager::on_engine_message(const eio::Message& message) {
     if (!*alive || !engine_) return;
   }
   if (ec) {
-    on_error.emit(ec, "could not decode a Socket.IO packet");
+    on_error.emit(ec, describe(ec, impl_->limits));
     if (!*alive) return;
     engine_subs_.clear();
     engine_.reset();

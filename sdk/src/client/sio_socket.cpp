@@ -54,6 +54,7 @@ struct Socket::State {
     EmitOptions options;
     std::uint32_t tries = 0;
     bool pending = false;
+    std::size_t size = 0;
   };
 
   std::uint64_t next_ack_id = 0;
@@ -61,7 +62,10 @@ struct Socket::State {
   detail::LazyDeque<Buffered> send_buffer;
   std::size_t send_buffer_bytes = 0;
   std::vector<Packet> receive_buffer;
+  std::size_t receive_buffer_bytes = 0;
+  bool receive_overflow_reported = false;
   detail::LazyDeque<Queued> queue;
+  std::size_t queue_bytes = 0;
   std::uint64_t next_seq = 0;
   std::map<std::string, std::unique_ptr<Event<const Args&, const Reply&>>> listeners;
   Event<const std::string&, const Args&> any;
@@ -200,6 +204,8 @@ void Socket::handle_connect(const nlohmann::json& data) {
   // socket.io-client order: buffered incoming events, buffered outgoing packets, then `connect`.
   auto received = std::move(state_->receive_buffer);
   state_->receive_buffer.clear();
+  state_->receive_buffer_bytes = 0;
+  state_->receive_overflow_reported = false;
   for (Packet& p : received) {
     handle_event(p);
     if (!*alive || !connected_) return;
@@ -215,6 +221,15 @@ void Socket::handle_connect(const nlohmann::json& data) {
 void Socket::handle_event(Packet& packet) {
   if (!packet.data.is_array() || packet.data.empty()) return;
   if (!connected_) {
+    // Kept for the CONNECT, within the buffer bounds: a server that sends events
+    // first cannot grow the buffer without end. The excess is dropped, and said once.
+    const std::size_t size = approximate_size(packet.data);
+    if (!fits(state_->receive_buffer.size(), state_->receive_buffer_bytes, size)) {
+      if (std::exchange(state_->receive_overflow_reported, true)) return;
+      return manager_.on_error.emit(errc::queue_full, "events received before the namespace CONNECT exceed " +
+                                                          describe_bounds() + ": dropped");
+    }
+    state_->receive_buffer_bytes += size;
     state_->receive_buffer.push_back(std::move(packet));
     return;
   }
@@ -281,8 +296,11 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
   if (is_reserved(event)) return errc::invalid_argument;
   if (options_.retries > 0 && !options.is_volatile) {
     // The at-least-once serial queue: every emit waits for its ack before the next goes out.
+    const std::size_t size = approximate_size(args) + event.size();
+    if (!fits(state_->queue.size(), state_->queue_bytes, size)) return errc::queue_full;  // a server that never acks
     State::Queued q{.seq = state_->next_seq++, .event = std::string(event), .args = std::move(args),
-                    .callback = std::move(ack), .options = options};
+                    .callback = std::move(ack), .options = options, .size = size};
+    state_->queue_bytes += size;
     state_->queue.push_back(std::move(q));
     drain_retry_queue();
     return {};
@@ -329,8 +347,7 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
     return manager_.send_packet(packet, options.compress);
   }
   const std::size_t size = approximate_size(packet.data);
-  if (state_->send_buffer.size() >= options_.max_buffered_packets ||
-      state_->send_buffer_bytes + size > options_.max_buffered_bytes) {
+  if (!fits(state_->send_buffer.size(), state_->send_buffer_bytes, size)) {
     if (packet.id) state_->acks.erase(*packet.id);
     return errc::queue_full;
   }
@@ -353,6 +370,17 @@ void Socket::flush_buffer() {
   }
 }
 
+// One more item of `size` bytes in a buffer holding `count` items of `bytes` stays within the bounds.
+bool Socket::fits(std::size_t count, std::size_t bytes, std::size_t size) const {
+  return count < options_.max_buffered_packets && size <= options_.max_buffered_bytes &&
+         bytes <= options_.max_buffered_bytes - size;
+}
+
+std::string Socket::describe_bounds() const {
+  return "max_buffered_packets (" + std::to_string(options_.max_buffered_packets) + ") or max_buffered_bytes (" +
+         std::to_string(options_.max_buffered_bytes) + " bytes)";
+}
+
 void Socket::drain_retry_queue() {
   if (state_->queue.empty() || !connected_) return;
   State::Queued& head = state_->queue.front();
@@ -370,6 +398,7 @@ void Socket::drain_retry_queue() {
       return drain_retry_queue();
     }
     AckCallback callback = std::move(q.callback);
+    state_->queue_bytes -= q.size;
     state_->queue.pop_front();
     if (callback) callback(ec, args);
     if (!*alive) return;

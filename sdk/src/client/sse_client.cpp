@@ -83,6 +83,7 @@ class Client::Impl final : public HttpResponseEvents {
         .with_credentials = options_.with_credentials,
         .tls = options_.tls,
         .proxy = options_.proxy,
+        .http_limits = options_.http_limits,
         .trace = options_.trace,
     };
     request.headers.push_back({"Accept", "text/event-stream"});
@@ -145,7 +146,11 @@ class Client::Impl final : public HttpResponseEvents {
     if (ec) {
       // An event over the limits would come back on every reconnection: stop.
       transport_.reset();
-      fail_for_good(ec, "event stream exceeds the configured limits", 200);
+      fail_for_good(ec, ec == errc::sse_line_too_long
+                            ? "a line exceeds max_line_length (" + std::to_string(options_.max_line_length) + " bytes)"
+                            : "an event's data exceeds max_event_size (" + std::to_string(options_.max_event_size) +
+                                  " bytes)",
+                    200);
     }
   }
 

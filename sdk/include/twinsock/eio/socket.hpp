@@ -63,7 +63,11 @@ struct SocketOptions {
   /// Bounds the handshake, each POST, a WebSocket open and the upgrade probe.
   /// A poll GET may be held by the server, so it gets pingInterval + pingTimeout more.
   Duration request_timeout = Duration(20'000);
-  std::size_t max_message_size = 64 * 1024 * 1024;          // incoming: one poll body or WebSocket message
+  /// Incoming: one poll body (errc::eio_payload_too_large) or WebSocket message (errc::ws_message_too_big).
+  std::size_t max_message_size = 64 * 1024 * 1024;
+  /// Packets in one poll body (errc::eio_too_many_packets).
+  std::size_t max_payload_packets = 100'000;
+  HttpLimits http_limits;  // response heads: polling and the WebSocket upgrade (native only)
   TlsOptions tls;      // native only
   std::string proxy;   // native only
   /// Shared per Manager so sticky-session cookies (set by a load balancer) go

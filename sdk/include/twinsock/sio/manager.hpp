@@ -40,6 +40,15 @@ struct ManagerOptions {
   /// Sockets made by socket() connect at once.
   bool auto_connect = true;
   ParserKind parser = ParserKind::json;
+  /// Incoming packets ("parse error" when exceeded). Binary attachments one packet
+  /// announces (errc::sio_too_many_attachments; 10, as socket.io-parser):
+  std::size_t max_attachments = 10;
+  /// A packet's text plus its attachments, or its msgpack encoding
+  /// (errc::sio_packet_too_large, errc::msgpack_too_large):
+  std::size_t max_packet_bytes = 64 * 1024 * 1024;
+  /// Nesting of arrays and objects (errc::json_too_deep, errc::msgpack_too_deep);
+  /// the readers recurse this deep, so keep it modest:
+  std::size_t max_json_depth = 64;
   /// Engine.IO options; path defaults to "/socket.io/" here.
   eio::SocketOptions engine = default_engine_options();
   /// Options of the socket made for the URL's namespace by socket() without arguments.

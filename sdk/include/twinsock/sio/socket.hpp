@@ -79,6 +79,10 @@ struct SocketOptions {
   /// At-least-once delivery: emits wait in a serial queue for their ack and are
   /// resent after ack_timeout and across reconnections, up to `retries` times.
   std::uint32_t retries = 0;
+  /// Bounds, each on its own, the send buffer (emits while disconnected), the
+  /// `retries` queue (emits awaiting their ack) and the events received before
+  /// CONNECT. A full buffer: emit() returns errc::queue_full; an event beyond
+  /// them is dropped (errc::queue_full on the Manager's on_error, once).
   std::size_t max_buffered_packets = 10'000;
   std::size_t max_buffered_bytes = 16 * 1024 * 1024;
 };
@@ -163,6 +167,8 @@ class Socket {
   void fail_pending_acks();
   void start_connect_timer();
   void drain_retry_queue();
+  bool fits(std::size_t count, std::size_t bytes, std::size_t size) const;
+  std::string describe_bounds() const;
   void set_disconnected(const std::string& reason);
 
   Manager& manager_;

@@ -51,8 +51,11 @@ struct ClientOptions {
   /// drops the stream and reconnects. Zero disables.
   Duration idle_timeout = Duration(0);
   int max_redirects = 5;
+  /// A line of the stream, without its end (errc::sse_line_too_long).
   std::size_t max_line_length = 64 * 1024;
+  /// The data of one event (errc::sse_event_too_large).
   std::size_t max_event_size = 4 * 1024 * 1024;
+  HttpLimits http_limits;  // the response head (native only)
   bool with_credentials = false;  // browser only
   TlsOptions tls;                 // native only
   std::string proxy;              // native only; empty: from the environment

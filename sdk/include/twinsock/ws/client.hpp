@@ -56,6 +56,9 @@ struct ClientOptions {
   Headers headers;                      // extra handshake headers (native only)
   std::vector<std::string> subprotocols;
   std::size_t max_message_size = 64 * 1024 * 1024;  // larger incoming messages close with 1009
+  /// Frames of one incoming message; more close with 1009 (a message that never ends). Native only.
+  std::size_t max_fragments = 100'000;
+  HttpLimits http_limits;  // the upgrade response (native only)
   std::size_t max_frame_size = 64 * 1024;           // outgoing messages are fragmented above this
   bool per_message_deflate = false;                  // offer RFC 7692 compression (native)
 

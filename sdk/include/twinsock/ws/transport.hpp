@@ -22,6 +22,7 @@
 
 #include "twinsock/bytes.hpp"
 #include "twinsock/http_header.hpp"
+#include "twinsock/http_limits.hpp"
 #include "twinsock/loop.hpp"
 #include "twinsock/tls_options.hpp"
 #include "twinsock/ws/message_type.hpp"
@@ -48,7 +49,9 @@ struct ConnectParams {
   bool headers_optional = false;
   std::vector<std::string> subprotocols;
   std::size_t max_message_size = 0;
+  std::size_t max_fragments = 100'000;  // frames of one incoming message (native)
   std::size_t max_frame_size = 0;  // outgoing fragmentation threshold
+  HttpLimits http_limits;          // the upgrade response (native)
   bool per_message_deflate = false;
   Duration connect_timeout{};
   Duration close_timeout{};

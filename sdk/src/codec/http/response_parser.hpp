@@ -76,6 +76,8 @@ class ResponseParser {
   /// The part of the last fed chunk not consumed yet (after upgrade: the bytes after the head).
   bytes_view unconsumed() const noexcept { return input_; }
 
+  const ResponseLimits& limits() const noexcept { return limits_; }
+
   /// Back to the initial state (limits kept).
   void reset() noexcept { *this = ResponseParser(limits_); }
 

@@ -13,11 +13,13 @@ constexpr std::size_t kKeepCapacity = 64 * 1024;
 
 // Appends `chunk` of a frame whose remaining payload is `left` bytes, reserving
 // for the rest of the frame once (capped, so an announced length alone cannot
-// make us allocate much).
-void append(ByteBuffer& buffer, bytes_view chunk, std::uint64_t left) {
+// make us allocate much), and growing geometrically but never past `max` (the
+// message size limit, which the buffered message never exceeds).
+void append(ByteBuffer& buffer, bytes_view chunk, std::uint64_t left, std::uint64_t max) {
   constexpr std::uint64_t kMaxReserve = 1024 * 1024;
   const std::size_t want = buffer.size() + static_cast<std::size_t>(std::min(left, kMaxReserve));
-  if (want > buffer.capacity()) buffer.reserve(std::max(want, 2 * buffer.capacity()));
+  if (want > buffer.capacity())
+    buffer.reserve(std::max(want, static_cast<std::size_t>(std::min<std::uint64_t>(2 * buffer.capacity(), max))));
   buffer.append(chunk);
 }
 
@@ -146,8 +148,10 @@ std::optional<Event> Decoder::header_complete() {
     message_opcode_ = opcode_;
     message_compressed_ = rsv1_;
     message_size_ = 0;
+    message_frames_ = 0;
     utf8_.reset();
   }
+  if (++message_frames_ > config_.max_fragments) return fail(errc::ws_too_many_fragments);
   // Reject from the header, before buffering anything (message_size_ <= max).
   if (size > config_.max_message_size - message_size_) return fail(errc::ws_message_too_big);
   message_size_ += size;
@@ -170,7 +174,7 @@ std::optional<Event> Decoder::read_payload() {
   const bytes_view chunk = in_.first(take);
   // §8.1: fail as soon as the bad byte arrives, before the message completes.
   if (check_utf8 && !utf8_.feed(chunk)) return fail(errc::ws_invalid_utf8);
-  append(message_, chunk, left_);
+  append(message_, chunk, left_, config_.max_message_size);
   consume(take);
   left_ -= take;
   if (left_ > 0) return std::nullopt;

@@ -45,6 +45,10 @@ struct DecoderConfig {
   /// 100 MiB, the default `maxPayload` of the Node `ws` library. There is no
   /// separate frame limit: a frame's payload is part of its message.
   std::uint64_t max_message_size = 100u * 1024 * 1024;
+  /// Most frames in one data message (ws_too_many_fragments): empty continuation
+  /// frames never grow a message, so only a count ends one that never finishes.
+  /// 100,000 is above Autobahn's most fragmented case (4 MiB in 64-byte frames).
+  std::uint64_t max_fragments = 100'000;
   /// permessage-deflate was negotiated: RSV1 may mark a data message as compressed.
   bool allow_rsv1 = false;
 };
@@ -129,6 +133,7 @@ class Decoder {
   Opcode message_opcode_ = Opcode::text;
   bool message_compressed_ = false;
   std::uint64_t message_size_ = 0;  // declared payload so far
+  std::uint64_t message_frames_ = 0;
   ByteBuffer message_;
   bool release_message_ = false;  // message_ was handed out by the last event
   utf8::Validator utf8_;
