@@ -1,0 +1,101 @@
+// The `twinsock` tool under valgrind's memcheck (tests/valgrind/under-valgrind.sh):
+// ws, sse and io sessions against the servers of tests/servers, each ending the way
+// a user ends it (stdin EOF, --count). Exit code 99 is valgrind's: an invalid read
+// or write, a use of uninitialised memory, or a definite/indirect leak at exit.
+// The tool is the sanitizer-free build of tests/valgrind/CMakeLists.txt (valgrind
+// cannot run an ASan binary). Waits are long: the tool runs ~20x slower here.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { messages, ofType, run, runToEnd, show, startServer } from '../cli/support.mjs';
+
+const LIMIT_MS = 60_000;  // one run, valgrind's start included
+const WAIT_MS = 30_000;
+
+const servers = {};
+before(async () => {
+  // Pings every 2 s with 5 s to answer: the tool under valgrind is too slow for the usual 300 + 200 ms.
+  [servers.ws, servers.sse, servers.sio] = await Promise.all([
+    startServer('ws-server.mjs'),
+    startServer('sse-server.mjs'),
+    startServer('sio-server.mjs', ['--ping-interval', '2000', '--ping-timeout', '5000']),
+  ]);
+});
+after(async () => {
+  await Promise.all(Object.values(servers).map((s) => s?.stop()));
+});
+
+const wsUrl = (path) => `ws://127.0.0.1:${servers.ws.port}${path}`;
+const httpUrl = (server, path) => `http://127.0.0.1:${server.port}${path}`;
+
+/// Asserts a clean exit: 0 from the tool, not 99 from valgrind (whose report is on stderr).
+function assertClean(result) {
+  assert.notEqual(result.code, 99, `valgrind found errors:\n${result.stderr}`);
+  assert.equal(result.code, 0, show(result));
+}
+
+const isEvent = (name) => (e) => e.type === 'event' && e.event === name;
+
+describe('twinsock under valgrind', { concurrency: 2 }, () => {
+  test('ws: text and binary echoes over permessage-deflate, then stdin EOF', async () => {
+    const text = run(['ws', wsUrl('/deflate'), '--json', '--deflate'], { limitMs: LIMIT_MS });
+    await text.waitFor(ofType('open'), WAIT_MS, 'open');
+    for (const line of ['hello', 'wörld ✓', 'x'.repeat(5000)]) text.write(line);
+    await text.waitFor(() => messages(text).length >= 3, WAIT_MS, 'three echoes');
+    text.end();
+    const textResult = await text.exit(WAIT_MS);
+    assertClean(textResult);
+    assert.deepEqual(messages(textResult).map((m) => m.data.length), [5, 7, 5000]);
+
+    const binary = run(['ws', wsUrl('/echo'), '--json', '--binary'], { limitMs: LIMIT_MS });
+    await binary.waitFor(ofType('open'), WAIT_MS, 'open');
+    binary.write('00ff10');
+    binary.write('zz');  // not hex: an error event, and the session goes on
+    binary.write('cafe');
+    await binary.waitFor(() => messages(binary).length >= 2, WAIT_MS, 'two echoes');
+    binary.end();
+    const binaryResult = await binary.exit(WAIT_MS);
+    assertClean(binaryResult);
+    assert.deepEqual(messages(binaryResult).map((m) => m.binary), ['00ff10', 'cafe']);
+    assert.equal(binaryResult.events.filter(ofType('error')).length, 1, show(binaryResult));
+  });
+
+  test('ws: a server that closes with 1012 at once is reconnected to until --timeout', async () => {
+    const result = await runToEnd(['ws', wsUrl('/close/1012'), '--json', '--timeout', '4'],
+      { limitMs: LIMIT_MS, exitMs: LIMIT_MS });
+    assertClean(result);
+    assert.ok(result.events.filter(ofType('reconnecting')).length >= 2, show(result));
+  });
+
+  test('sse: cut streams resumed with Last-Event-ID until --count', async () => {
+    const result = await runToEnd(['sse', httpUrl(servers.sse, '/drop?n=6'), '--json', '--count', '6'],
+      { limitMs: LIMIT_MS, exitMs: LIMIT_MS });
+    assertClean(result);
+    assert.deepEqual(messages(result).map((m) => m.id), ['1', '2', '3', '4', '5', '6'], show(result));
+  });
+
+  test('io: polling upgraded to WebSocket; events with binary, acks, a recovered transport cut', async () => {
+    const tool = run(['io', httpUrl(servers.sio, '/custom'), '--json'], { limitMs: LIMIT_MS });
+    await tool.waitFor(ofType('connect'), WAIT_MS, 'connect');
+    tool.write(JSON.stringify(['message', 'hi', { $binary: '00ff' }]));
+    tool.write('ack ' + JSON.stringify(['message-with-ack', 1, { nested: [true, null] }]));
+    await tool.waitFor(isEvent('message-back'), WAIT_MS, 'message-back');
+    await tool.waitFor(ofType('ack'), WAIT_MS, 'ack');
+    tool.write(JSON.stringify(['cut', 2]));  // the server closes the transport; the client recovers
+    await tool.waitFor(() => tool.events.filter(isEvent('missed')).length >= 2, WAIT_MS, 'missed events');
+    tool.end();
+    const result = await tool.exit(WAIT_MS);
+    assertClean(result);
+    assert.deepEqual(result.events.find(isEvent('message-back')).args, ['hi', { $binary: '00ff' }], show(result));
+    assert.deepEqual(result.events.find(ofType('ack')).args, [1, { nested: [true, null] }], show(result));
+  });
+
+  test('io: WebSocket only, server disconnect ends the session', async () => {
+    const tool = run(['io', httpUrl(servers.sio, '/'), '--json', '--transports', 'websocket'], { limitMs: LIMIT_MS });
+    await tool.waitFor(ofType('connect'), WAIT_MS, 'connect');
+    tool.write(JSON.stringify(['disconnect-me']));
+    const result = await tool.exit(WAIT_MS);
+    assertClean(result);
+    assert.ok(result.events.find(ofType('disconnect')), show(result));
+  });
+});
