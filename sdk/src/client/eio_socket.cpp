@@ -64,11 +64,7 @@ class Socket::Impl final : public TransportHandler {
 
   std::error_code send(Message message) {
     if (state_ != ReadyState::opening && state_ != ReadyState::open) return errc::invalid_state;
-    if (ping_expired()) {
-      // A machine waking from sleep: the timer has not fired yet (_hasPingExpired).
-      close_session(kPingTimeout, errc::ping_timeout, "no ping within pingInterval + pingTimeout", true);
-      return errc::ping_timeout;
-    }
+    if (heartbeat_expired()) return errc::ping_timeout;
     if (message.binary) {
       const bytes_view view = as_bytes(message.data);
       write_buffer_.push_back(Packet::binary_message(bytes(view.begin(), view.end())));
@@ -82,6 +78,13 @@ class Socket::Impl final : public TransportHandler {
   bool writable() const {
     return state_ == ReadyState::open && transport_ && !upgrading_ && prev_buffer_len_ == 0 &&
            transport_->writable() && !ping_expired();
+  }
+
+  bool heartbeat_expired() {
+    if (!ping_expired()) return false;
+    // A machine waking from sleep: the timer has not fired yet (_hasPingExpired).
+    close_session(kPingTimeout, errc::ping_timeout, "no ping within pingInterval + pingTimeout", true);
+    return true;
   }
 
   ReadyState state() const { return state_; }
@@ -382,6 +385,7 @@ void Socket::close() { impl_->close(); }
 bool Socket::finished() const { return impl_->finished(); }
 std::error_code Socket::send(Message message, bool /*compress*/) { return impl_->send(std::move(message)); }
 bool Socket::writable() const { return impl_->writable(); }
+bool Socket::heartbeat_expired() { return impl_->heartbeat_expired(); }
 ReadyState Socket::ready_state() const { return impl_->state(); }
 const std::string& Socket::id() const { return impl_->id(); }
 const std::string& Socket::transport_name() const { return impl_->transport_name(); }

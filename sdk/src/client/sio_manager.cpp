@@ -305,4 +305,6 @@ std::error_code Manager::send_packet(const Packet& packet, bool compress) {
 
 bool Manager::writable() const { return engine_ && state_ == ManagerState::open && engine_->writable(); }
 
+bool Manager::heartbeat_expired() { return engine_ && state_ == ManagerState::open && engine_->heartbeat_expired(); }
+
 }  // namespace twinsock::sio

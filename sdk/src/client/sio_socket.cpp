@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -340,7 +341,10 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
   if (options.is_volatile && !(writable && connected_)) {
     return {};  // dropped; an ack it asked for still ends: by its timeout, or failed on disconnect
   }
-  if (connected_) {
+  // socket.io-client's `connected && !engine._hasPingExpired()`: after a sleep the
+  // emit waits in the send buffer while the dead connection closes, and goes out
+  // on the next one.
+  if (connected_ && !manager_.heartbeat_expired()) {
     auto alive = alive_;
     state_->any_outgoing.emit(std::string(event), packet.data.size() > 1 ? Args(packet.data.begin() + 1, packet.data.end()) : Args::array());
     if (!*alive) return {};
@@ -411,8 +415,18 @@ void Socket::drain_retry_queue() {
 }
 
 std::function<void()> Socket::take_pending_acks() {
-  auto acks = std::make_shared<std::map<std::uint64_t, State::PendingAck>>(std::move(state_->acks));
-  state_->acks.clear();
+  // Acks of packets still in the send buffer stay: those go out after the next
+  // CONNECT (socket.io-client's _clearAcks keeps them too).
+  auto acks = std::make_shared<std::map<std::uint64_t, State::PendingAck>>();
+  for (auto it = state_->acks.begin(); it != state_->acks.end();) {
+    const bool buffered = std::any_of(state_->send_buffer.begin(), state_->send_buffer.end(),
+                                      [id = it->first](const State::Buffered& b) { return b.packet.id == id; });
+    if (buffered) {
+      ++it;
+    } else {
+      acks->insert(state_->acks.extract(it++));
+    }
+  }
   return [alive = alive_, acks] {
     for (auto& [id, pending] : *acks) {
       if (!pending.callback) continue;

@@ -9,7 +9,7 @@
 //                                   with an error-first ack
 //   {"cmd":"freeze","ms":N,"id":I}  blocks the whole thread N ms (no timer, no I/O runs:
 //                                   a machine asleep), then, first thing awake, emits I
-//                                   without an ack (a refusal shows as the Manager's "error")
+//                                   with an ack, as "emit" does
 // It exits when stdin closes.
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ lines.on('line', (line) => {
   // Nothing ran during the freeze: no timer fired, no socket was read. This emit is the
   // first thing the client does awake, so only the write itself can notice the dead link.
   const woke = Date.now();
-  socket.emit('message-with-ack', command.id);
+  emit(command.id);
   say('woke', { t: woke });
 });
 lines.on('close', () => {

@@ -116,6 +116,10 @@ class Socket {
   std::error_code send(Message message, bool compress = true);
   /// True when a send now would go out without waiting (Socket.IO's `volatile`).
   bool writable() const;
+  /// engine.io-client's _hasPingExpired(): true when the heartbeat deadline has
+  /// passed without the timer noticing (the machine slept); the session then
+  /// closes ("ping timeout", later turn). Socket.IO checks it before each emit.
+  bool heartbeat_expired();
 
   ReadyState ready_state() const;
   const std::string& id() const;               // the Engine.IO sid

@@ -106,6 +106,9 @@ class Manager {
   // For sockets.
   std::error_code send_packet(const Packet& packet, bool compress);
   bool writable() const;
+  /// The connection's heartbeat deadline passed unnoticed (a machine waking from
+  /// sleep): it is closing ("ping timeout"), so emits wait for the next one.
+  bool heartbeat_expired();
   void socket_closed(Socket& socket);  // a namespace left: close when none is active
   Loop& loop() { return loop_; }
   const ManagerOptions& options() const { return options_; }

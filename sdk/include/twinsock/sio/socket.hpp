@@ -11,7 +11,9 @@
 //   "parse error". After "io server disconnect" and "io client disconnect" the
 //   socket does not reconnect by itself.
 // - emit() while disconnected goes to a bounded send buffer, flushed after the
-//   next CONNECT; `volatile` emits are dropped instead. Acks: a callback, with
+//   next CONNECT; `volatile` emits are dropped instead. So does an emit that finds
+//   the heartbeat deadline passed unnoticed (the machine slept): the connection
+//   closes ("ping timeout") and the emit goes out on the next one. Acks: a callback, with
 //   an optional timeout (errc::ack_timeout). On disconnect every pending ack is
 //   failed with errc::not_connected, except packets of the `retries` queue,
 //   which are resent after the reconnection (at-least-once).
