@@ -2,8 +2,6 @@
 // the client must end with the right error id and close code, never crash or hang.
 #include <gtest/gtest.h>
 
-#include <zlib.h>
-
 #include <string>
 
 #include "run_until.hpp"
@@ -244,36 +242,7 @@ TEST(Conformance, PeerThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout) {
   EXPECT_EQ(closed->code, 1006);
 }
 
-std::string deflate_raw(const std::string& input) {
-  z_stream z{};
-  deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY);
-  std::string out(input.size() / 100 + 1024, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-  z.avail_in = static_cast<uInt>(input.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_SYNC_FLUSH);
-  out.resize(out.size() - z.avail_out - 4);  // drop 00 00 ff ff
-  deflateEnd(&z);
-  return out;
-}
-
-TEST(Conformance, DeflateBombEndsWith1009NotExhaustion) {
-  const std::string bomb = deflate_raw(std::string(64 << 20, '\0'));  // 64 MiB of zeros in ~64 KiB
-  ScriptedPeer peer([&](const std::string& key) {
-    return Steps{{ScriptedPeer::good_101(key, "Sec-WebSocket-Extensions: permessage-deflate\r\n") +
-                      ScriptedPeer::frame(0xC2, bomb),
-                  300}};
-  });
-  ClientOptions o;
-  o.per_message_deflate = true;
-  o.max_message_size = 1 << 20;
-  Result r = run_against(peer, o);
-  EXPECT_TRUE(r.opened);
-  EXPECT_EQ(r.error, "TWINSOCK_ERR_WS_INFLATE_TOO_BIG");
-  EXPECT_EQ(peer.client_close_code(), 1009);
-  EXPECT_TRUE(r.messages.empty());
-}
+// The deflate bomb: hostile_ws_sse_test.cpp (DeflateBombStopsAtMaxMessageSizeOfInflatedData).
 
 TEST(Conformance, CorruptDeflateDataIs1007) {
   ScriptedPeer peer([&](const std::string& key) {

@@ -6,8 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 
+#include "heap_watch.hpp"
 #include "util/base64.hpp"
 #include "util/sha1.hpp"
 
@@ -21,9 +23,12 @@ bool wait_readable(int fd, int ms) {
 
 }  // namespace
 
-ScriptedPeer::ScriptedPeer(std::function<std::vector<Step>(const std::string&)> respond, bool close_after)
+ScriptedPeer::ScriptedPeer(std::function<std::vector<Step>(const std::string&)> respond, bool close_after,
+                           int receive_buffer)
     : respond_(std::move(respond)), close_after_(close_after) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  // Set before listen(): accepted connections inherit it (and their window scale with it).
+  if (receive_buffer > 0) setsockopt(listen_fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -42,6 +47,7 @@ ScriptedPeer::~ScriptedPeer() {
 }
 
 void ScriptedPeer::serve() {
+  HeapWatch::ignore_this_thread();  // the peer's floods are not the client's memory
   // Bounded everywhere: the peer gives up after a few seconds of nothing.
   if (!wait_readable(listen_fd_, 5000)) return;
   const int fd = accept(listen_fd_, nullptr, nullptr);
@@ -60,10 +66,13 @@ void ScriptedPeer::serve() {
     std::lock_guard<std::mutex> lock(mutex_);
     request_ = request;
   }
+  bool taken = true;
   for (const Step& step : respond_(key)) {
-    if (!step.bytes.empty()) [[maybe_unused]] auto w = write(fd, step.bytes.data(), step.bytes.size());
+    for (std::size_t i = 0; i < step.repeat && taken; ++i) taken = write_all(fd, step.bytes);
+    if (!taken) break;
     for (int waited = 0; waited < step.sleep_ms && !stop_; waited += 10) usleep(10'000);
   }
+  script_done_ = true;
   // Read what the client sends back: its first frame (usually a close with the error's code).
   std::string in;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(3);
@@ -97,6 +106,28 @@ void ScriptedPeer::serve() {
   if (!close_after_)
     while (!stop_) usleep(10'000);  // stall: keep the socket open until the test ends
   close(fd);
+}
+
+// False once the client is gone (or the test ends): the script stops there.
+bool ScriptedPeer::write_all(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    if (stop_) return false;
+    pollfd p{fd, POLLOUT, 0};
+    if (poll(&p, 1, 50) <= 0) continue;  // the client is not reading: wait, but see stop_
+    const ssize_t n = send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+    written_ += static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+
+bool ScriptedPeer::wait_for_script() const {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!script_done_ && std::chrono::steady_clock::now() < give_up) usleep(10'000);
+  return script_done_;
 }
 
 std::optional<ScriptedPeer::Frame> ScriptedPeer::client_frame() const {

@@ -1,7 +1,8 @@
-// A scripted raw-TCP "server" for the Autobahn-style conformance tests: it
-// accepts one connection, reads the upgrade request, then writes exactly the
-// bytes a test scripts (good or broken handshake, hand-made frames, stalls),
-// and records the first frame the client sends back (unmasked).
+// A scripted raw-TCP "server" for the Autobahn-style conformance and hostile-peer
+// tests: it accepts one connection, reads the request head (a WebSocket upgrade or
+// plain HTTP), then writes exactly the bytes a test scripts (good or broken
+// handshake, hand-made frames, stalls, floods), without reading meanwhile, and
+// records the first frame the client sends back (unmasked).
 #pragma once
 
 #include <atomic>
@@ -18,11 +19,16 @@ namespace twinsock::testing {
 class ScriptedPeer {
  public:
   struct Step {
-    std::string bytes;     // written as is
-    int sleep_ms = 0;      // then wait
+    std::string bytes;      // written as is,
+    int sleep_ms = 0;       // then wait;
+    std::size_t repeat = 1; // the whole step this many times (floods without a huge string)
   };
-  /// `respond(key)` builds the steps from the client's Sec-WebSocket-Key.
-  explicit ScriptedPeer(std::function<std::vector<Step>(const std::string& key)> respond, bool close_after = true);
+  /// `respond(key)` builds the steps from the client's Sec-WebSocket-Key (empty for plain HTTP).
+  /// The script stops at the first write the client no longer takes (it closed).
+  /// `receive_buffer`: when set, the kernel receive buffer (SO_RCVBUF) of the accepted
+  /// connection, so that what the client sends and the peer does not read backs up fast.
+  explicit ScriptedPeer(std::function<std::vector<Step>(const std::string& key)> respond, bool close_after = true,
+                        int receive_buffer = 0);
   ~ScriptedPeer();
 
   std::uint16_t port() const { return port_; }
@@ -38,6 +44,11 @@ class ScriptedPeer {
   /// The close code in the client's close frame, or 0.
   int client_close_code() const;
   std::string request() const;
+  /// Bytes of the script the client took (written to the socket) so far.
+  std::uint64_t bytes_written() const { return written_; }
+  /// Waits (5 s at most) for the script to end: all of it written, or cut short
+  /// because the client was gone. True when it ended; bytes_written() is then final.
+  bool wait_for_script() const;
 
   /// The accept key the RFC requires for `key`.
   static std::string accept_for(const std::string& key);
@@ -47,12 +58,15 @@ class ScriptedPeer {
 
  private:
   void serve();
+  bool write_all(int fd, const std::string& bytes);
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;
   std::function<std::vector<Step>(const std::string&)> respond_;
   bool close_after_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> written_{0};
+  std::atomic<bool> script_done_{false};
   mutable std::mutex mutex_;
   std::optional<Frame> frame_;
   std::string request_;

@@ -108,6 +108,9 @@ struct WsConn {
   EioFakeWs* live = nullptr;
   std::vector<std::string> sent;  // text frames as is; binary ones prefixed "bin:"
   std::vector<std::uint16_t> close_calls;
+  /// A peer that does not read: what the client sends stays in its buffered_amount().
+  bool stalled = false;
+  std::size_t unsent = 0;
 
   void open() {
     if (live) events->on_transport_open("");
@@ -135,10 +138,11 @@ class EioFakeWs final : public ws::Transport {
   }
   void send(ws::MessageType type, std::string_view data, bool) override {
     conn_.sent.push_back((type == ws::MessageType::binary ? "bin:" : "") + std::string(data));
+    if (conn_.stalled) conn_.unsent += data.size();
   }
   bool ping(bytes_view) override { return true; }
   void close(std::uint16_t code, std::string_view) override { conn_.close_calls.push_back(code); }
-  std::size_t buffered_amount() const override { return 0; }
+  std::size_t buffered_amount() const override { return conn_.unsent; }
 
  private:
   WsConn& conn_;

@@ -167,6 +167,21 @@ TEST(WsDecoder, MessageTooBigIsDetectedFromTheHeader) {
   EXPECT_EQ(e->error, errc::ws_message_too_big);
 }
 
+TEST(WsDecoder, FragmentCountIsBounded) {
+  // Empty continuations never grow a message: only a count ends one that never finishes.
+  auto events = decode_all(hex("0101 61 0000 8000"), {.max_fragments = 3});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, EventType::text);
+  events = decode_all(hex("0101 61 0000 0000 8000"), {.max_fragments = 3});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].error, errc::ws_too_many_fragments);
+  EXPECT_EQ(close_code_for(events[0].error), close_code::message_too_big);
+  // The count starts again with each message; control frames in between do not count.
+  events = decode_all(hex("0101 61 8900 8000 0101 62 0000 8000"), {.max_fragments = 3});
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].type, EventType::text);
+}
+
 TEST(WsDecoder, InvalidUtf8FailsBeforeTheMessageCompletes) {  // RFC 6455 §8.1, Autobahn 6.4
   // Feed frame by frame; the error must come while the final fragment is still unsent.
   const bytes frames[] = {hex("0103 cebae1"), hex("0002 bdb9"), hex("0002 c0af"), hex("8002 6162")};
@@ -258,6 +273,7 @@ TEST(WsDecoder, EveryErrorPath) {
       {"8000", errc::ws_unexpected_continuation, {}},
       {"0100 8200", errc::ws_expected_continuation, {}},
       {"8206", errc::ws_message_too_big, {.max_message_size = 5}},
+      {"0100 0000", errc::ws_too_many_fragments, {.max_fragments = 1}},
       {"8101 ff", errc::ws_invalid_utf8, {}},
       {"8801 03", errc::ws_bad_close_payload, {}},
       {"8802 03ed", errc::ws_bad_close_code, {}},
@@ -275,6 +291,7 @@ TEST(WsDecoder, EveryErrorPath) {
 
 TEST(WsDecoder, DefaultLimitsAreDocumented) {
   EXPECT_EQ(DecoderConfig{}.max_message_size, 100u * 1024 * 1024);
+  EXPECT_EQ(DecoderConfig{}.max_fragments, 100'000u);
   EXPECT_FALSE(DecoderConfig{}.allow_rsv1);
 }
 
