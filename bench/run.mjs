@@ -1,16 +1,19 @@
 // `npm run bench` (scripts/bench builds first, then runs this): starts the reference
 // servers, runs every scenario with twinsock native (build/bench), twinsock WASM in
 // Node (the npm package, build/npm) and the reference Node clients (socket.io-client
-// 4.8, ws 8, eventsource) against the same servers, and prints one markdown table
-// per scenario, also written to bench/results/latest.md.
+// 4.8, ws 8, eventsource) against the same servers, then the scenarios that fit a
+// page in headless Chromium (bench/browser/: twinsock's npm package against
+// socket.io-client's browser bundle and the browser's WebSocket and EventSource), and
+// prints one markdown table per scenario, also written to bench/results/latest.md.
 //
-//   node bench/run.mjs [--quick] [--runs N] [--only connect,echo,emit,burst,conns,conns10k,ws,sse,codec,size]
+//   node bench/run.mjs [--quick] [--runs N] [--only connect,echo,emit,burst,conns,conns10k,ws,sse,codec,size,chromium]
 //                      [--cpu 1] [--bench-dir build/bench] [--npm build/npm]
 //
 // Every figure is the median of N runs (5; --quick: 1 run and smaller counts) with
-// [min–max]. Each run is a fresh client process. Servers and clients are pinned to
-// the same CPU (taskset -c 1). Client CPU = getrusage / process.cpuUsage() of the
-// client process around the measured phase only.
+// [min–max]. Each run is a fresh client process (in Chromium: a fresh tab and renderer).
+// Servers and clients are pinned to the same CPU (taskset -c 1; Chromium with all its
+// processes). Client CPU = getrusage / process.cpuUsage() of the client process around
+// the measured phase only; in Chromium, see bench/browser/chromium-bench.mjs.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -37,11 +40,18 @@ const want = (id) => !only || only.includes(id);
 const N = quick
   ? { warm: 10, echo: 500, echoWarmup: 100, emit: 20000, burst: 20000, conns: 200, conns10k: 2000, ws: 20000, sse: 20000 }
   : { warm: 30, echo: 2000, echoWarmup: 200, emit: 200000, burst: 200000, conns: 1000, conns10k: 10000, ws: 200000, sse: 100000 };
+// Chromium delivers each WebSocket message through its network service process (a few
+// thousand small messages per second on a busy 2-core machine), and every run opens a
+// fresh tab: smaller counts keep the whole leg near 2 minutes.
+const NC = quick
+  ? { echo: 200, echoWarmup: 50, emit: 5000, burst: 5000, ws: 5000, sse: 10000 }
+  : { echo: 1000, echoWarmup: 100, emit: 10000, burst: 10000, ws: 10000, sse: 20000 };
 
 const NATIVE_SIO = join(BENCH_DIR, 'bench/sio_client_bench');
 const NATIVE_RAW = join(BENCH_DIR, 'bench/raw_client_bench');
 const CODEC = join(BENCH_DIR, 'bench/codec_bench');
 const NODE_CLIENT = join(ROOT, 'bench/node/client-bench.mjs');
+const CHROMIUM_BENCH = join(ROOT, 'bench/browser/chromium-bench.mjs');
 
 const log = (...a) => console.error(...a);
 const hardFdLimit = () => {
@@ -53,9 +63,10 @@ const FD_LIMIT = Math.min(hardFdLimit(), 1 << 20);
 /** argv run pinned to the bench CPU with the fd limit raised to the hard limit. */
 const pinned = (cmd, args) => ['bash', ['-c', `ulimit -n ${FD_LIMIT} && exec taskset -c ${CPU} "$@"`, 'bench', cmd, ...args]];
 
-function run(cmd, args, { timeoutMs = 600_000 } = {}) {
+/** Runs a client (pinned unless pin: false); resolves to its last stdout line's JSON, ok or not. */
+function run(cmd, args, { timeoutMs = 600_000, pin = true } = {}) {
   return new Promise((res) => {
-    const [c, a] = pinned(cmd, args);
+    const [c, a] = pin ? pinned(cmd, args) : [cmd, args];
     const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -67,7 +78,7 @@ function run(cmd, args, { timeoutMs = 600_000 } = {}) {
       const line = out.trim().split('\n').pop() ?? '';
       try {
         const r = JSON.parse(line);
-        res(r.ok ? r : { ok: false, error: r.error ?? `exit ${code}` });
+        res(r.ok ? r : { ...r, ok: false, error: r.error ?? `exit ${code}` });
       } catch {
         res({ ok: false, error: `exit ${code}: ${(err || out).trim().split('\n').slice(-2).join(' ').slice(0, 200)}` });
       }
@@ -131,6 +142,7 @@ const emit = (text = '') => {
 const CLIENTS = {
   native: { label: 'twinsock native' },
   wasm: { label: 'twinsock WASM (Node)' },
+  chromium: { label: 'twinsock WASM (Chromium)' },
   reference: { label: 'reference' },
 };
 
@@ -165,8 +177,11 @@ async function measure(title, clients, bin, scenario, args, metrics, runs = RUNS
   );
 }
 
-/** A markdown table: one row per metric, the twinsock columns with their ratio to the reference. */
-function table(title, refLabel, res, rows, { clients = ['native', 'wasm', 'reference'] } = {}) {
+/**
+ * A markdown table: one row per metric, the twinsock columns with their ratio to the
+ * reference; targets: false leaves out the native targets' columns.
+ */
+function table(title, refLabel, res, rows, { clients = ['native', 'wasm', 'reference'], targets = true } = {}) {
   emit(`### ${title}`);
   emit();
   const hasRef = clients.includes('reference');
@@ -175,7 +190,7 @@ function table(title, refLabel, res, rows, { clients = ['native', 'wasm', 'refer
     if (c === 'reference') head.push(refLabel);
     else head.push(CLIENTS[c].label, ...(hasRef ? ['ratio'] : []));
   }
-  head.push('target (native)', 'met');
+  if (targets) head.push('target (native)', 'met');
   emit(`| ${head.join(' | ')} |`);
   emit(`|${head.map(() => '---').join('|')}|`);
   for (const row of rows) {
@@ -186,10 +201,10 @@ function table(title, refLabel, res, rows, { clients = ['native', 'wasm', 'refer
       else cols.push(cell(s, row.unit), ...(hasRef ? [ratio(s, res.reference?.[row.key])] : []));
     }
     const native = res.native?.[row.key];
-    if (row.target) {
+    if (targets && row.target) {
       const met = !row.target.check ? '' : native?.n ? (row.target.check(native.median, res.reference?.[row.key]) ? '✅ met' : '❌ missed') : '—';
       cols.push(row.target.text, met);
-    } else cols.push('—', '');
+    } else if (targets) cols.push('—', '');
     emit(`| ${cols.join(' | ')} |`);
   }
   emit();
@@ -217,13 +232,14 @@ const commit = (() => {
   }
 })();
 
-const needsServers = ['connect', 'echo', 'emit', 'burst', 'conns', 'conns10k', 'ws', 'sse'].some(want);
-for (const f of needsServers ? [NATIVE_SIO, NATIVE_RAW, join(NPM_DIR, 'dist/index.js')] : []) {
+const needsNative = ['connect', 'echo', 'emit', 'burst', 'conns', 'conns10k', 'ws', 'sse'].some(want);
+const needsServers = needsNative || want('chromium');
+for (const f of [...(needsNative ? [NATIVE_SIO, NATIVE_RAW] : []), ...(needsServers ? [join(NPM_DIR, 'dist/index.js')] : [])]) {
   if (!existsSync(f)) throw new Error(`${f} is missing: run scripts/bench (it builds it)`);
 }
 const sioServer = needsServers ? await startServer('sio-bench-server.mjs') : null;
-const wsServer = want('ws') ? await startServer('ws-bench-server.mjs') : null;
-const sseServer = want('sse') ? await startServer('sse-bench-server.mjs') : null;
+const wsServer = want('ws') || want('chromium') ? await startServer('ws-bench-server.mjs') : null;
+const sseServer = want('sse') || want('chromium') ? await startServer('sse-bench-server.mjs') : null;
 const stopServers = () => [sioServer, wsServer, sseServer].forEach((s) => s?.child.kill('SIGTERM'));
 process.on('exit', stopServers);
 process.on('SIGINT', () => process.exit(130));
@@ -237,7 +253,8 @@ emit();
 emit(`Each figure: median of ${RUNS} run${RUNS > 1 ? 's' : ''} [min–max], each run a fresh client process; servers and ` +
      `clients pinned to CPU ${CPU} (taskset -c ${CPU}); ratio = twinsock ÷ reference (lower is better for times, CPU and ` +
      `memory, higher for msgs/s). Client CPU = user+sys of the client process over the measured phase only. ` +
-     `Reference clients: socket.io-client 4.8, ws 8, eventsource 4 (all in Node). Socket.IO scenarios 2–5 use the ` +
+     `Reference clients: socket.io-client 4.8, ws 8, eventsource 4 (all in Node; section 9: the browser's own in ` +
+     `headless Chromium). Socket.IO scenarios 2–5 use the ` +
      `websocket transport only; servers: bench/servers/ (socket.io 4.8 with default ping settings).`);
 emit();
 
@@ -418,6 +435,76 @@ if (want('size')) {
   emit();
   emit(`(twinsock covers Socket.IO, a reconnecting WebSocket and SSE; socket.io-client only Socket.IO. ${line})`);
   emit();
+}
+
+if (want('chromium')) {
+  log('· headless Chromium');
+  const sseUrl = `http://127.0.0.1:${sseServer.port}/events?n=${NC.sse}&size=16`;
+  const plan = {
+    runs: RUNS, cpu: CPU, npm: NPM_DIR, scenarios: [
+      { id: 'echo', scenario: 'echo', url: SIO_URL, params: { n: NC.echo, warmup: NC.echoWarmup } },
+      { id: 'emit', scenario: 'emit', url: SIO_URL, params: { n: NC.emit } },
+      { id: 'burst', scenario: 'burst', url: SIO_URL, params: { n: NC.burst } },
+      { id: 'ws', scenario: 'ws', url: `ws://127.0.0.1:${wsServer.port}/echo`, params: { n: NC.ws, size: 32, window: 1000 } },
+      { id: 'sse', scenario: 'sse', url: sseUrl, params: { n: NC.sse } },
+    ],
+  };
+  // The runner itself is not pinned: it only waits while Chromium (pinned) measures.
+  const r = await run('node', [CHROMIUM_BENCH, '--plan', JSON.stringify(plan)], { pin: false, timeoutMs: 900_000 });
+  if (!r.ok) {
+    const note = `9. Headless Chromium: skipped (${r.skipped ?? `failed: ${r.error}`}).`;
+    notes.push(note);
+    emit(`### ${note}`);
+    emit();
+  } else {
+    /** {chromium: {"<id>.<metric>": summary}, reference: {...}} for table(). */
+    const results = (metrics) => Object.fromEntries([['chromium', 'twinsock'], ['reference', 'reference']].map(([column, impl]) => [
+      column, Object.fromEntries(metrics.map(([id, metric]) => [`${id}.${metric}`, summarize(
+        (r.results[id]?.[impl] ?? []).map((x) => x[metric]).filter(Number.isFinite), r.errors[id]?.[impl] ?? [])])),
+    ]));
+    /** The two CPU rows of scenario `id`, whose results say <key>_us_per_<unit>. */
+    const cpuRows = (id, unit, per) => [
+      { key: `${id}.cpu_us_per_${unit}`, label: `CPU per ${per}, all Chromium processes`, unit: 'µs' },
+      { key: `${id}.main_us_per_${unit}`, label: `CPU per ${per}, the page's main thread`, unit: 'µs' },
+    ];
+    const keys = (rows) => rows.map((row) => row.key.split('.'));
+    const chromiumTable = (title, refLabel, rows) =>
+      table(title, refLabel, results(keys(rows)), rows, { clients: ['chromium', 'reference'], targets: false });
+
+    emit(`### 9. In headless Chromium (${r.version}): twinsock WASM vs the browser's own clients`);
+    emit();
+    emit(`The same scenario code as the Node clients (bench/shared/scenarios.mjs) in a page, each run in a fresh tab ` +
+         `(its own renderer process) of one headless Chromium, pinned with all its processes to CPU ${CPU} like the ` +
+         `servers; twinsock = the npm package (build/npm), reference = socket.io-client 4.8's browser bundle ` +
+         `(dist/socket.io.esm.min.js), the browser's WebSocket and EventSource. Smaller counts than in Node: Chromium ` +
+         `carries every WebSocket message through its network service process. CPU over the measured phase, read ` +
+         `through the DevTools protocol: "all Chromium processes" = user+sys of every process (SystemInfo.getProcessInfo; ` +
+         `the network service does the socket I/O and WebSocket framing for both clients, the renderer runs the page), ` +
+         `"main thread" = the page's main thread, where the clients' JavaScript and WASM run (Performance.getMetrics ` +
+         `ThreadTime). This leg took ${(r.wall_ms / 1000).toFixed(0)} s.`);
+    emit();
+    chromiumTable(`9a. Socket.IO (websocket transport): echo with ack, ${NC.echo.toLocaleString('en')} round trips of {"x":1,"s":"hello"} ` +
+                  `(after ${NC.echoWarmup}); ${NC.emit.toLocaleString('en')} emits client → server (1000 per turn, confirmed by the server's count); ` +
+                  `a burst of ${NC.burst.toLocaleString('en')} events server → client`, 'socket.io-client 4.8 (browser bundle)', [
+      { key: 'echo.p50_us', label: 'echo RTT p50', unit: 'µs' },
+      { key: 'echo.p99_us', label: 'echo RTT p99', unit: 'µs' },
+      ...cpuRows('echo', 'op', 'round trip'),
+      { key: 'emit.msgs_per_s', label: 'emit throughput', unit: 'msgs/s' },
+      ...cpuRows('emit', 'msg', 'emit'),
+      { key: 'burst.msgs_per_s', label: 'burst throughput', unit: 'msgs/s' },
+      ...cpuRows('burst', 'msg', 'burst event'),
+    ]);
+    chromiumTable(`9b. Raw WebSocket echo: ${NC.ws.toLocaleString('en')} 32-byte text messages, pipelined (1000 in flight)`,
+      "the browser's WebSocket", [
+        { key: 'ws.msgs_per_s', label: 'round trips per second', unit: 'msgs/s' },
+        ...cpuRows('ws', 'msg', 'round trip'),
+      ]);
+    chromiumTable(`9c. SSE: one stream of ${NC.sse.toLocaleString('en')} events of 16 bytes (twinsock: its own parser over fetch)`,
+      "the browser's EventSource", [
+        { key: 'sse.msgs_per_s', label: 'events per second', unit: 'ev/s' },
+        ...cpuRows('sse', 'msg', 'event'),
+      ]);
+  }
 }
 
 emit(`Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s.`);

@@ -2,7 +2,8 @@
 // bench/native/{sio,raw}_client_bench.cpp, run with either twinsock's npm
 // package (the WASM build, build/npm) or the reference clients
 // (socket.io-client 4.8, ws 8, eventsource). One scenario per process; prints one
-// JSON line on stdout (read by bench/run.mjs).
+// JSON line on stdout (read by bench/run.mjs). echo, emit, burst, ws and sse are
+// bench/shared/scenarios.mjs, which the Chromium leg (bench/browser/) runs too.
 //
 //   node [--expose-gc] client-bench.mjs SCENARIO --impl twinsock|reference --url URL [--n N] ...
 //   SCENARIO: connect (--mode ws|upgrade --warm K), echo (--n --warmup), emit (--n --batch),
@@ -12,6 +13,8 @@
 // Client CPU is process.cpuUsage() (user+system) around the measured phase only.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+import { connectSocket, percentile, scenarios as sharedScenarios } from '../shared/scenarios.mjs';
 
 const argv = process.argv.slice(2);
 const scenario = argv[0];
@@ -38,11 +41,6 @@ const cpuUs = () => {
   return u.user + u.system;
 };
 const nowMs = () => performance.now();
-const percentile = (values, p) => {
-  const v = [...values].sort((a, b) => a - b);
-  const rank = Math.min(v.length, Math.max(1, Math.ceil((p / 100) * v.length)));
-  return v[rank - 1];
-};
 const rssKb = () => process.memoryUsage().rss / 1024;
 const gc = () => globalThis.gc?.();
 const tick = () => new Promise((r) => setImmediate(r));
@@ -53,37 +51,37 @@ const twinsockUrl = () => pathToFileURL(resolve(flag('npm', 'build/npm'), 'dist/
 const lib = impl === 'twinsock' ? await import(twinsockUrl()) : null;
 const load = async (reference) => lib ?? (await import(reference));
 
-// --- Socket.IO ----------------------------------------------------------------
-
 const sio = ['connect', 'echo', 'emit', 'burst', 'conns'].includes(scenario)
   ? (await load('socket.io-client')).io
   : null;
 const loadMs = nowMs() - loadStart;
+const WebSocketClient = scenario === 'ws' ? (lib?.ReconnectingWebSocket ?? (await import('ws')).default) : null;
+const EventSourceClient = scenario === 'sse' ? (lib?.EventSourceClient ?? (await import('eventsource')).EventSource) : null;
 
-const sioOptions = (mode) => ({
-  forceNew: true,
-  reconnection: false,
-  ...(mode === 'ws' ? { transports: ['websocket'] } : {}),
-});
-
-function connectSocket(mode = 'ws') {
-  return new Promise((resolveConnect, reject) => {
-    const socket = sio(url, sioOptions(mode));
-    socket.once('connect', () => resolveConnect(socket));
-    socket.once('connect_error', (err) => reject(err));
-  });
-}
+/** What bench/shared/scenarios.mjs needs from this runtime and client. */
+const env = {
+  url,
+  io: sio,
+  openWebSocket: (u) => (lib ? new WebSocketClient(u, { reconnect: false }) : new WebSocketClient(u, { perMessageDeflate: false })),
+  // twinsock: its own parser over fetch (the native client's code), not the eventsource peer.
+  openEventSource: (u) => (lib ? new EventSourceClient(u, { transport: 'fetch', reconnect: false }) : new EventSourceClient(u)),
+  now: nowMs,
+  tick,
+  cpuSample: cpuUs,
+  cpuSpent: (a, b) => ({ cpu: b - a }),
+};
 
 async function connectOnce(mode) {
   const t0 = nowMs();
-  const socket = await connectSocket(mode);
+  const socket = await connectSocket(env, mode);
   const ms = nowMs() - t0;
   socket.disconnect();
   await tick();
   return ms;
 }
 
-const scenarios = {
+/** The scenarios that only make sense in Node: a cold first connect, and RSS per connection. */
+const nodeScenarios = {
   async connect() {
     const mode = flag('mode', 'ws');
     const cold = await connectOnce(mode);
@@ -92,81 +90,15 @@ const scenarios = {
     return { cold_ms: cold, warm_ms: percentile(warm, 50), warm_min_ms: percentile(warm, 0), load_ms: loadMs };
   },
 
-  async echo() {
-    const socket = await connectSocket();
-    const payload = { x: 1, s: 'hello' };
-    const warmup = num('warmup', 200);
-    const n = num('n', 2000);
-    const rtt = [];
-    const roundTrip = () => new Promise((res) => {
-      const t = nowMs();
-      socket.emit('echo', payload, (answer) => {
-        if (answer?.x !== 1) fail('bad echo ack');
-        res(nowMs() - t);
-      });
-    });
-    for (let i = 0; i < warmup; i++) await roundTrip();
-    const cpu0 = cpuUs();
-    const t0 = nowMs();
-    for (let i = 0; i < n; i++) rtt.push(await roundTrip());
-    const cpu = cpuUs() - cpu0;
-    const total = nowMs() - t0;
-    socket.disconnect();
-    return {
-      p50_us: percentile(rtt, 50) * 1000,
-      p99_us: percentile(rtt, 99) * 1000,
-      cpu_us_per_op: cpu / n,
-      total_ms: total,
-    };
-  },
-
-  async emit() {
-    const socket = await connectSocket();
-    const n = num('n', 200000);
-    const batch = num('batch', 1000);
-    const cpu0 = cpuUs();
-    const t0 = nowMs();
-    for (let sent = 0; sent < n;) {
-      for (let i = 0; i < batch && sent < n; i++, sent++) socket.emit('msg', '0123456789abcdef');
-      if (sent < n) await tick();
-    }
-    const count = await new Promise((res) => socket.emit('count', res));
-    const cpu = cpuUs() - cpu0;
-    const secs = (nowMs() - t0) / 1000;
-    if (count !== n) fail(`server counted ${count} of ${n}`);
-    socket.disconnect();
-    return { msgs_per_s: n / secs, cpu_us_per_msg: cpu / n };
-  },
-
-  async burst() {
-    const socket = await connectSocket();
-    const n = num('n', 200000);
-    let received = 0;
-    let tEnd = 0;
-    const finished = new Promise((res) => socket.on('burst-done', res));
-    socket.on('b', (s) => {
-      if (typeof s !== 'string') fail('bad burst item');
-      if (++received === n) tEnd = nowMs();
-    });
-    const cpu0 = cpuUs();
-    const t0 = nowMs();
-    socket.emit('burst', n, 16);
-    await finished;
-    const cpu = cpuUs() - cpu0;
-    if (received !== n) fail(`received ${received} of ${n}`);
-    socket.disconnect();
-    return { msgs_per_s: n / ((tEnd - t0) / 1000), cpu_us_per_msg: cpu / n };
-  },
-
   async conns() {
     const n = num('n', 1000);
-    (await connectSocket()).disconnect();  // pages in the code paths first
+    (await connectSocket(env)).disconnect();  // pages in the code paths first
     await sleep(100);
     gc();
     const rss0 = rssKb();
     const cpu0 = cpuUs();
     const t0 = nowMs();
-    const sockets = await Promise.all(Array.from({ length: n }, () => connectSocket()));
+    const sockets = await Promise.all(Array.from({ length: n }, () => connectSocket(env)));
     const allMs = nowMs() - t0;
     const cpu = cpuUs() - cpu0;
     await sleep(200);
@@ -175,66 +107,12 @@ const scenarios = {
     for (const s of sockets) s.disconnect();
     return { rss_kb_per_conn: (rss1 - rss0) / n, all_connected_ms: allMs, cpu_us_per_conn: cpu / n, connected: sockets.length };
   },
-
-  // --- raw WebSocket ------------------------------------------------------------
-
-  async ws() {
-    const WS = lib ? lib.ReconnectingWebSocket : (await import('ws')).default;
-    const n = num('n', 200000);
-    const windowSize = num('window', 1000);
-    const message = 'x'.repeat(num('size', 32));
-    const socket = lib ? new WS(url, { reconnect: false }) : new WS(url, { perMessageDeflate: false });
-    let sent = 0;
-    let received = 0;
-    let cpu0 = 0;
-    let t0 = 0;
-    await new Promise((res, rej) => {
-      socket.onerror = (e) => rej(new Error(e?.message ?? 'websocket error'));
-      socket.onopen = () => {
-        cpu0 = cpuUs();
-        t0 = nowMs();
-        for (; sent < windowSize && sent < n; sent++) socket.send(message);
-      };
-      socket.onmessage = (e) => {
-        if (e.data.length !== message.length) rej(new Error('bad echo'));
-        if (++received === n) return res();
-        if (sent < n) {
-          socket.send(message);
-          sent++;
-        }
-      };
-    });
-    const cpu = cpuUs() - cpu0;
-    const secs = (nowMs() - t0) / 1000;
-    socket.onerror = null;
-    socket.close();
-    return { msgs_per_s: n / secs, cpu_us_per_msg: cpu / n };
-  },
-
-  // --- SSE ---------------------------------------------------------------------
-
-  async sse() {
-    const n = num('n', 100000);
-    const ES = lib ? lib.EventSourceClient : (await import('eventsource')).EventSource;
-    let received = 0;
-    const cpu0 = cpuUs();
-    const t0 = nowMs();
-    // twinsock: its own parser over fetch (the native client's code), not the eventsource peer.
-    const source = lib ? new ES(url, { transport: 'fetch', reconnect: false }) : new ES(url);
-    await new Promise((res, rej) => {
-      source.onerror = (e) => received < n && rej(new Error(e?.message ?? 'sse error'));
-      source.onmessage = (e) => {
-        if (e.data.length !== 16) rej(new Error('bad event'));
-        if (++received === n) res();
-      };
-    });
-    const cpu = cpuUs() - cpu0;
-    const secs = (nowMs() - t0) / 1000;
-    source.onerror = null;
-    source.close();
-    return { msgs_per_s: n / secs, cpu_us_per_msg: cpu / n };
-  },
 };
 
-if (!scenarios[scenario]) fail(`unknown scenario ${scenario}`);
-else done(await scenarios[scenario]());
+/** --n, --warmup, --batch, --window, --size as numbers, for the shared scenarios. */
+const params = Object.fromEntries(['n', 'warmup', 'batch', 'window', 'size']
+  .filter((name) => flag(name) !== undefined).map((name) => [name, num(name)]));
+
+const runScenario = nodeScenarios[scenario] ?? (sharedScenarios[scenario] && (() => sharedScenarios[scenario](env, params)));
+if (!runScenario) fail(`unknown scenario ${scenario}`);
+else runScenario().then(done, fail);

@@ -2,12 +2,17 @@
 // Usage: node sse-bench-server.mjs [--port N]; prints {"port":N} when listening on 127.0.0.1.
 //   GET /events?n=N&size=S   N events `data: <S bytes>` (default 16), written 1000 per
 //                            write with backpressure, then the stream ends
+// CORS is open (the Chromium leg's page is served from another port), preflights included.
 import { createServer } from 'node:http';
 
 const args = process.argv.slice(2);
 const port = Number(args[args.lastIndexOf('--port') + 1] || 0) || 0;
 
 const http = createServer((req, res) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  if (req.method === 'OPTIONS') {
+    return res.writeHead(204, { 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'GET' }).end();
+  }
   const url = new URL(req.url, 'http://x');
   if (url.pathname !== '/events') return res.writeHead(404).end();
   const n = Number(url.searchParams.get('n') || 1000);
