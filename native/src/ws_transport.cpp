@@ -263,7 +263,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   void write_out() {
     const std::size_t before = stream_->buffered_amount();
     stream_->write(out_);
-    pongs_.wrote(stream_->buffered_amount() - before);
+    pongs_.wrote(before, stream_->buffered_amount());
   }
 
   void on_stream_closed(std::error_code ec) override {

@@ -46,7 +46,7 @@ class WebSocketTransport final : public EngineTransport, private ws::TransportEv
       const std::size_t before = ws_->buffered_amount();
       if (m.binary) ws_->send(ws::MessageType::binary, as_text(m.data), true);
       else ws_->send(ws::MessageType::text, m.text, true);
-      pongs_.wrote(ws_->buffered_amount() - before);
+      pongs_.wrote(before, ws_->buffered_amount());
       if (packet.type == PacketType::pong) pongs_.replied();
     }
     // engine.io-client signals drain on the next tick; so do we.

@@ -4,7 +4,7 @@
 // with every ping: RFC 6455 §5.5.3 allows answering only the latest ping, and
 // Engine.IO needs a single pong.
 //
-//   backlog.wrote(unsent_after - unsent_before);   // around every write to the sink
+//   backlog.wrote(unsent_before, unsent_after);   // around every write to the sink
 //   if (backlog.may_reply(sink.unsent())) { write(pong); backlog.wrote(...); backlog.replied(); }
 #pragma once
 
@@ -22,8 +22,9 @@ class ReplyBacklog {
   explicit ReplyBacklog(std::size_t max_waiting) noexcept
       : max_waiting_(max_waiting < 1 ? 1 : max_waiting > kMaxWaiting ? kMaxWaiting : max_waiting) {}
 
-  /// Bytes a write added to the sink's unsent count.
-  void wrote(std::size_t bytes) noexcept { total_ += bytes; }
+  /// A write took the sink's unsent count from `before` to `after` (a sink that
+  /// flushed meanwhile and shrank adds nothing).
+  void wrote(std::size_t before, std::size_t after) noexcept { total_ += after > before ? after - before : 0; }
 
   /// True when fewer than max_waiting replies are still unsent; `unsent` is the sink's count now.
   bool may_reply(std::size_t unsent) noexcept {

@@ -12,8 +12,8 @@ namespace {
 struct Sink {
   std::size_t unsent = 0;
   void write(ReplyBacklog& backlog, std::size_t bytes) {
+    backlog.wrote(unsent, unsent + bytes);
     unsent += bytes;
-    backlog.wrote(bytes);
   }
 };
 
