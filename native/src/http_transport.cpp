@@ -46,7 +46,9 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
       connect.tls_context = tls_context_for(request_.tls, ec);
       if (ec) return end(ec, "could not load the TLS CA file, certificate or key");
     }
-    head_timer_.start(request_.timeout, [this] { end(errc::handshake_timeout, "no response head in time"); });
+    head_timer_.start(request_.timeout, [this] {
+      end(errc::handshake_timeout, "no response head within " + std::to_string(request_.timeout.count()) + " ms");
+    });
     connector_ = std::make_unique<Connector>(loop_);
     connector_->start(std::move(connect), [this](std::error_code ec, std::unique_ptr<Stream> stream, std::string detail) {
       connector_.reset();

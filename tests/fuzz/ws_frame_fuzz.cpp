@@ -1,6 +1,6 @@
 // Fuzz target for the client-side WebSocket frame decoder (RFC 6455 §5).
 // Selector bits: 1 = allow_rsv1 (permessage-deflate negotiated), 2 = small
-// max_message_size (100 bytes), 4 = feed twice before draining (the decoder must
+// max_message_size (100 bytes) and max_fragments (4), 4 = feed twice before draining (the decoder must
 // keep the undrained rest), 8 = instead round-trip the data through the
 // encoder (fragmented, masked), the unmasker and the decoder.
 // Properties: never crashes; no message exceeds max_message_size; control
@@ -45,7 +45,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const fuzz::Input input = fuzz::make_chunked(data, size);
   ws::DecoderConfig config;
   config.allow_rsv1 = (input.selector & 1) != 0;
-  if (input.selector & 2) config.max_message_size = 100;
+  if (input.selector & 2) {
+    config.max_message_size = 100;
+    config.max_fragments = 4;
+  }
   if (input.selector & 8) {
     if (size > 1) round_trip(bytes_view(data + 1, size - 1), config.allow_rsv1);
     return 0;

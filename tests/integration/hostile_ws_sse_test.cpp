@@ -126,6 +126,7 @@ TEST(HostileWebSocket, SlowlorisHandshakeHitsTheConnectionTimeout) {
   const WsRun r = run_ws(peer, o);
   EXPECT_FALSE(r.opened);
   EXPECT_EQ(r.error, "TWINSOCK_ERR_HANDSHAKE_TIMEOUT");
+  EXPECT_NE(r.detail.find("connection_timeout (600 ms)"), std::string::npos) << r.detail;
   EXPECT_GE(peer.bytes_written(), 2u);  // bytes did trickle in
 }
 
@@ -329,6 +330,7 @@ TEST(HostileSse, EndlessInterimResponsesHitTheConnectionTimeout) {
   const SseRun r = run_sse(peer, o);
   EXPECT_EQ(r.opens, 0);
   EXPECT_EQ(r.error, "TWINSOCK_ERR_HANDSHAKE_TIMEOUT");
+  EXPECT_NE(r.detail.find("500 ms"), std::string::npos) << r.detail;  // the client's or the request's timer
   EXPECT_LT(r.heap_growth, kSlack);
 }
 

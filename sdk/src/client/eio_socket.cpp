@@ -83,7 +83,7 @@ class Socket::Impl final : public TransportHandler {
   bool heartbeat_expired() {
     if (!ping_expired()) return false;
     // A machine waking from sleep: the timer has not fired yet (_hasPingExpired).
-    close_session(kPingTimeout, errc::ping_timeout, "no ping within pingInterval + pingTimeout", true);
+    close_session(kPingTimeout, errc::ping_timeout, no_ping_detail(), true);
     return true;
   }
 
@@ -119,7 +119,9 @@ class Socket::Impl final : public TransportHandler {
     transport_name_ = name;
     transport_ = name == kWebSocket ? make_websocket(ctx_, *this) : make_polling(ctx_, *this);
     open_timer_.start(options_.request_timeout, [this] {
-      transport_failed(kTransportError, errc::handshake_timeout, "no open packet within request_timeout");
+      transport_failed(kTransportError, errc::handshake_timeout,
+                       "no open packet within request_timeout (" + std::to_string(options_.request_timeout.count()) +
+                           " ms)");
     });
     transport_->open();
   }
@@ -215,6 +217,11 @@ class Socket::Impl final : public TransportHandler {
     if (offered && allowed) start_probe();
   }
 
+  std::string no_ping_detail() const {
+    return "no ping within pingInterval + pingTimeout (" +
+           std::to_string((handshake_.ping_interval + handshake_.ping_timeout).count()) + " ms)";
+  }
+
   // A pong in the write buffer that is not in the POST in flight yet.
   bool pong_waiting() const { return queued_pong_ && *queued_pong_ >= prev_buffer_len_; }
 
@@ -222,7 +229,7 @@ class Socket::Impl final : public TransportHandler {
     const Duration window = handshake_.ping_interval + handshake_.ping_timeout;
     ping_deadline_ = loop_.now() + window;
     ping_timer_.start(window, [this] {
-      close_session(kPingTimeout, errc::ping_timeout, "no ping within pingInterval + pingTimeout", false);
+      close_session(kPingTimeout, errc::ping_timeout, no_ping_detail(), false);
     });
   }
 

@@ -94,7 +94,10 @@ class Client::Impl final : public HttpResponseEvents {
     transport_ = options_.transport_factory(loop_, request, *this);
     connect_timer_.start(options_.connection_timeout, [this] {
       transport_.reset();
-      fail_attempt(errc::handshake_timeout, "no response within the connection timeout", 0);
+      fail_attempt(errc::handshake_timeout,
+                   "no response within connection_timeout (" + std::to_string(options_.connection_timeout.count()) +
+                       " ms)",
+                   0);
     });
   }
 
@@ -233,7 +236,8 @@ class Client::Impl final : public HttpResponseEvents {
       parser_.finish();
       open_ = false;
       auto alive = alive_;
-      owner_.on_error.emit(errc::idle_timeout, "no data within the idle timeout", 0);
+      owner_.on_error.emit(errc::idle_timeout,
+                           "no data within idle_timeout (" + std::to_string(options_.idle_timeout.count()) + " ms)", 0);
       if (!*alive || state_ == ReadyState::closed) return;
       schedule_reconnect();
     });

@@ -69,7 +69,10 @@ void Client::start_attempt() {
   protocol_.clear();
   transport_ = options_.transport_factory(loop_, params, *this);
   connect_timer_.start(options_.connection_timeout, [this] {
-    abort_transport({.code = 1006, .error = errc::handshake_timeout, .detail = "no open within the connection timeout"});
+    abort_transport({.code = 1006,
+                     .error = errc::handshake_timeout,
+                     .detail = "no open within connection_timeout (" +
+                               std::to_string(options_.connection_timeout.count()) + " ms)"});
   });
 }
 
@@ -229,7 +232,10 @@ void Client::on_heartbeat_tick() {
   if (!transport_->ping(kPayload)) return;  // the platform cannot ping: heartbeat off
   awaiting_pong_ = true;
   heartbeat_timer_.start(options_.heartbeat_timeout, [this] {
-    abort_transport({.code = 1006, .error = errc::heartbeat_timeout, .detail = "no pong within the heartbeat timeout"});
+    abort_transport({.code = 1006,
+                     .error = errc::heartbeat_timeout,
+                     .detail = "no pong within heartbeat_timeout (" +
+                               std::to_string(options_.heartbeat_timeout.count()) + " ms)"});
   });
 }
 
