@@ -12,9 +12,9 @@
 //
 // One browser for the whole leg, started by hand through the DevTools pipe (cdp.mjs says
 // why not playwright), pinned to the servers' CPU (chromium-pinned: taskset on the browser,
-// inherited by every process it starts); each (run, scenario, client) gets a fresh
-// browser context and tab, so a fresh renderer process, and waits (bounded) until Chromium
-// is quiet before the scenario starts. The page is served from here with COOP/COEP
+// inherited by every process it starts); each (run, scenario, client) gets a fresh tab,
+// so a fresh renderer process, and waits (bounded) until Chromium is quiet before the
+// scenario starts. The page is served from here with COOP/COEP
 // headers: cross-origin isolated, performance.now() has 5 µs steps instead of 100 µs.
 //
 // CPU, read through the DevTools protocol at the start and the end of the measured phase
@@ -160,13 +160,24 @@ async function pageReady(cdp, sessionId, within) {
   await within(ready(), 30_000, 'the bench page to load');
 }
 
-/** One scenario with one client in a fresh browser context and tab; resolves to its result object. */
-async function runOnce({ cdp, within }, pageUrl, impl, { scenario, url, params }) {
+/**
+ * Opens the browser context of the whole leg with one blank tab that stays open: the
+ * first tab of a window costs seconds of CPU (Chromium loads its top-chrome WebUI), so
+ * every scenario's tab joins this window instead, once Chromium is quiet again.
+ */
+async function openWindow({ cdp }) {
   const { browserContextId } = await cdp.send('Target.createBrowserContext');
+  await cdp.send('Target.createTarget', { url: 'about:blank', browserContextId });
+  await settle(cdp, 10_000);
+  return browserContextId;
+}
+
+/** One scenario with one client in a fresh tab (a fresh renderer process); resolves to its result object. */
+async function runOnce({ cdp, within }, browserContextId, pageUrl, impl, { scenario, url, params }) {
+  // Opened at the page itself: a later navigation to it (COOP) would swap the renderer
+  // process and lose the binding and the Performance domain.
+  const { targetId } = await cdp.send('Target.createTarget', { url: pageUrl, browserContextId, newWindow: false });
   try {
-    // Opened at the page itself: a later navigation to it (COOP) would swap the renderer
-    // process and lose the binding and the Performance domain.
-    const { targetId } = await cdp.send('Target.createTarget', { url: pageUrl, browserContextId });
     const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true });
     await pageReady(cdp, sessionId, within);
     await cdp.send('Runtime.addBinding', { name: 'benchCpuRequest' }, sessionId);
@@ -175,7 +186,7 @@ async function runOnce({ cdp, within }, pageUrl, impl, { scenario, url, params }
     const call = `window.bench(${[impl, scenario, url, params ?? {}].map((a) => JSON.stringify(a)).join(', ')})`;
     return await within(evaluate(cdp, sessionId, call), SCENARIO_TIMEOUT_MS, `${scenario} (${impl})`);
   } finally {
-    await cdp.send('Target.disposeBrowserContext', { browserContextId }).catch(() => {});
+    await cdp.send('Target.closeTarget', { targetId }).catch(() => {});
   }
 }
 
@@ -186,7 +197,7 @@ if (browser.skipped) {
   process.exit(0);
 }
 answerCpuRequests(browser.cdp);
-await settle(browser.cdp, 10_000);
+const browserContextId = await openWindow(browser);
 const pageServer = await startPageServer();
 const pageUrl = `http://127.0.0.1:${pageServer.address().port}/`;
 
@@ -196,7 +207,7 @@ for (let run = 0; run < (plan.runs ?? 1); run++) {
   for (const s of plan.scenarios ?? []) {
     for (const impl of IMPLS) {
       try {
-        ((results[s.id] ??= {})[impl] ??= []).push(await runOnce(browser, pageUrl, impl, s));
+        ((results[s.id] ??= {})[impl] ??= []).push(await runOnce(browser, browserContextId, pageUrl, impl, s));
       } catch (e) {
         ((errors[s.id] ??= {})[impl] ??= []).push(e.message);
         log(`${s.id} ${impl}: ${e.message}`);

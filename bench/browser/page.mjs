@@ -55,6 +55,7 @@ async function clients(impl) {
 
 window.bench = async (impl, scenario, url, params) => {
   if (!crossOriginIsolated) throw new Error('the page is not cross-origin isolated: performance.now() would be coarse');
+  if (document.visibilityState !== 'visible') throw new Error('the tab is in the background: Chromium would throttle it');
   const env = {
     ...(await clients(impl)),
     url,
