@@ -1,8 +1,8 @@
 // Numbers as JSON text, as ECMAScript reads and writes them.
 //
-// Natively these use the C library (strtod, snprintf); in the WASM build they
-// ask the JavaScript engine, which implements exactly these algorithms
-// (Number(), Number::toString) — and leaves libc's float scanner and printf,
+// Natively these use the C library (strtod, snprintf: number_text.cpp); the WASM
+// build asks the JavaScript engine, which implements exactly these algorithms
+// (web/numbers/number_text.cpp) — and leaves libc's float scanner and printf,
 // with their long-double arithmetic (~17 KB of wasm), out of the browser build.
 #pragma once
 
