@@ -60,11 +60,14 @@ describe('twinsock under valgrind', { concurrency: 2 }, () => {
     assert.equal(binaryResult.events.filter(ofType('error')).length, 1, show(binaryResult));
   });
 
-  test('ws: a server that closes with 1012 at once is reconnected to until --timeout', async () => {
-    const result = await runToEnd(['ws', wsUrl('/close/1012'), '--json', '--timeout', '4'],
-      { limitMs: LIMIT_MS, exitMs: LIMIT_MS });
+  test('ws: a server that closes with 1012 at once is reconnected to, then stdin EOF', async () => {
+    const tool = run(['ws', wsUrl('/close/1012'), '--json'], { limitMs: LIMIT_MS });
+    await tool.waitFor(() => tool.events.filter(ofType('reconnecting')).length >= 2, WAIT_MS, 'two reconnections');
+    tool.end();
+    const result = await tool.exit(WAIT_MS);
     assertClean(result);
-    assert.ok(result.events.filter(ofType('reconnecting')).length >= 2, show(result));
+    const closes = result.events.filter(ofType('close')).map((c) => c.code);
+    assert.deepEqual(closes.slice(0, 2), [1012, 1012], show(result));
   });
 
   test('sse: cut streams resumed with Last-Event-ID until --count', async () => {
