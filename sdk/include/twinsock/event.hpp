@@ -2,7 +2,7 @@
 // removed through the Subscription handle that on() returns (socket.io's
 // `on()` disposer). Emitting is safe while listeners add or remove listeners,
 // or destroy the emitter's owner: listeners added during an emit are not called
-// by it, removed ones are never called again.
+// by it, removed ones are never called again, and none once the emitter is gone.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +49,8 @@ class Event {
   Event() = default;
   Event(const Event&) = delete;
   Event& operator=(const Event&) = delete;
+  /// A listener that destroys the owner mid-emit: the listeners after it are not called.
+  ~Event() { clear(); }
 
   /// Adds a listener; it stays until the returned Subscription is reset or destroyed.
   [[nodiscard]] Subscription on(Listener listener) { return add(std::move(listener), false, false); }
