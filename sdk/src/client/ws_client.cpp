@@ -166,6 +166,12 @@ void Client::reconnect(std::uint16_t code, std::string_view reason) {
   reconnect_timer_.cancel();
   impl_->backoff.reset();
   closed_by_user_ = false;
+  if (state_ == ReadyState::open || state_ == ReadyState::closing) {
+    // The open connection ends here: its close comes before the next open (partysocket does the same).
+    loop_.post([this, alive = alive_, code, reason = std::string(reason)] {
+      if (*alive) on_close.emit(CloseInfo{.code = code, .reason = reason, .was_clean = false});
+    });
+  }
   if (transport_) {
     transport_->close(code, reason);
     transport_.reset();  // no events from the old connection

@@ -413,6 +413,37 @@ TEST(WsClient, ReconnectRestartsAtOnce) {
   EXPECT_EQ(server.attempts.size(), 2u);
 }
 
+// Found by the simulation (tests/sim): reconnect() on an open connection went
+// from open to the next open without a close event between them.
+TEST(WsClient, ReconnectOfAnOpenConnectionReportsItsCloseBeforeTheNextOpen) {
+  FakeLoop loop;
+  FakeWsServer server;
+  Client client(loop, "ws://h/", fake_options(server));
+  std::vector<std::string> events;
+  auto a = client.on_open.on([&] { events.push_back("open"); });
+  auto b = client.on_close.on([&](const CloseInfo& i) { events.push_back("close " + std::to_string(i.code) + " " + i.reason); });
+  loop.run_posted();
+  server.current->open();
+  client.reconnect(4000, "again");
+  EXPECT_EQ(events, (std::vector<std::string>{"open"}));  // never inside the call
+  loop.run_posted();
+  server.current->open();
+  EXPECT_EQ(events, (std::vector<std::string>{"open", "close 4000 again", "open"}));
+}
+
+TEST(WsClient, ReconnectWhileConnectingReportsNoClose) {
+  FakeLoop loop;
+  FakeWsServer server;
+  Client client(loop, "ws://h/", fake_options(server));
+  int closes = 0;
+  auto a = client.on_close.on([&](const CloseInfo&) { ++closes; });
+  loop.run_posted();
+  client.reconnect();
+  loop.run_posted();
+  EXPECT_EQ(closes, 0);
+  EXPECT_EQ(server.attempts.size(), 2u);
+}
+
 TEST(WsClient, TransportErrorsArriveBeforeTheClose) {
   FakeLoop loop;
   FakeWsServer server;
