@@ -116,6 +116,7 @@ void Socket::start_connect_timer() {
   state_->connect_timer->start(manager_.options().timeout, [this] {
     if (connected_) return;
     active_ = false;
+    state_->connect_timer.reset();  // no CONNECT in flight any more: connect() sends a new one
     auto alive = alive_;
     on_connect_error.emit(ConnectError{.message = "timeout", .data = nullptr, .code = errc::connect_timeout});
     if (*alive && !active_) manager_.socket_closed(*this);
@@ -199,6 +200,9 @@ void Socket::handle_connect(const nlohmann::json& data) {
   const std::string pid = data.contains("pid") && data["pid"].is_string() ? data["pid"].get<std::string>() : "";
   recovered_ = !pid.empty() && pid == state_->pid;
   state_->pid = pid;
+  // The answer to a second CONNECT (disconnect() then connect() while the first was in flight):
+  // the server's latest socket, the same connection for us; `connect` was reported once.
+  if (connected_) return;
   connected_ = true;
   active_ = true;
   auto alive = alive_;
@@ -221,6 +225,8 @@ void Socket::handle_connect(const nlohmann::json& data) {
 
 void Socket::handle_event(Packet& packet) {
   if (!packet.data.is_array() || packet.data.empty()) return;
+  // After disconnect() the namespace's events are not ours: not kept for a later connect() (another session).
+  if (!active_) return;
   if (!connected_) {
     // Kept for the CONNECT, within the buffer bounds: a server that sends events
     // first cannot grow the buffer without end. The excess is dropped, and said once.
@@ -410,8 +416,9 @@ void Socket::drain_retry_queue() {
   };
   const std::uint32_t saved = options_.retries;
   options_.retries = 0;  // send this one directly, bypassing the queue
+  auto alive = alive_;
   send_event(head.event, head.args, std::move(on_ack), options, true);
-  options_.retries = saved;
+  if (*alive) options_.retries = saved;  // an on_any_outgoing listener may have destroyed the Manager
 }
 
 std::function<void()> Socket::take_pending_acks() {

@@ -319,6 +319,50 @@ TEST_F(SioTest, should_connect_while_disconnecting_another_socket) {
   EXPECT_EQ(sent(), (V{"0/foo,", "0/asd,", "1/foo,"}));
 }
 
+// Found by the simulation (tests/sim): disconnect() then connect() while the first
+// CONNECT was in flight sends a second CONNECT; both answers made `connect` fire twice.
+TEST_F(SioTest, should_report_connect_once_when_reconnected_while_the_first_connect_was_in_flight) {
+  Manager& m = make();
+  m.socket();  // keeps the connection open while /chat disconnects
+  Socket& s = m.socket("/chat");
+  watch(s);
+  loop.run_posted();
+  handshake();
+  s.disconnect();
+  s.connect();
+  loop.run_posted();
+  EXPECT_EQ(sent(), (V{"0", "0/chat,", "0/chat,"}));
+  accept("/chat", "c1");
+  accept("/chat", "c2");  // the server answers both
+  EXPECT_EQ(count("/chat connect"), 1);
+  EXPECT_TRUE(s.connected());
+  EXPECT_EQ(s.id(), "c2");  // the server's latest socket
+  s.disconnect();
+  loop.run_posted();
+  EXPECT_EQ(count_prefix("/chat disconnect:"), 1);
+}
+
+// Found by the simulation (tests/sim): events the server sent to a namespace after
+// disconnect() were kept and delivered (and acked) after a later connect().
+TEST_F(SioTest, should_ignore_events_for_a_namespace_disconnected_by_the_user) {
+  Manager& m = make();
+  m.socket();  // keeps the connection open while /chat disconnects
+  Socket& s = m.socket("/chat");
+  watch(s);
+  V events;
+  auto sub = s.on_any([&](const std::string& event, const Args&) { events.push_back(event); });
+  loop.run_posted();
+  handshake();
+  s.disconnect();  // CONNECT /chat is in flight
+  accept("/chat", "c1");
+  server("2/chat,0[\"ask\"]");  // the server thinks /chat is connected
+  s.connect();
+  accept("/chat", "c2");
+  EXPECT_TRUE(s.connected());
+  EXPECT_TRUE(events.empty());
+  EXPECT_EQ(sent(), (V{"0", "0/chat,", "0/chat,"}));  // no ACK for the server's ask
+}
+
 TEST_F(SioTest, should_emit_a_connect_error_event_when_reaching_a_socket_io_server_in_v2_x) {
   Manager& m = make();
   Socket& s = m.socket();

@@ -694,6 +694,27 @@ TEST_F(SioTest, a_namespace_connect_that_is_never_answered_times_out) {
   EXPECT_EQ(m.state(), ManagerState::closed);  // its only namespace gave up
 }
 
+// Found by the simulation (tests/sim): after a CONNECT timed out, connect() on the
+// still-open connection sent nothing and the socket waited forever.
+TEST_F(SioTest, connect_after_a_namespace_connect_timed_out_sends_a_new_connect) {
+  ManagerOptions o = options();
+  o.timeout = 1s;
+  Manager& m = make(std::move(o));
+  m.socket();  // keeps the connection open
+  Socket& s = m.socket("/chat");
+  watch(s);
+  loop.run_posted();
+  handshake();
+  accept("/", "s1");
+  advance(1s);  // the server never answers CONNECT /chat
+  EXPECT_EQ(count("/chat connect_error:timeout"), 1);
+  ASSERT_EQ(m.state(), ManagerState::open);
+  s.connect();
+  EXPECT_EQ(sent(), (V{"0", "0/chat,", "0/chat,"}));
+  accept("/chat", "c1");
+  EXPECT_TRUE(s.connected());
+}
+
 // ---- retry.ts -------------------------------------------------------------
 
 TEST_F(SioTest, should_preserve_the_order_of_the_packets) {
@@ -712,6 +733,23 @@ TEST_F(SioTest, should_preserve_the_order_of_the_packets) {
   server("32[3]");
   EXPECT_EQ(sent(), (V{"0", "20[\"echo\",1]", "21[\"echo\",2]", "22[\"echo\",3]"}));
   EXPECT_EQ(order, (V{"1:1", "2:1", "3:1[3]"}));
+}
+
+// Found by the simulation (tests/sim): destroying the Manager from on_any_outgoing
+// while the retries queue sent its head wrote to the destroyed Socket (ASan).
+TEST_F(SioTest, the_manager_may_be_destroyed_by_on_any_outgoing_during_a_retried_emit) {
+  ManagerOptions o = options();
+  o.socket.retries = 1;
+  Socket& s = connected(std::move(o));
+  int outgoing = 0;
+  auto sub = s.on_any_outgoing([&](const std::string&, const Args&) {
+    ++outgoing;
+    mgr.reset();
+  });
+  s.emit("x", 1);
+  loop.run_posted();
+  EXPECT_EQ(outgoing, 1);
+  EXPECT_EQ(mgr, nullptr);
 }
 
 TEST_F(SioTest, should_fail_when_the_server_does_not_acknowledge_the_packet) {
