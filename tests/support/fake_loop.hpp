@@ -2,6 +2,7 @@
 // timers): nothing happens until advance() or run_posted() is called.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <utility>
@@ -47,7 +48,7 @@ class FakeLoop final : public Loop {
     run_posted();
     while (!timers_.empty() && timers_.begin()->first.first <= end) {
       auto it = timers_.begin();
-      now_ = it->first.first;
+      now_ = std::max(now_, it->first.first);  // overdue after a jump(): the clock never goes back
       auto fn = std::move(it->second);
       timers_.erase(it);
       fn();
