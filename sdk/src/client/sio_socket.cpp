@@ -75,6 +75,7 @@ struct Socket::State {
   std::string pid;
   std::optional<std::string> last_offset;
   std::unique_ptr<Timer> connect_timer;
+  bool connect_in_flight = false;  // a CONNECT sent on this connection awaits its answer
 };
 
 Socket::Socket(Manager& manager, std::string nsp, SocketOptions options)
@@ -87,6 +88,9 @@ void Socket::connect() {
   active_ = true;
   if (manager_.state() == ManagerState::closed) manager_.open();
   if (manager_.state() == ManagerState::open && !state_->connect_timer) {
+    // A CONNECT still awaiting its answer (disconnect() then connect()) is not sent again:
+    // its answer will do, where two answers could disagree (accepted, then refused).
+    if (state_->connect_in_flight) return start_connect_timer();
     // Not inside the user's call: CONNECT goes out now, the answer comes later anyway.
     send_connect();
   }
@@ -106,6 +110,7 @@ void Socket::send_connect() {
   }
   Packet packet{.type = PacketType::connect, .nsp = nsp_, .data = std::move(auth)};
   manager_.send_packet(packet, true);
+  state_->connect_in_flight = true;
   start_connect_timer();
 }
 
@@ -116,7 +121,8 @@ void Socket::start_connect_timer() {
   state_->connect_timer->start(manager_.options().timeout, [this] {
     if (connected_) return;
     active_ = false;
-    state_->connect_timer.reset();  // no CONNECT in flight any more: connect() sends a new one
+    state_->connect_timer.reset();  // that CONNECT is given up: connect() sends a new one
+    state_->connect_in_flight = false;
     auto alive = alive_;
     on_connect_error.emit(ConnectError{.message = "timeout", .data = nullptr, .code = errc::connect_timeout});
     if (*alive && !active_) manager_.socket_closed(*this);
@@ -143,6 +149,7 @@ void Socket::disconnect() {
 
 void Socket::on_manager_closed_by_user() {
   state_->connect_timer.reset();
+  state_->connect_in_flight = false;
   if (!connected_) return;
   connected_ = false;
   id_.clear();
@@ -168,6 +175,9 @@ void Socket::on_packet(Packet& packet) {
       return;
     }
     case PacketType::connect_error: {
+      state_->connect_in_flight = false;
+      // The late answer to a CONNECT given up (timeout), or one the user took back with disconnect().
+      if (connected_ || !active_) return;
       active_ = false;
       ConnectError error{.code = errc::sio_connect_refused};
       if (packet.data.is_object()) {
@@ -187,6 +197,7 @@ void Socket::on_packet(Packet& packet) {
 }
 
 void Socket::handle_connect(const nlohmann::json& data) {
+  state_->connect_in_flight = false;
   if (!active_) return;  // an answer to a CONNECT the user has since taken back with disconnect()
   if (!data.is_object() || !data.contains("sid") || !data["sid"].is_string()) {
     on_connect_error.emit(ConnectError{
@@ -200,8 +211,8 @@ void Socket::handle_connect(const nlohmann::json& data) {
   const std::string pid = data.contains("pid") && data["pid"].is_string() ? data["pid"].get<std::string>() : "";
   recovered_ = !pid.empty() && pid == state_->pid;
   state_->pid = pid;
-  // The answer to a second CONNECT (disconnect() then connect() while the first was in flight):
-  // the server's latest socket, the same connection for us; `connect` was reported once.
+  // A second answer (the late one to a CONNECT given up after its timeout): the server's
+  // latest socket, the same connection for us; `connect` was reported once.
   if (connected_) return;
   connected_ = true;
   active_ = true;
@@ -460,6 +471,7 @@ void Socket::set_disconnected(const std::string& reason) {
 
 void Socket::on_manager_close(const std::string& reason) {
   state_->connect_timer.reset();  // that CONNECT went down with its connection
+  state_->connect_in_flight = false;
   // So did the events that came before its answer (a recovering server sends what was
   // missed first): the next CONNECT carries the same offset, and they come again.
   state_->receive_buffer.clear();
