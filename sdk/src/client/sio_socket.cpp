@@ -475,6 +475,7 @@ void Socket::on_manager_close(const std::string& reason) {
   // So did the events that came before its answer (a recovering server sends what was
   // missed first): the next CONNECT carries the same offset, and they come again.
   state_->receive_buffer.clear();
+  state_->receive_buffer_bytes = 0;
   set_disconnected(reason);
 }
 
