@@ -68,6 +68,14 @@ void expect_intact_websocket_session(const SessionResult& r, const SessionLog& l
 }
 
 TEST_F(SioChaos, ASessionWorksWhenEveryWriteIsSplitIntoSingleBytes) {
+  // Every byte crosses the proxy as a write of its own: on a loaded machine a ping can take
+  // longer than the fixture's 500 ms heartbeat window, so this session gets a roomier one.
+  proxy.reset();
+  server = std::make_unique<ServerProcess>("chaos-sio-server.mjs",
+                                           std::vector<std::string>{"--ping-interval", "2000", "--ping-timeout", "3000"});
+  ASSERT_TRUE(server->ok());
+  proxy = std::make_unique<ChaosProxy>(server->port());
+  ASSERT_TRUE(proxy->ok());
   proxy->split(true);
   const auto start = ChaosClock::now();
   SioClient client(loop, url(), options());

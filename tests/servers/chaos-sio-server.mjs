@@ -19,9 +19,11 @@ const args = process.argv.slice(2);
 const port = Number(args[args.lastIndexOf('--port') + 1] || 0) || 0;
 
 const httpServer = createServer();
+// --ping-interval / --ping-timeout override the short heartbeat (a test whose every byte crawls needs more).
+const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const io = new Server(httpServer, {
-  pingInterval: 300,
-  pingTimeout: 200,
+  pingInterval: flag('--ping-interval', 300),
+  pingTimeout: flag('--ping-timeout', 200),
   connectTimeout: 1000,
   maxHttpBufferSize: 1e8,
   connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
