@@ -1,5 +1,6 @@
 #include "codec/json/parser.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -232,7 +233,9 @@ class Reader {
     }
     const std::string_view token = s_.substr(start, i_ - start);
     if (integer && integer_value(token, negative, out)) return true;
-    out = number_text::parse_double(token);
+    const double value = number_text::parse_double(token);
+    if (!std::isfinite(value)) return fail();  // JSON text cannot carry it back (it would be written as null)
+    out = value;
     return true;
   }
 

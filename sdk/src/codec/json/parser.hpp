@@ -9,11 +9,14 @@
 //  - integers without fraction or exponent: number_unsigned when >= 0, else
 //    number_integer; outside 64 bits they become number_float (as JSON.parse
 //    would read them, rounded);
-//  - other numbers: number_float, correctly rounded;
+//  - other numbers: number_float, correctly rounded; one beyond the double range
+//    ("1e400") is refused, as nlohmann refuses it (JSON.parse reads Infinity, which
+//    JSON text cannot carry: written back it would be null);
 //  - duplicate object keys: the last one wins (as JSON.parse);
 //  - strings must be UTF-8; escapes are decoded; a lone surrogate escape
 //    ("\ud800") is refused (a UTF-8 string cannot carry it; JSON.parse keeps it).
-// No comments, trailing commas, NaN, or bytes after the value (whitespace aside).
+// No comments, trailing commas, NaN, or bytes after the value (whitespace aside;
+// a NUL byte too, which nlohmann takes for the end of the input).
 #pragma once
 
 #include <cstddef>
