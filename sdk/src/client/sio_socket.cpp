@@ -1,6 +1,6 @@
-#include <algorithm>
 #include <deque>
 #include <map>
+#include <set>
 
 #include "codec/json/writer.hpp"
 #include "codec/sio/packet.hpp"
@@ -435,11 +435,12 @@ void Socket::drain_retry_queue() {
 std::function<void()> Socket::take_pending_acks() {
   // Acks of packets still in the send buffer stay: those go out after the next
   // CONNECT (socket.io-client's _clearAcks keeps them too).
+  std::set<std::uint64_t> buffered;
+  for (const State::Buffered& b : state_->send_buffer)
+    if (b.packet.id) buffered.insert(*b.packet.id);
   auto acks = std::make_shared<std::map<std::uint64_t, State::PendingAck>>();
   for (auto it = state_->acks.begin(); it != state_->acks.end();) {
-    const bool buffered = std::any_of(state_->send_buffer.begin(), state_->send_buffer.end(),
-                                      [id = it->first](const State::Buffered& b) { return b.packet.id == id; });
-    if (buffered) {
+    if (buffered.count(it->first)) {
       ++it;
     } else {
       acks->insert(state_->acks.extract(it++));
