@@ -84,6 +84,9 @@ sio::ManagerOptions manager_options(const json& o) {
   read(o, "autoConnect", m.auto_connect);
   if (const json* p = field(o, "parser"); p && p->is_string() && p->get<std::string>() == "msgpack")
     m.parser = sio::ParserKind::msgpack;
+  read_count(o, "maxPacketBytes", m.max_packet_bytes);
+  read_count(o, "maxAttachments", m.max_attachments);
+  read_count(o, "maxJsonDepth", m.max_json_depth);
   eio::SocketOptions& e = m.engine;
   read(o, "transports", e.transports);
   read(o, "upgrade", e.upgrade);
@@ -96,6 +99,7 @@ sio::ManagerOptions manager_options(const json& o) {
   read(o, "withCredentials", e.with_credentials);
   read(o, "requestTimeout", e.request_timeout);
   read_count(o, "maxMessageSize", e.max_message_size);
+  read_count(o, "maxPayloadPackets", e.max_payload_packets);
   read(o, "extraHeaders", e.extra_headers);
   if (const json* q = field(o, "query"); q && q->is_object()) {
     for (auto it = q->begin(); it != q->end(); ++it) {
@@ -144,6 +148,7 @@ sse::ClientOptions sse_options(const json& o) {
   read(o, "withCredentials", s.with_credentials);
   read(o, "startClosed", s.start_closed);
   read_count(o, "maxEventSize", s.max_event_size);
+  read_count(o, "maxLineLength", s.max_line_length);
   return s;
 }
 

@@ -14,7 +14,7 @@ const CLOSED = 2;
 /** Options only the fetch-based client implements: any of them rules EventSource out. */
 const FETCH_ONLY_OPTIONS = ['headers', 'body', 'lastEventId', 'idleTimeout', 'connectionTimeout', 'reconnect',
                             'minReconnectionDelay', 'maxReconnectionDelay', 'reconnectionDelayGrowFactor', 'jitter',
-                            'maxRetries', 'maxEventSize'];
+                            'maxRetries', 'maxEventSize', 'maxLineLength'];
 
 export function eventSourceSuffices(options) {
   if (options.transport === 'fetch') return false;

@@ -173,8 +173,16 @@ export interface ManagerOptions {
   withCredentials: boolean;
   /** Polling request timeout, ms. */
   requestTimeout: number;
-  /** Largest Engine.IO payload accepted, bytes. */
+  /** Largest Engine.IO message or polling body accepted, bytes (beyond: TWINSOCK_ERR_WS_MESSAGE_TOO_BIG / EIO_PAYLOAD_TOO_LARGE). Default 64 MiB. */
   maxMessageSize: number;
+  /** Most Engine.IO packets in one polling body (beyond: TWINSOCK_ERR_EIO_TOO_MANY_PACKETS). Default 100000. */
+  maxPayloadPackets: number;
+  /** Largest Socket.IO packet with its attachments, bytes (beyond: TWINSOCK_ERR_SIO_PACKET_TOO_LARGE). Default 64 MiB. */
+  maxPacketBytes: number;
+  /** Most binary attachments in one packet (beyond: TWINSOCK_ERR_SIO_TOO_MANY_ATTACHMENTS). Default 10. */
+  maxAttachments: number;
+  /** Deepest JSON / msgpack nesting of a received packet (beyond: TWINSOCK_ERR_JSON_TOO_DEEP). Default 64. */
+  maxJsonDepth: number;
   /** Extra HTTP headers (polling and, outside browsers, the WebSocket handshake). */
   extraHeaders: Record<string, string>;
   /** Query parameters of the handshake; those of the URL are added. */
@@ -500,6 +508,8 @@ export interface EventSourceClientOptions extends ReconnectOptions {
   startClosed?: boolean;
   /** Larger events fail the connection, bytes. Default 4 MiB. */
   maxEventSize?: number;
+  /** A longer `event`, `id` or `retry` value fails the connection, bytes. Default 64 KiB. */
+  maxLineLength?: number;
   /**
    * "auto" (default): the platform's own EventSource (the browser's; in Node a global one
    * or the optional peer `eventsource`) when none of the options above but withCredentials

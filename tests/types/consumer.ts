@@ -37,7 +37,8 @@ interface ClientToServerEvents {
 
 const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io<ServerToClientEvents, ClientToServerEvents>(
   "http://localhost:3000/chat",
-  { auth: { token: "t" }, ackTimeout: 5000, retries: 2, transports: ["websocket"], query: { v: 1 }, reconnectionDelayMax: 2000 },
+  { auth: { token: "t" }, ackTimeout: 5000, retries: 2, transports: ["websocket"], query: { v: 1 }, reconnectionDelayMax: 2000,
+    maxPacketBytes: 1 << 20, maxAttachments: 4, maxJsonDepth: 32, maxPayloadPackets: 1000 },
 );
 
 socket.on("connect", () => {
@@ -228,6 +229,7 @@ feed.dispose();
 feed.addEventListener("tick", (e: { data: number }) => void e);
 // @ts-expect-error the body is a string
 new EventSourceClient("https://example.com", { body: { q: 1 } });
+new EventSourceClient("https://example.com", { maxLineLength: 1024, maxEventSize: 1 << 16 });
 
 // ---- Errors -----------------------------------------------------------------
 

@@ -635,6 +635,39 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(plainAck, false);
   });
 
+  test('ReceivedPacketLimitsAreOptions', T, async () => {
+    // Each Manager's limit is below what the server echoes back: the packet is refused
+    // with the limit's error (naming the option) and never reaches a listener.
+    const deep = [[[[[1]]]]];
+    const cases = [
+      [{ maxJsonDepth: 3 }, [deep], 'TWINSOCK_ERR_JSON_TOO_DEEP', 'max_json_depth (3)'],
+      [{ maxAttachments: 1 }, [new Uint8Array([1]), new Uint8Array([2])], 'TWINSOCK_ERR_SIO_TOO_MANY_ATTACHMENTS', 'max_attachments (1)'],
+      [{ maxPacketBytes: 1000 }, ['x'.repeat(2000)], 'TWINSOCK_ERR_SIO_PACKET_TOO_LARGE', 'max_packet_bytes (1000 bytes)'],
+    ];
+    for (const [limit, args, code, detail] of cases) {
+      const m = manager(fast(['websocket'], { reconnection: false, ...limit }));
+      const errors = [];
+      m.on('error', (e) => errors.push(e));
+      const s = m.socket('/');
+      const log = logSocket(s);
+      await connected(s);
+      s.emit('message', ...args);
+      await eventually(() => errors.length > 0, `the error of ${JSON.stringify(limit)}`);
+      assert.equal(errors[0].code, code);
+      assert.ok(errors[0].message.includes(detail), errors[0].message);
+      assert.equal(log.count('message-back'), 0);
+    }
+    // Polling: a burst arrives as bodies of many packets.
+    const m = manager(fast(['polling'], { reconnection: false, maxPayloadPackets: 2 }));
+    const errors = [];
+    m.on('error', (e) => errors.push(e));
+    const s = m.socket('/');
+    await connected(s);
+    s.emit('burst', 200);
+    await eventually(() => errors.length > 0, 'the error of maxPayloadPackets');
+    assert.equal(errors[0].code, 'TWINSOCK_ERR_EIO_TOO_MANY_PACKETS');
+  });
+
   test('VolatileEmitsAreDroppedWhileDisconnected', T, async () => {
     const m = manager(fast(['websocket'], { autoConnect: false }));
     const s = m.socket('/');

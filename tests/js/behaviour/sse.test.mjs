@@ -114,6 +114,20 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     assert.equal(c.readyState, EventSourceClient.CLOSED);
   });
 
+  test('EventAndLineLimitsAreOptions', T, async () => {
+    // /named sends the event name "tick" (a 4-byte value) and an event of 3 data bytes ("a\nb").
+    const lines = t.track(new EventSourceClient(url('/named'), { reconnect: false, maxLineLength: 3 }));
+    assert.equal(lines.transport, 'fetch', 'a limit is a fetch-only option: the default transport honours it');
+    const lineLog = logClient(lines, ['tick']);
+    const events = client(url('/named'), { reconnect: false, maxEventSize: 2 });
+    const eventLog = logClient(events, ['tick']);
+    await eventually(() => lineLog.errors.length > 0 && eventLog.errors.length > 0, 'both limits reported');
+    assert.deepEqual(lineLog.errors, ['TWINSOCK_ERR_SSE_LINE_TOO_LONG']);
+    assert.deepEqual(eventLog.errors, ['TWINSOCK_ERR_SSE_EVENT_TOO_LARGE']);
+    assert.deepEqual(lineLog.messages, [], 'nothing of the refused stream is delivered');
+    assert.deepEqual(eventLog.messages, []);
+  });
+
   test('ServiceUnavailableIsRetried', T, async () => {
     const c = client(url('/status/503'), { minReconnectionDelay: 50 });
     const log = logClient(c);
