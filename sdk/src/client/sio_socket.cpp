@@ -150,6 +150,8 @@ void Socket::disconnect() {
 void Socket::on_manager_closed_by_user() {
   state_->connect_timer.reset();
   state_->connect_in_flight = false;
+  state_->receive_buffer.clear();  // events of a session that is gone (see on_manager_close)
+  state_->receive_buffer_bytes = 0;
   if (!connected_) return;
   connected_ = false;
   id_.clear();

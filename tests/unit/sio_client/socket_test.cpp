@@ -600,6 +600,24 @@ TEST_F(SioTest, events_received_before_connect_are_delivered_after_it) {
   EXPECT_EQ(order, (V{"early:1", "connect"}));
 }
 
+TEST_F(SioTest, events_received_before_connect_go_with_a_manager_the_user_closes) {
+  Manager& m = make();
+  Socket& s = m.socket();
+  V order;
+  subs.push_back(s.on_connect.on([&] { order.push_back("connect"); }));
+  auto sub = s.on("early", [&](const Args&, const Reply&) { order.push_back("early"); });
+  loop.run_posted();
+  handshake();
+  server("2[\"early\"]");
+  m.close();  // that session's events are gone with it
+  loop.run_posted();
+  s.connect();
+  loop.run_posted();
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_EQ(order, (V{"connect"}));
+}
+
 TEST_F(SioTest, disconnect_reasons_are_verbatim) {
   Socket& s = connected();
   conn()->finish_close();
