@@ -318,12 +318,12 @@ class Worker {
   void emit_one(Client& c) {
     std::error_code ec;
     if (config_.ack) {
-      const Clock::time_point sent_at = Clock::now();
+      const Clock::time_point sent_at = native::PollLoop::clock_now();
       ec = c.socket->emit(
           config_.event, payload_,
           [this, sent_at](std::error_code error, const sio::Args&) {
             if (!error) {
-              ack_latency_.record(micros_between(sent_at, Clock::now()));
+              ack_latency_.record(micros_between(sent_at, native::PollLoop::clock_now()));
               bump(counters_.acked);
             } else if (!closing_) {  // acks still owed at the end are counted as unacked, not errors
               bump(counters_.ack_failed);
@@ -619,14 +619,14 @@ int run_bench(int argc, char** argv) {
   }
 
   Progress progress(config.quiet, counters, config.clients);
-  const Clock::time_point t0 = Clock::now();
+  const Clock::time_point t0 = native::PollLoop::clock_now();
   Clock::time_point next_progress = t0 + std::chrono::seconds(1);
   const char* phase = "connecting";
   // Sleeps in short steps until `until` or `done()`, showing progress every second.
   auto wait = [&](Clock::time_point until, const auto& done) {
     for (;;) {
       if (g_interrupted.load() || done()) return;
-      const Clock::time_point now = Clock::now();
+      const Clock::time_point now = native::PollLoop::clock_now();
       if (now >= until) return;
       if (now >= next_progress) {
         progress.show(phase, seconds_between(t0, now));
@@ -640,7 +640,7 @@ int run_bench(int argc, char** argv) {
   for (auto& w : workers) w->start();
   wait(forever, [&] { return std::all_of(workers.begin(), workers.end(), [](const auto& w) { return w->settled(); }); });
   const bool all_settled = std::all_of(workers.begin(), workers.end(), [](const auto& w) { return w->settled(); });
-  TimePoint connect_end = Clock::now();
+  TimePoint connect_end = native::PollLoop::clock_now();
   if (all_settled) {
     connect_end = t0;
     for (const auto& w : workers) connect_end = std::max(connect_end, w->settled_at());
@@ -648,27 +648,27 @@ int run_bench(int argc, char** argv) {
   const ProcessUsage usage_connected = process_usage();
 
   // The measured window: every connected client sends for --duration seconds.
-  Clock::time_point run_start = Clock::now(), run_end = run_start;
+  Clock::time_point run_start = native::PollLoop::clock_now(), run_end = run_start;
   if (!g_interrupted.load() && get(counters.connected) > 0 && config.duration > 0) {
     phase = "running";
     for (auto& w : workers) w->start_sending();
     const auto length = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config.duration));
     wait(run_start + length, [] { return false; });
     for (auto& w : workers) w->stop_sending();
-    run_end = Clock::now();
+    run_end = native::PollLoop::clock_now();
     // Let what is in flight come back: acks owed, echoes on their way (bounded).
     phase = "draining";
     const Clock::time_point drain_limit = run_end + std::min<Clock::duration>(config.ack_timeout + Duration(200), std::chrono::seconds(5));
     std::uint64_t last_received = get(counters.received);
-    Clock::time_point quiet_since = Clock::now();
+    Clock::time_point quiet_since = native::PollLoop::clock_now();
     wait(drain_limit, [&] {
       const std::uint64_t received = get(counters.received);
       if (received != last_received) {
         last_received = received;
-        quiet_since = Clock::now();
+        quiet_since = native::PollLoop::clock_now();
       }
       const bool acks_done = !config.ack || get(counters.acked) + get(counters.ack_failed) >= get(counters.sent);
-      return acks_done && Clock::now() - quiet_since >= std::chrono::milliseconds(100);
+      return acks_done && native::PollLoop::clock_now() - quiet_since >= std::chrono::milliseconds(100);
     });
   }
   const ProcessUsage usage_run = process_usage();
@@ -676,7 +676,7 @@ int run_bench(int argc, char** argv) {
   phase = "closing";
   for (auto& w : workers) w->close_all();
   for (auto& w : workers) w->join();
-  const Clock::time_point t_end = Clock::now();
+  const Clock::time_point t_end = native::PollLoop::clock_now();
   progress.show(phase, seconds_between(t0, t_end));
   progress.end();
   const ProcessUsage usage = process_usage();

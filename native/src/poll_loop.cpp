@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 
@@ -91,7 +92,18 @@ PollLoop::~PollLoop() {
   close(epoll_fd_);
 }
 
-TimePoint PollLoop::now() const { return Clock::now() + clock_offset_; }
+// CLOCK_BOOTTIME, not steady_clock's CLOCK_MONOTONIC: it keeps counting while the
+// machine is suspended, so on resume the heartbeat timers see the time that passed
+// and a connection that died meanwhile is noticed at the next wake-up instead of
+// after a full heartbeat window. Both clocks start at boot; only the loop compares them.
+TimePoint PollLoop::clock_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  const auto since_boot = std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  return TimePoint(std::chrono::duration_cast<Clock::duration>(since_boot));
+}
+
+TimePoint PollLoop::now() const { return clock_now() + clock_offset_; }
 
 TimerId PollLoop::set_timer(Duration delay, std::function<void()> fn) {
   const TimerId id = next_timer_id_++;

@@ -78,6 +78,9 @@ class PollLoop final : public Loop {
   PollLoop& operator=(const PollLoop&) = delete;
 
   TimePoint now() const override;
+  /// The clock of every PollLoop (counting while the machine sleeps); compare
+  /// only with other values of it, never with steady_clock's.
+  static TimePoint clock_now();
   TimerId set_timer(Duration delay, std::function<void()> fn) override;
   void cancel_timer(TimerId id) override;
   void post(std::function<void()> fn) override;
