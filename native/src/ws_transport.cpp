@@ -32,7 +32,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
       : loop_(loop),
         params_(params),
         events_(events),
-        response_(http::response_limits(params.http_limits, 0)),
+        handshake_(std::make_unique<Handshake>(http::response_limits(params.http_limits, 0))),
         close_timer_(loop) {
     loop_.post([this, alive = alive_] {
       if (*alive) start();
@@ -82,7 +82,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     }
     if (state_ == State::connecting || state_ == State::handshaking) {
       // Closing before open fails the connection (WHATWG WebSocket close() step 3), reported later.
-      connector_.reset();
+      handshake_->connector.reset();
       stream_.reset();
       state_ = State::closing;
       loop_.post([this, alive = alive_] {
@@ -96,24 +96,36 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
  private:
   enum class State { connecting, handshaking, open, closing, closing_by_peer, done };
 
+  // What only the opening needs, freed once the connection is open (memory per
+  // idle connection counts when a process holds thousands).
+  struct Handshake {
+    explicit Handshake(http::ResponseLimits limits) : response(limits) {}
+    url::Url url;
+    http::UpgradeOptions upgrade_options;
+    std::string key;
+    http::ResponseParser response;
+    std::unique_ptr<Connector> connector;
+  };
+
   void start() {
     if (state_ != State::connecting) return;
-    if (auto ec = url::parse(params_.url, url_)) return finish({.error = ec, .detail = "bad URL: " + params_.url});
-    if (url_.scheme != "ws" && url_.scheme != "wss")
+    url::Url& url = handshake_->url;
+    if (auto ec = url::parse(params_.url, url)) return finish({.error = ec, .detail = "bad URL: " + params_.url});
+    if (url.scheme != "ws" && url.scheme != "wss")
       return finish({.error = errc::url_bad_scheme, .detail = "a WebSocket URL starts with ws:// or wss://"});
     std::optional<ProxySettings> proxy;
-    if (auto ec = proxy_for(url_, params_.proxy, proxy)) return finish({.error = ec, .detail = "bad proxy URL"});
-    ConnectRequest request{.host = url_.host, .port = url_.port, .tls = url_.secure(), .proxy = proxy,
+    if (auto ec = proxy_for(url, params_.proxy, proxy)) return finish({.error = ec, .detail = "bad proxy URL"});
+    ConnectRequest request{.host = url.host, .port = url.port, .tls = url.secure(), .proxy = proxy,
                            .timeout = params_.connect_timeout};
     if (request.tls) {
       std::error_code ec;
       request.tls_context = tls_context_for(params_.tls, ec);
       if (ec) return finish({.error = ec, .detail = "could not load the TLS CA file, certificate or key"});
     }
-    connector_ = std::make_unique<Connector>(loop_);
-    connector_->start(std::move(request), [this](std::error_code ec, std::unique_ptr<Stream> stream,
-                                                 std::string detail) {
-      connector_.reset();
+    handshake_->connector = std::make_unique<Connector>(loop_);
+    handshake_->connector->start(std::move(request), [this](std::error_code ec, std::unique_ptr<Stream> stream,
+                                                            std::string detail) {
+      handshake_->connector.reset();
       if (ec) return finish({.error = ec, .detail = std::move(detail)});
       stream_ = std::move(stream);
       send_upgrade();
@@ -121,13 +133,14 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   }
 
   void send_upgrade() {
-    upgrade_options_.subprotocols = params_.subprotocols;
-    upgrade_options_.extra_headers = params_.headers;
-    if (params_.per_message_deflate) upgrade_options_.permessage_deflate = http::DeflateOffer{};
+    http::UpgradeOptions& options = handshake_->upgrade_options;
+    options.subprotocols = params_.subprotocols;
+    options.extra_headers = params_.headers;
+    if (params_.per_message_deflate) options.permessage_deflate = http::DeflateOffer{};
     http::UpgradeRequest request;
-    if (auto ec = http::make_upgrade_request(url_, upgrade_options_, system_random(), request))
+    if (auto ec = http::make_upgrade_request(handshake_->url, options, system_random(), request))
       return finish({.error = ec, .detail = "could not build the upgrade request"});
-    key_ = request.key;
+    handshake_->key = request.key;
     trace_block("> ", request.text);
     state_ = State::handshaking;
     stream_->set_handler(this);
@@ -140,25 +153,26 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   }
 
   void on_handshake_data(bytes_view data) {
-    if (auto ec = response_.feed(data)) return finish({.error = ec, .detail = "bad upgrade response"});
+    http::ResponseParser& response = handshake_->response;
+    if (auto ec = response.feed(data)) return finish({.error = ec, .detail = "bad upgrade response"});
     for (;;) {
-      const http::Event event = response_.next();
+      const http::Event event = response.next();
       switch (event.kind) {
         case http::EventKind::need_data: return;
         case http::EventKind::error:
           return finish({.error = event.error,
-                         .detail = "bad upgrade response: " + http::describe_error(event.error, response_.limits())});
+                         .detail = "bad upgrade response: " + http::describe_error(event.error, response.limits())});
         case http::EventKind::head:
         case http::EventKind::body:
         case http::EventKind::message_end:
         case http::EventKind::closed: {
           // Anything but a 101 head means the upgrade was refused.
           trace_head();
-          const int status = response_.head().status;
+          const int status = response.head().status;
           return finish({.error = errc::ws_handshake_bad_status,
-                         .detail = "server answered HTTP " + std::to_string(status) + " " + response_.head().reason});
+                         .detail = "server answered HTTP " + std::to_string(status) + " " + response.head().reason});
         }
-        case http::EventKind::upgrade: return on_upgraded(response_.unconsumed());
+        case http::EventKind::upgrade: return on_upgraded(response.unconsumed());
       }
     }
   }
@@ -166,7 +180,8 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   void on_upgraded(bytes_view rest) {
     trace_head();
     http::UpgradeResult result;
-    if (auto ec = http::validate_upgrade_response(response_.head(), key_, upgrade_options_, result))
+    if (auto ec = http::validate_upgrade_response(handshake_->response.head(), handshake_->key,
+                                                  handshake_->upgrade_options, result))
       return finish({.error = ec, .detail = "invalid upgrade response"});
     decoder_.emplace(ws::DecoderConfig{.max_message_size = params_.max_message_size,
                                        .max_fragments = params_.max_fragments,
@@ -174,8 +189,8 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     if (result.permessage_deflate)
       deflate_ = std::make_unique<PerMessageDeflate>(*result.permessage_deflate, params_.max_message_size);
     state_ = State::open;
-    bytes leftover(rest.begin(), rest.end());  // frames sent right behind the 101
-    response_ = http::ResponseParser();         // done with the 101: free its head and buffer
+    bytes leftover(rest.begin(), rest.end());  // frames sent right behind the 101 (`rest` is the parser's)
+    handshake_.reset();
     auto alive = alive_;
     events_.on_transport_open(result.subprotocol);
     if (!*alive || leftover.empty()) return;
@@ -271,8 +286,8 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     if (peer_close_) return finish(*peer_close_);
     if (state_ == State::handshaking) {
       if (ec == errc::connection_closed) {
-        response_.finish();  // EOF in the middle of the head is a truncated response
-        const http::Event event = response_.next();
+        handshake_->response.finish();  // EOF in the middle of the head is a truncated response
+        const http::Event event = handshake_->response.next();
         ec = event.kind == http::EventKind::error ? event.error : std::error_code(errc::ws_handshake_bad_status);
       }
       return finish({.error = ec, .detail = "connection closed during the WebSocket handshake"});
@@ -295,7 +310,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     if (state_ == State::done) return;
     state_ = State::done;
     close_timer_.cancel();
-    connector_.reset();
+    if (handshake_) handshake_->connector.reset();
     stream_.reset();
     events_.on_transport_close(std::move(info));  // may destroy this
   }
@@ -313,7 +328,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
 
   void trace_head() {
     if (!params_.trace) return;
-    const auto& head = response_.head();
+    const auto& head = handshake_->response.head();
     params_.trace("< HTTP/1." + std::to_string(head.version_minor) + " " + std::to_string(head.status) + " " + head.reason);
     for (const auto& h : head.headers) params_.trace("< " + h.name + ": " + h.value);
   }
@@ -331,13 +346,9 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   ws::ConnectParams params_;
   ws::TransportEvents& events_;
   State state_ = State::connecting;
-  url::Url url_;
-  http::UpgradeOptions upgrade_options_;
-  std::string key_;
-  http::ResponseParser response_;
+  std::unique_ptr<Handshake> handshake_;  // until open
   std::optional<ws::Decoder> decoder_;
   std::unique_ptr<PerMessageDeflate> deflate_;
-  std::unique_ptr<Connector> connector_;
   std::unique_ptr<Stream> stream_;
   std::optional<ws::CloseInfo> peer_close_;
   Timer close_timer_;
