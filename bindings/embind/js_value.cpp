@@ -35,15 +35,21 @@ bool restore_binary(nlohmann::json& value, const std::vector<std::string>& buffe
 
 }  // namespace
 
-val args_to_js(const nlohmann::json& args) {
-  std::string text;
+JsArgs args_for_js(const nlohmann::json& args) {
+  JsArgs out{std::string(), val::undefined()};
   std::vector<bytes> attachments;
-  write_json(args, text, &attachments);
-  val buffers = val::array();
-  for (const bytes& b : attachments) buffers.call<void>("push", bytes_to_js(b.data(), b.size()));
+  write_json(args, out.json, &attachments);
+  if (attachments.empty()) return out;
+  out.buffers = val::array();
+  for (const bytes& b : attachments) out.buffers.call<void>("push", bytes_to_js(b.data(), b.size()));
+  return out;
+}
+
+val args_to_js(const nlohmann::json& args) {
+  JsArgs parts = args_for_js(args);
   val out = val::object();
-  out.set("json", text);
-  out.set("buffers", buffers);
+  out.set("json", parts.json);
+  out.set("buffers", parts.buffers);
   return out;
 }
 

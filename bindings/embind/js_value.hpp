@@ -15,7 +15,14 @@
 
 namespace twinsock::bindings {
 
-/// {json, buffers}: the facade's decodeArgs() turns it back into values.
+/// Arguments on their way to JavaScript: the facade's decodeArgs(json, buffers)
+/// turns them back into values.
+struct JsArgs {
+  std::string json;
+  emscripten::val buffers;  ///< an array of Uint8Arrays, or undefined when none
+};
+JsArgs args_for_js(const nlohmann::json& args);
+/// The same as one {json, buffers} object (for values inside other values).
 emscripten::val args_to_js(const nlohmann::json& args);
 
 /// Parses JSON text (options, auth): a discarded value when it is not valid JSON.

@@ -2,7 +2,7 @@
 //   Manager: open | close(reason) | error(err) | ping | reconnect_attempt(n) |
 //            reconnect(n) | reconnect_error(err) | reconnect_failed
 //   Socket:  connect | connect_error(err with .data) | disconnect(reason) |
-//            event(name, {json, buffers}, replyId) | ack(ackId, err|null, {json, buffers}) |
+//            event(name, json, buffers, replyId) | ack(ackId, err|null, json, buffers) |
 //            auth() -> JSON text (only with authFunction)
 #include "bindings.hpp"
 #include "js_value.hpp"
@@ -29,7 +29,9 @@ JsSocket::JsSocket(sio::Socket& socket, val on_event) : socket_(socket), on_even
       reply_id = next_reply_++;
       replies_.emplace(reply_id, reply);
     }
-    on_event_(std::string("event"), event, args_to_js(args), reply_id);
+    static const val type("event");
+    JsArgs js = args_for_js(args);
+    on_event_(type, event, js.json, js.buffers, reply_id);
   }));
 }
 
@@ -46,7 +48,9 @@ std::string JsSocket::emit(const std::string& event, const std::string& args_jso
     // The callback may outlive this object (a late timeout): go through the Manager's
     // socket only while onEvent is still reachable, which the shared val guarantees.
     sio::AckCallback ack = [on_event = on_event_, ack_id](std::error_code error, const sio::Args& answer) {
-      on_event(std::string("ack"), ack_id, error_to_js(error), args_to_js(answer));
+      static const val type("ack");
+      JsArgs js = args_for_js(answer);
+      on_event(type, ack_id, error_to_js(error), js.json, js.buffers);
     };
     ec = with_ack ? socket_.emit_with_ack(event, std::move(args), std::move(ack), options)
                   : socket_.emit(event, std::move(args), std::move(ack), options);

@@ -14,7 +14,8 @@ JsEventSource::JsEventSource(const std::string& url, const std::string& options_
   auto& c = *client_;
   subs_.push_back(c.on_open.on([this] { on_event_(std::string("open")); }));
   subs_.push_back(c.on_message.on([this](const sse::MessageEvent& e) {
-    on_event_(std::string("message"), e.type, e.data, e.last_event_id);
+    static const val type("message");
+    on_event_(type, e.type, e.data, e.last_event_id);
   }));
   subs_.push_back(c.on_error.on([this](std::error_code ec, const std::string& detail, int status) {
     on_event_(std::string("error"), error_to_js(ec, detail), status);

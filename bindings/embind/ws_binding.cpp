@@ -15,8 +15,9 @@ JsWebSocket::JsWebSocket(const std::string& url, const std::string& options_json
   auto& c = *client_;
   subs_.push_back(c.on_open.on([this] { on_event_(std::string("open")); }));
   subs_.push_back(c.on_message.on([this](const ws::Message& m) {
-    if (m.is_binary()) on_event_(std::string("message"), bytes_to_js(m.data.data(), m.data.size()));
-    else on_event_(std::string("message"), m.data);
+    static const val type("message");
+    if (m.is_binary()) on_event_(type, bytes_to_js(m.data.data(), m.data.size()));
+    else on_event_(type, m.data);
   }));
   subs_.push_back(c.on_close.on([this](const ws::CloseInfo& info) {
     val event = val::object();

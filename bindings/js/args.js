@@ -47,8 +47,9 @@ function binaryValue(bytes) {
   return bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;
 }
 
-export function decodeArgs({ json, buffers }) {
-  if (buffers.length === 0) return JSON.parse(json);
+/** JSON text and, when it has placeholders, the byte arrays they stand for. */
+export function decodeArgs(json, buffers) {
+  if (!buffers?.length) return JSON.parse(json);
   return JSON.parse(json, (key, value) => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       if (value._placeholder === true && typeof value.num === 'number' && value.num < buffers.length)

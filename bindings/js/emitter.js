@@ -50,7 +50,8 @@ export class Emitter {
   emitReserved(event, ...args) {
     const list = this.#listeners.get(event);
     if (!list) return false;
-    for (const fn of [...list]) safeCall(this, fn, args);
+    if (list.length === 1) safeCall(this, list[0], args);  // the usual case: no copy
+    else for (const fn of [...list]) safeCall(this, fn, args);
     return true;
   }
 }

@@ -225,16 +225,17 @@ export class Socket extends Emitter {
       }
       return;
     }
+    if (this.#anyOutgoingListeners.length === 0) return;
     for (const fn of [...this.#anyOutgoingListeners]) safeCall(this, fn, [event, ...args]);
   }
 
-  _onNative(type, a, b, c) {
+  _onNative(type, a, b, c, d) {
     switch (type) {
       case 'connect':
         return this.emitReserved('connect');
       case 'connect_error': {
         const error = new TwinsockError({ code: a.code, message: a.message });
-        const data = decodeArgs(a.data);
+        const data = decodeArgs(a.data.json, a.data.buffers);
         if (data !== null) error.data = data;
         if (!this.active) keepAlive(this, false);
         return this.emitReserved('connect_error', error);
@@ -243,9 +244,9 @@ export class Socket extends Emitter {
         if (!this.active) keepAlive(this, false);
         return this.emitReserved('disconnect', a);
       case 'event':
-        return this.#onEvent(a, decodeArgs(b), c);
+        return this.#onEvent(a, decodeArgs(b, c), d);
       case 'ack':
-        return this.#onAck(a, b, c);
+        return this.#onAck(a, b, c, d);
       case 'auth':
         return this.#authJson();
       default:
@@ -263,16 +264,16 @@ export class Socket extends Emitter {
         this.#native.reply(replyId, json, buffers);
       });
     }
-    for (const fn of [...this.#anyListeners]) safeCall(this, fn, [event, ...args]);
+    if (this.#anyListeners.length) for (const fn of [...this.#anyListeners]) safeCall(this, fn, [event, ...args]);
     this.emitReserved(event, ...args);
   }
 
-  #onAck(ackId, errorInfo, payload) {
+  #onAck(ackId, errorInfo, json, buffers) {
     const entry = this.#acks.get(ackId);
     if (!entry) return;
     this.#acks.delete(ackId);
     const error = toError(errorInfo);
-    const args = error || !payload ? [] : decodeArgs(payload);
+    const args = error || !json ? [] : decodeArgs(json, buffers);
     if (entry.kind === 'promise') {
       if (error) entry.target.reject(error);
       else entry.target.resolve(args[0]);

@@ -62,13 +62,14 @@ class Event {
   /// Calls every listener present when the emit started, in order.
   void emit(Args... args) {
     auto state = state_;  // keeps the list alive if a listener destroys the owner
+    if (state->entries.size() == 1) {  // the usual case: no snapshot to allocate
+      const auto entry = state->entries.front();
+      call(*state, *entry, state->next_id, args...);
+      return;
+    }
     const std::uint64_t generation = state->next_id;
     const auto snapshot = state->entries;
-    for (const auto& entry : snapshot) {
-      if (entry->id >= generation || entry->removed) continue;
-      if (entry->once) remove(*state, entry->id);
-      entry->listener(args...);
-    }
+    for (const auto& entry : snapshot) call(*state, *entry, generation, args...);
   }
 
   std::size_t listener_count() const { return state_->entries.size(); }
@@ -88,6 +89,13 @@ class Event {
     std::vector<std::shared_ptr<Entry>> entries;
     std::uint64_t next_id = 1;
   };
+
+  // Skips listeners added during the emit (id >= generation) and those removed by it.
+  static void call(State& state, Entry& entry, std::uint64_t generation, const Args&... args) {
+    if (entry.id >= generation || entry.removed) return;
+    if (entry.once) remove(state, entry.id);
+    entry.listener(args...);
+  }
 
   static void remove(State& state, std::uint64_t id) {
     for (auto it = state.entries.begin(); it != state.entries.end(); ++it) {
