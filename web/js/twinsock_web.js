@@ -24,6 +24,17 @@ mergeInto(LibraryManager.library, {
       HEAPU8[ptr + bytes.length] = 0;
       try { fn(ptr); } finally { _twinsock_js_free(ptr); }
     },
+    // Calls `fn(ptr, size)` with `str` as UTF-8 on the wasm heap, encoded straight into
+    // it (at most 3 bytes per UTF-16 unit); long strings go through a copy instead
+    // so that the worst case does not triple a large allocation.
+    withUtf8: function (str, fn) {
+      if (str.length > 65536) return TWS.withBytes(TWS.encode(str), fn);
+      if (!TWS.encoder) TWS.encoder = new TextEncoder();
+      var capacity = str.length * 3 || 1;
+      var ptr = _twinsock_js_alloc(capacity);
+      var written = TWS.encoder.encodeInto(str, HEAPU8.subarray(ptr, ptr + capacity)).written;
+      try { fn(ptr, written); } finally { _twinsock_js_free(ptr); }
+    },
     // Calls `fn(ptr, size)` with a copy of `bytes` (a Uint8Array) on the wasm heap.
     withBytes: function (bytes, fn) {
       var ptr = _twinsock_js_alloc(bytes.length || 1);
@@ -115,7 +126,7 @@ mergeInto(LibraryManager.library, {
     ws.onmessage = function (event) {
       var data = event.data;
       if (typeof data == 'string') {
-        TWS.withBytes(TWS.encode(data), function (p, n) { _twinsock_ws_on_message(handle, 0, p, n); });
+        TWS.withUtf8(data, function (p, n) { _twinsock_ws_on_message(handle, 0, p, n); });
       } else {
         var bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
                   : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
