@@ -38,14 +38,14 @@ const only = opt('only', null)?.split(',');
 const want = (id) => !only || only.includes(id);
 
 const N = quick
-  ? { warm: 10, echo: 500, echoWarmup: 100, emit: 20000, burst: 20000, conns: 200, conns10k: 2000, ws: 20000, sse: 20000 }
-  : { warm: 30, echo: 2000, echoWarmup: 200, emit: 200000, burst: 200000, conns: 1000, conns10k: 10000, ws: 200000, sse: 100000 };
+  ? { warm: 10, echo: 500, echoWarmup: 500, emit: 20000, burst: 20000, conns: 200, conns10k: 2000, ws: 20000, sse: 20000 }
+  : { warm: 30, echo: 2000, echoWarmup: 5000, emit: 200000, burst: 200000, conns: 1000, conns10k: 10000, ws: 200000, sse: 100000 };
 // Chromium delivers each WebSocket message through its network service process (a few
 // thousand small messages per second on a busy 2-core machine), and every run opens a
 // fresh tab: smaller counts keep the whole leg near 2 minutes.
 const NC = quick
-  ? { echo: 200, echoWarmup: 50, emit: 5000, burst: 5000, ws: 5000, sse: 10000 }
-  : { echo: 1000, echoWarmup: 100, emit: 10000, burst: 10000, ws: 10000, sse: 20000 };
+  ? { echo: 200, echoWarmup: 100, emit: 5000, burst: 5000, ws: 5000, sse: 10000 }
+  : { echo: 1000, echoWarmup: 1000, emit: 10000, burst: 10000, ws: 10000, sse: 20000 };
 
 const NATIVE_SIO = join(BENCH_DIR, 'bench/sio_client_bench');
 const NATIVE_RAW = join(BENCH_DIR, 'bench/raw_client_bench');
