@@ -135,8 +135,9 @@ void PollLoop::stop() {
 }
 
 void PollLoop::run() {
-  stopped_ = false;
-  while (!stopped_) run_once(Duration(60'000));
+  // Each stop() ends one run(), also one made before run() started (from another
+  // thread, say): clearing the flag on entry would lose it and run forever.
+  while (!stopped_.exchange(false)) run_once(Duration(60'000));
 }
 
 std::optional<TimePoint> PollLoop::next_deadline() const {

@@ -181,6 +181,22 @@ TEST(PollLoop, StopFromAnotherThread) {
   stopper.join();
 }
 
+TEST(PollLoop, StopBeforeRunEndsTheNextRun) {
+  PollLoop loop;
+  bool gave_up = false;
+  loop.set_timer(milliseconds(2000), [&] {
+    gave_up = true;
+    loop.stop();
+  });
+  loop.stop();  // as a thread would that stops the loop before its owner runs it
+  loop.run();
+  EXPECT_FALSE(gave_up);
+  // The stop was used up: the next run() runs until the next stop().
+  loop.set_timer(milliseconds(5), [&] { loop.stop(); });
+  loop.run();
+  EXPECT_FALSE(gave_up);
+}
+
 TEST(PollLoop, ForeignLoopIntegration) {
   PollLoop loop;
   EXPECT_GE(loop.fd(), 0);

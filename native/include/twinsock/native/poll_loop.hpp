@@ -90,7 +90,8 @@ class PollLoop final : public Loop {
   /// Waits up to `max_wait` for work, runs everything that is ready, and returns
   /// how many callbacks ran. run_once(Duration::zero()) never blocks.
   std::size_t run_once(Duration max_wait);
-  /// Makes run() return after the current callback; thread-safe.
+  /// Makes run() return after the current callback, or the next run() at once when
+  /// none is running; thread-safe.
   void stop();
 
   /// For embedding in a foreign loop: readable whenever run_once(0) has work.
