@@ -323,12 +323,7 @@ TEST_F(SioTest, should_connect_while_disconnecting_another_socket) {
 // CONNECT was in flight sent a second CONNECT; its answers could disagree (connect
 // fired twice, or connect then connect_error while connected). The one in flight answers.
 TEST_F(SioTest, should_not_send_connect_again_when_reconnected_while_the_first_is_in_flight) {
-  Manager& m = make();
-  m.socket();  // keeps the connection open while /chat disconnects
-  Socket& s = m.socket("/chat");
-  watch(s);
-  loop.run_posted();
-  handshake();
+  Socket& s = chat_connect_in_flight();
   s.disconnect();
   s.connect();
   loop.run_posted();
@@ -345,12 +340,7 @@ TEST_F(SioTest, should_not_send_connect_again_when_reconnected_while_the_first_i
 }
 
 TEST_F(SioTest, should_report_the_refusal_of_a_connect_reissued_while_in_flight) {
-  Manager& m = make();
-  m.socket();
-  Socket& s = m.socket("/chat");
-  watch(s);
-  loop.run_posted();
-  handshake();
+  Socket& s = chat_connect_in_flight();
   s.disconnect();
   s.connect();
   loop.run_posted();
@@ -363,14 +353,9 @@ TEST_F(SioTest, should_report_the_refusal_of_a_connect_reissued_while_in_flight)
 // Found by the simulation (tests/sim): events the server sent to a namespace after
 // disconnect() were kept and delivered (and acked) after a later connect().
 TEST_F(SioTest, should_ignore_events_for_a_namespace_disconnected_by_the_user) {
-  Manager& m = make();
-  m.socket();  // keeps the connection open while /chat disconnects
-  Socket& s = m.socket("/chat");
-  watch(s);
+  Socket& s = chat_connect_in_flight();
   V events;
   auto sub = s.on_any([&](const std::string& event, const Args&) { events.push_back(event); });
-  loop.run_posted();
-  handshake();
   s.disconnect();  // CONNECT /chat is in flight
   accept("/chat", "c1");
   server("2/chat,0[\"ask\"]");  // the server thinks /chat is connected

@@ -148,6 +148,18 @@ class SioTest : public ::testing::Test, public Harness {
     return s;
   }
   Socket& connected() { return connected(options()); }
+
+  /// "/" and "/chat" on one session (engine "e1"), /chat's CONNECT sent and not yet
+  /// answered; "/" keeps the connection open whatever /chat does.
+  Socket& chat_connect_in_flight() {
+    Manager& m = make();
+    m.socket();
+    Socket& s = m.socket("/chat");
+    watch(s);
+    loop.run_posted();
+    handshake();
+    return s;
+  }
 };
 
 }  // namespace twinsock::sio
