@@ -147,7 +147,9 @@ void Stream::flush() {
     out_offset_ += static_cast<std::size_t>(n);
   }
   if (out_offset_ == out_.size()) {
-    out_.clear();
+    // An idle connection keeps no large buffer (thousands of them add up); small ones stay for the next write.
+    if (out_.capacity() > kKeptWriteBuffer) std::string().swap(out_);
+    else out_.clear();
     out_offset_ = 0;
     ssl_wants_write_ = false;
     if (want_shutdown_) {

@@ -64,6 +64,7 @@ class Stream {
   SSL* ssl_;
   IoWatch watch_;
   StreamHandler* handler_ = nullptr;
+  static constexpr std::size_t kKeptWriteBuffer = 128;
   std::string out_;
   std::size_t out_offset_ = 0;
   bytes pending_in_;

@@ -30,9 +30,13 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
  public:
   NativeWsTransport(PollLoop& loop, const ws::ConnectParams& params, ws::TransportEvents& events)
       : loop_(loop),
-        params_(params),
         events_(events),
-        handshake_(std::make_unique<Handshake>(http::response_limits(params.http_limits, 0))),
+        handshake_(std::make_unique<Handshake>(params)),
+        max_frame_size_(params.max_frame_size),
+        max_message_size_(params.max_message_size),
+        max_fragments_(params.max_fragments),
+        close_timeout_(params.close_timeout),
+        trace_(params.trace),
         close_timer_(loop) {
     loop_.post([this, alive = alive_] {
       if (*alive) start();
@@ -44,7 +48,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   void send(ws::MessageType type, std::string_view data, bool compress) override {
     if (state_ != State::open || !stream_) return;
     out_.clear();
-    const ws::MessageOptions options{.max_frame_payload = params_.max_frame_size,
+    const ws::MessageOptions options{.max_frame_payload = max_frame_size_,
                                      .rsv1 = compress && deflate_ != nullptr};
     if (options.rsv1) {
       compressed_.clear();
@@ -53,8 +57,8 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     } else {
       ws::encode_message(out_, type, as_bytes(data), system_random(), options);
     }
-    if (params_.trace)
-      params_.trace(std::string("> ") + (type == ws::MessageType::text ? "text " : "binary ") + std::to_string(data.size()) + " bytes");
+    if (trace_)
+      trace_(std::string("> ") + (type == ws::MessageType::text ? "text " : "binary ") + std::to_string(data.size()) + " bytes");
     write_out();
   }
 
@@ -72,10 +76,10 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
         out_.clear();  // a code the wire does not allow: close with 1000 instead
         ws::encode_close(out_, std::uint16_t{1000}, "", system_random());
       }
-      if (params_.trace) params_.trace("> close " + std::to_string(code) + " " + std::string(reason));
+      if (trace_) trace_("> close " + std::to_string(code) + " " + std::string(reason));
       write_out();
       state_ = State::closing;
-      close_timer_.start(params_.close_timeout, [this] {
+      close_timer_.start(close_timeout_, [this] {
         finish({.code = 1006, .error = errc::close_timeout, .detail = "no close frame from the server"});
       });
       return;
@@ -99,7 +103,8 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   // What only the opening needs, freed once the connection is open (memory per
   // idle connection counts when a process holds thousands).
   struct Handshake {
-    explicit Handshake(http::ResponseLimits limits) : response(limits) {}
+    explicit Handshake(const ws::ConnectParams& p) : params(p), response(http::response_limits(p.http_limits, 0)) {}
+    ws::ConnectParams params;
     url::Url url;
     http::UpgradeOptions upgrade_options;
     std::string key;
@@ -110,16 +115,16 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   void start() {
     if (state_ != State::connecting) return;
     url::Url& url = handshake_->url;
-    if (auto ec = url::parse(params_.url, url)) return finish({.error = ec, .detail = "bad URL: " + params_.url});
+    if (auto ec = url::parse(handshake_->params.url, url)) return finish({.error = ec, .detail = "bad URL: " + handshake_->params.url});
     if (url.scheme != "ws" && url.scheme != "wss")
       return finish({.error = errc::url_bad_scheme, .detail = "a WebSocket URL starts with ws:// or wss://"});
     std::optional<ProxySettings> proxy;
-    if (auto ec = proxy_for(url, params_.proxy, proxy)) return finish({.error = ec, .detail = "bad proxy URL"});
+    if (auto ec = proxy_for(url, handshake_->params.proxy, proxy)) return finish({.error = ec, .detail = "bad proxy URL"});
     ConnectRequest request{.host = url.host, .port = url.port, .tls = url.secure(), .proxy = proxy,
-                           .timeout = params_.connect_timeout};
+                           .timeout = handshake_->params.connect_timeout};
     if (request.tls) {
       std::error_code ec;
-      request.tls_context = tls_context_for(params_.tls, ec);
+      request.tls_context = tls_context_for(handshake_->params.tls, ec);
       if (ec) return finish({.error = ec, .detail = "could not load the TLS CA file, certificate or key"});
     }
     handshake_->connector = std::make_unique<Connector>(loop_);
@@ -134,9 +139,9 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
 
   void send_upgrade() {
     http::UpgradeOptions& options = handshake_->upgrade_options;
-    options.subprotocols = params_.subprotocols;
-    options.extra_headers = params_.headers;
-    if (params_.per_message_deflate) options.permessage_deflate = http::DeflateOffer{};
+    options.subprotocols = std::move(handshake_->params.subprotocols);  // moved: the handshake's, used once
+    options.extra_headers = std::move(handshake_->params.headers);
+    if (handshake_->params.per_message_deflate) options.permessage_deflate = http::DeflateOffer{};
     http::UpgradeRequest request;
     if (auto ec = http::make_upgrade_request(handshake_->url, options, system_random(), request))
       return finish({.error = ec, .detail = "could not build the upgrade request"});
@@ -183,11 +188,11 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     if (auto ec = http::validate_upgrade_response(handshake_->response.head(), handshake_->key,
                                                   handshake_->upgrade_options, result))
       return finish({.error = ec, .detail = "invalid upgrade response"});
-    decoder_.emplace(ws::DecoderConfig{.max_message_size = params_.max_message_size,
-                                       .max_fragments = params_.max_fragments,
+    decoder_.emplace(ws::DecoderConfig{.max_message_size = max_message_size_,
+                                       .max_fragments = max_fragments_,
                                        .allow_rsv1 = result.permessage_deflate.has_value()});
     if (result.permessage_deflate)
-      deflate_ = std::make_unique<PerMessageDeflate>(*result.permessage_deflate, params_.max_message_size);
+      deflate_ = std::make_unique<PerMessageDeflate>(*result.permessage_deflate, max_message_size_);
     state_ = State::open;
     bytes leftover(rest.begin(), rest.end());  // frames sent right behind the 101 (`rest` is the parser's)
     handshake_.reset();
@@ -202,7 +207,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     auto alive = alive_;
     decoder_->feed(data);
     while (auto event = decoder_->next()) {
-      if (params_.trace) trace_frame("< ", *event);
+      if (trace_) trace_frame("< ", *event);
       switch (event->type) {
         case ws::EventType::text:
         case ws::EventType::binary: {
@@ -249,7 +254,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     // §7.1.1: the server closes the TCP connection first; wait for its FIN (bounded).
     state_ = State::closing_by_peer;
     if (stream_) stream_->shutdown_after_flush();
-    close_timer_.start(params_.close_timeout, [this] { finish(*peer_close_); });
+    close_timer_.start(close_timeout_, [this] { finish(*peer_close_); });
   }
 
   // A protocol error from the server: close with the code it maps to (1002, 1007, 1009).
@@ -269,9 +274,9 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   std::string describe(std::error_code ec) const {
     if (ec == errc::ws_message_too_big || ec == errc::ws_inflate_too_big)
       return std::string(ec == errc::ws_message_too_big ? "incoming message" : "decompressed message") +
-             " exceeds max_message_size (" + std::to_string(params_.max_message_size) + " bytes)";
+             " exceeds max_message_size (" + std::to_string(max_message_size_) + " bytes)";
     if (ec == errc::ws_too_many_fragments)
-      return "incoming message exceeds max_fragments (" + std::to_string(params_.max_fragments) + " frames)";
+      return "incoming message exceeds max_fragments (" + std::to_string(max_fragments_) + " frames)";
     return std::string(ec.message());
   }
 
@@ -316,21 +321,21 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   }
 
   void trace_block(std::string_view prefix, std::string_view text) {
-    if (!params_.trace) return;
+    if (!trace_) return;
     std::size_t start = 0;
     while (start < text.size()) {
       std::size_t end = text.find("\r\n", start);
       if (end == std::string_view::npos) end = text.size();
-      if (end > start) params_.trace(std::string(prefix) + std::string(text.substr(start, end - start)));
+      if (end > start) trace_(std::string(prefix) + std::string(text.substr(start, end - start)));
       start = end + 2;
     }
   }
 
   void trace_head() {
-    if (!params_.trace) return;
+    if (!trace_) return;
     const auto& head = handshake_->response.head();
-    params_.trace("< HTTP/1." + std::to_string(head.version_minor) + " " + std::to_string(head.status) + " " + head.reason);
-    for (const auto& h : head.headers) params_.trace("< " + h.name + ": " + h.value);
+    trace_("< HTTP/1." + std::to_string(head.version_minor) + " " + std::to_string(head.status) + " " + head.reason);
+    for (const auto& h : head.headers) trace_("< " + h.name + ": " + h.value);
   }
 
   void trace_frame(std::string_view prefix, const ws::Event& event) {
@@ -339,14 +344,19 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     if (event.type == ws::EventType::error) line += " " + std::string(error_id(event.error));
     else if (event.type == ws::EventType::close) line += " " + std::to_string(event.close_code.value_or(1005)) + " " + std::string(event.text());
     else line += " " + std::to_string(event.payload.size()) + " bytes" + (event.compressed ? " (compressed)" : "");
-    params_.trace(line);
+    trace_(line);
   }
 
   PollLoop& loop_;
-  ws::ConnectParams params_;
   ws::TransportEvents& events_;
   State state_ = State::connecting;
   std::unique_ptr<Handshake> handshake_;  // until open
+  // What the open connection still needs of its ConnectParams (the rest went with handshake_).
+  std::size_t max_frame_size_;
+  std::size_t max_message_size_;
+  std::size_t max_fragments_;
+  Duration close_timeout_;
+  std::function<void(std::string_view line)> trace_;
   std::optional<ws::Decoder> decoder_;
   std::unique_ptr<PerMessageDeflate> deflate_;
   std::unique_ptr<Stream> stream_;

@@ -13,16 +13,31 @@
 
 namespace twinsock {
 
+namespace detail {
+/// One listener, as its Subscription sees it.
+class ListenerSlot {
+ public:
+  /// Removes the listener from its emitter, if both are still there.
+  virtual void unsubscribe() = 0;
+
+ protected:
+  ~ListenerSlot() = default;
+};
+}  // namespace detail
+
 /// Unsubscribes on destruction or reset(); release() keeps the listener forever.
+/// It holds a weak reference to the listener: no allocation of its own.
 class Subscription {
  public:
   Subscription() = default;
-  explicit Subscription(std::function<void()> unsubscribe) : unsubscribe_(std::move(unsubscribe)) {}
-  Subscription(Subscription&& other) noexcept : unsubscribe_(std::exchange(other.unsubscribe_, nullptr)) {}
+  explicit Subscription(std::weak_ptr<detail::ListenerSlot> slot) : slot_(std::move(slot)), active_(true) {}
+  Subscription(Subscription&& other) noexcept
+      : slot_(std::move(other.slot_)), active_(std::exchange(other.active_, false)) {}
   Subscription& operator=(Subscription&& other) noexcept {
     if (this != &other) {
       reset();
-      unsubscribe_ = std::exchange(other.unsubscribe_, nullptr);
+      slot_ = std::move(other.slot_);
+      active_ = std::exchange(other.active_, false);
     }
     return *this;
   }
@@ -31,16 +46,24 @@ class Subscription {
   ~Subscription() { reset(); }
 
   void reset() {
-    if (auto fn = std::exchange(unsubscribe_, nullptr)) fn();
+    active_ = false;
+    if (const auto slot = std::exchange(slot_, {}).lock()) slot->unsubscribe();
   }
   /// Keeps the listener for the emitter's lifetime.
-  void release() { unsubscribe_ = nullptr; }
-  explicit operator bool() const { return static_cast<bool>(unsubscribe_); }
+  void release() {
+    slot_.reset();
+    active_ = false;
+  }
+  explicit operator bool() const { return active_; }
 
  private:
-  std::function<void()> unsubscribe_;
+  std::weak_ptr<detail::ListenerSlot> slot_;
+  bool active_ = false;
 };
 
+// Listeners form a singly linked list of shared entries: an Event without
+// listeners costs one pointer and no allocation, one listener one allocation
+// (thousands of idle connections each hold a few dozen Events).
 template <typename... Args>
 class Event {
  public:
@@ -59,65 +82,71 @@ class Event {
   /// Adds a listener in front of the others.
   [[nodiscard]] Subscription prepend(Listener listener) { return add(std::move(listener), false, true); }
 
-  /// Calls every listener present when the emit started, in order.
+  /// Calls every listener present when the emit started, in order. The entries
+  /// called are held here, so a listener may remove any of them or destroy the owner.
   void emit(Args... args) {
-    auto state = state_;  // keeps the list alive if a listener destroys the owner
-    if (state->entries.size() == 1) {  // the usual case: no snapshot to allocate
-      const auto entry = state->entries.front();
-      call(*state, *entry, state->next_id, args...);
+    if (!head_) return;
+    if (!head_->next) {  // the usual case: one listener, no snapshot to allocate
+      const auto entry = head_;
+      call(*entry, args...);
       return;
     }
-    const std::uint64_t generation = state->next_id;
-    const auto snapshot = state->entries;
-    for (const auto& entry : snapshot) call(*state, *entry, generation, args...);
+    std::vector<std::shared_ptr<Entry>> snapshot;
+    for (auto entry = head_; entry; entry = entry->next) snapshot.push_back(entry);
+    for (const auto& entry : snapshot) call(*entry, args...);
   }
 
-  std::size_t listener_count() const { return state_->entries.size(); }
+  std::size_t listener_count() const {
+    std::size_t n = 0;
+    for (const Entry* e = head_.get(); e; e = e->next.get()) ++n;
+    return n;
+  }
   void clear() {
-    for (auto& e : state_->entries) e->removed = true;
-    state_->entries.clear();
+    while (head_) {  // a loop, not the chain of destructors: no recursion on long lists
+      const auto entry = std::exchange(head_, std::move(head_->next));
+      entry->owner = nullptr;
+    }
   }
 
  private:
-  struct Entry {
-    std::uint64_t id;
+  struct Entry final : detail::ListenerSlot {
+    Entry(Event* o, Listener l, bool once_only) : owner(o), listener(std::move(l)), once(once_only) {}
+    void unsubscribe() override {
+      if (owner) owner->unlink(this);
+    }
+    Event* owner;  // null once removed, or once the Event is gone
+    std::shared_ptr<Entry> next;
     Listener listener;
     bool once;
-    bool removed = false;
-  };
-  struct State {
-    std::vector<std::shared_ptr<Entry>> entries;
-    std::uint64_t next_id = 1;
   };
 
-  // Skips listeners added during the emit (id >= generation) and those removed by it.
-  static void call(State& state, Entry& entry, std::uint64_t generation, const Args&... args) {
-    if (entry.id >= generation || entry.removed) return;
-    if (entry.once) remove(state, entry.id);
+  // Skips listeners removed since the emit started (or whose Event is gone).
+  static void call(Entry& entry, const Args&... args) {
+    if (!entry.owner) return;
+    if (entry.once) entry.owner->unlink(&entry);
     entry.listener(args...);
   }
 
-  static void remove(State& state, std::uint64_t id) {
-    for (auto it = state.entries.begin(); it != state.entries.end(); ++it) {
-      if ((*it)->id == id) {
-        (*it)->removed = true;
-        state.entries.erase(it);
-        return;
-      }
-    }
+  void unlink(Entry* entry) {
+    std::shared_ptr<Entry>* link = &head_;
+    while (*link && link->get() != entry) link = &(*link)->next;
+    if (!*link) return;
+    const auto removed = std::exchange(*link, std::move(entry->next));
+    removed->owner = nullptr;
   }
 
   Subscription add(Listener listener, bool once, bool front) {
-    const std::uint64_t id = state_->next_id++;
-    auto entry = std::make_shared<Entry>(Entry{id, std::move(listener), once});
-    if (front) state_->entries.insert(state_->entries.begin(), entry);
-    else state_->entries.push_back(entry);
-    return Subscription([weak = std::weak_ptr<State>(state_), id] {
-      if (auto state = weak.lock()) remove(*state, id);
-    });
+    auto entry = std::make_shared<Entry>(this, std::move(listener), once);
+    std::weak_ptr<detail::ListenerSlot> slot = entry;
+    std::shared_ptr<Entry>* link = &head_;
+    if (!front)
+      while (*link) link = &(*link)->next;
+    entry->next = std::move(*link);
+    *link = std::move(entry);
+    return Subscription(std::move(slot));
   }
 
-  std::shared_ptr<State> state_ = std::make_shared<State>();
+  std::shared_ptr<Entry> head_;
 };
 
 }  // namespace twinsock

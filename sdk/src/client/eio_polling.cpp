@@ -95,7 +95,7 @@ class PollingTransport final : public EngineTransport {
         .trace = ctx_.options.trace,
     };
     if (r.method == "POST") r.headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});
-    request->http = ctx_.options.http_factory(ctx_.loop, r, *request);
+    request->http = ctx_.http_factory()(ctx_.loop, r, *request);
     return request;
   }
 

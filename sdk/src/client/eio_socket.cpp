@@ -25,18 +25,16 @@ using namespace detail;
 
 class Socket::Impl final : public TransportHandler {
  public:
-  Impl(Socket& owner, Loop& loop, std::string url, SocketOptions options)
+  Impl(Socket& owner, Loop& loop, std::string url, std::shared_ptr<const SocketOptions> options)
       : owner_(owner),
         loop_(loop),
         url_(std::move(url)),
-        options_(std::move(options)),
+        shared_options_(std::move(options)),
+        options_(*shared_options_),
         ctx_(loop, options_),
         ping_timer_(loop),
         open_timer_(loop),
-        probe_timer_(loop) {
-    if (!options_.ws_factory) options_.ws_factory = ws::platform_transport_factory();
-    if (!options_.http_factory) options_.http_factory = platform_http_factory();
-  }
+        probe_timer_(loop) {}
   ~Impl() override { *alive_ = false; }
 
   void open() {
@@ -362,7 +360,8 @@ class Socket::Impl final : public TransportHandler {
   Socket& owner_;
   Loop& loop_;
   std::string url_;
-  SocketOptions options_;
+  std::shared_ptr<const SocketOptions> shared_options_;
+  const SocketOptions& options_;
   SessionContext ctx_;  // before the transports: they hold a reference to it
   std::vector<std::string> candidates_;
   ReadyState state_ = ReadyState::closed;
@@ -385,6 +384,8 @@ class Socket::Impl final : public TransportHandler {
 };
 
 Socket::Socket(Loop& loop, std::string url, SocketOptions options)
+    : Socket(loop, std::move(url), std::make_shared<const SocketOptions>(std::move(options))) {}
+Socket::Socket(Loop& loop, std::string url, std::shared_ptr<const SocketOptions> options)
     : impl_(std::make_unique<Impl>(*this, loop, std::move(url), std::move(options))) {}
 Socket::~Socket() = default;
 void Socket::open() { impl_->open(); }

@@ -38,6 +38,13 @@ struct SessionContext {
   Duration poll_grace{};  // pingInterval + pingTimeout: how long the server may hold a GET
   std::uint64_t requests = 0;
 
+  /// The options' transport factories, or the platform's.
+  ws::TransportFactory ws_factory() const {
+    return options.ws_factory ? options.ws_factory : ws::platform_transport_factory();
+  }
+  HttpTransportFactory http_factory() const {
+    return options.http_factory ? options.http_factory : platform_http_factory();
+  }
   /// Full URL of a request on `transport` (with `t=` on polling when timestamp_requests).
   std::string url_for(std::string_view transport);
   /// extra_headers plus the jar's Cookie for `url`.

@@ -31,7 +31,7 @@ class WebSocketTransport final : public EngineTransport, private ws::TransportEv
         .proxy = ctx_.options.proxy,
         .trace = ctx_.options.trace,
     };
-    ws_ = ctx_.options.ws_factory(ctx_.loop, params, *this);
+    ws_ = ctx_.ws_factory()(ctx_.loop, params, *this);
   }
 
   // A WebSocket never blocks a write: writable as soon as it is open.

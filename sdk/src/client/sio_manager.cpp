@@ -59,14 +59,14 @@ std::string describe(std::error_code ec, const Limits& limits) {
 Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
     : loop_(loop),
       url_(std::move(url)),
-      options_(std::move(options)),
-      impl_(std::make_unique<Impl>(policy_of(options_), limits_of(options_))),
+      options_(std::make_shared<ManagerOptions>(std::move(options))),
+      impl_(std::make_unique<Impl>(policy_of(*options_), limits_of(*options_))),
       open_timer_(loop),
       reconnect_timer_(loop),
       retire_timer_(loop) {
   // One cookie jar per Manager: sticky-session cookies set by a load balancer go back
   // on every request of every reconnection (the browser keeps its own cookies).
-  if (!options_.engine.cookie_jar) options_.engine.cookie_jar = std::make_shared<eio::CookieJar>();
+  if (!options_->engine.cookie_jar) options_->engine.cookie_jar = std::make_shared<eio::CookieJar>();
   url::Url parsed;
   if (auto ec = url::parse(url_, parsed)) {
     impl_->url_error = ec;
@@ -79,7 +79,7 @@ Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
   // The URL's query goes to every Engine.IO request (socket.io-client keeps it).
   url::QueryList params;
   if (!url::decode_query(target.query, params))
-    for (auto& p : params) options_.engine.query.emplace_back(p.key, p.value);
+    for (auto& p : params) options_->engine.query.emplace_back(p.key, p.value);
 }
 
 Manager::~Manager() {
@@ -90,9 +90,9 @@ Manager::~Manager() {
   sockets_.clear();
 }
 
-Socket& Manager::socket() { return socket(nsp_, options_.socket); }
+Socket& Manager::socket() { return socket(nsp_, options_->socket); }
 
-Socket& Manager::socket(const std::string& nsp) { return socket(nsp, options_.socket); }
+Socket& Manager::socket(const std::string& nsp) { return socket(nsp, options_->socket); }
 
 Socket& Manager::socket(const std::string& nsp, SocketOptions options) {
   const std::string name = nsp.empty() ? "/" : (nsp[0] == '/' ? nsp : "/" + nsp);
@@ -100,7 +100,7 @@ Socket& Manager::socket(const std::string& nsp, SocketOptions options) {
   if (it == sockets_.end())
     it = sockets_.emplace(name, std::unique_ptr<Socket>(new Socket(*this, name, std::move(options)))).first;
   Socket& s = *it->second;
-  if (options_.auto_connect && !s.active()) s.connect();
+  if (options_->auto_connect && !s.active()) s.connect();
   return s;
 }
 
@@ -121,9 +121,12 @@ void Manager::start_engine() {
     });
     return;
   }
-  engine_ = std::make_unique<eio::Socket>(loop_, engine_url_, options_.engine);
+  // Every engine of this Manager shares its options (aliasing: they keep the whole ManagerOptions alive).
+  engine_ = std::make_unique<eio::Socket>(loop_, engine_url_,
+                                          std::shared_ptr<const eio::SocketOptions>(options_, &options_->engine));
   impl_->decoder.reset();
   impl_->open_error_reported = false;
+  engine_subs_.reserve(5);  // the five below
   engine_subs_.push_back(engine_->on_open.on([this](const eio::HandshakeInfo&) { on_engine_open(); }));
   engine_subs_.push_back(engine_->on_message.on([this](const eio::Message& m) { on_engine_message(m); }));
   engine_subs_.push_back(engine_->on_ping.on([this] { on_ping.emit(); }));
@@ -134,7 +137,7 @@ void Manager::start_engine() {
   engine_subs_.push_back(engine_->on_close.on([this](const std::string& reason, std::error_code cause) {
     on_engine_close(reason, cause);
   }));
-  open_timer_.start(options_.timeout, [this] {
+  open_timer_.start(options_->timeout, [this] {
     engine_subs_.clear();
     engine_.reset();
     on_engine_close("timeout", errc::connect_timeout);
@@ -165,7 +168,7 @@ void Manager::on_engine_open() {
 
 void Manager::on_engine_message(const eio::Message& message) {
   auto alive = alive_;
-  if (options_.parser == ParserKind::msgpack) {
+  if (options_->parser == ParserKind::msgpack) {
     Packet packet;
     std::error_code ec =
         message.binary ? decode_msgpack(as_bytes(message.data), packet, impl_->limits) : errc::sio_bad_packet_type;
@@ -232,7 +235,7 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause) 
     }
   }
   reconnecting_ = false;
-  if (!skip_reconnect_ && options_.reconnection) schedule_reconnect();
+  if (!skip_reconnect_ && options_->reconnection) schedule_reconnect();
 }
 
 void Manager::schedule_reconnect() {
@@ -292,7 +295,7 @@ void Manager::socket_closed(Socket&) {
 
 std::error_code Manager::send_packet(const Packet& packet, bool compress) {
   if (!engine_ || state_ != ManagerState::open) return errc::not_connected;
-  if (options_.parser == ParserKind::msgpack) {
+  if (options_->parser == ParserKind::msgpack) {
     const bytes encoded = encode_msgpack(packet);
     return engine_->send(eio::Message{true, std::string(as_text(encoded))}, compress);
   }

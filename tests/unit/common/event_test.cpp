@@ -40,5 +40,93 @@ TEST(Event, NoListenerRunsOnceTheEmitterIsDestroyedMidEmit) {
   EXPECT_EQ(calls, (std::vector<std::string>{"destroys"}));
 }
 
+TEST(Event, OrderOnceAndPrepend) {
+  Event<int> event;
+  std::vector<std::string> calls;
+  auto a = event.on([&](int v) { calls.push_back("a" + std::to_string(v)); });
+  auto once = event.once([&](int v) { calls.push_back("once" + std::to_string(v)); });
+  auto first = event.prepend([&](int v) { calls.push_back("first" + std::to_string(v)); });
+  EXPECT_EQ(event.listener_count(), 3u);
+  event.emit(1);
+  event.emit(2);
+  EXPECT_EQ(calls, (std::vector<std::string>{"first1", "a1", "once1", "first2", "a2"}));
+  EXPECT_EQ(event.listener_count(), 2u);
+  EXPECT_TRUE(once);  // still a handle; resetting it now does nothing
+  once.reset();
+  EXPECT_FALSE(once);
+  EXPECT_EQ(event.listener_count(), 2u);
+}
+
+TEST(Event, ALoneListenerRemovingItselfOrAddingAnotherMidEmit) {
+  Event<> event;
+  int self_calls = 0;
+  int added_calls = 0;
+  Subscription self;
+  Subscription added;
+  self = event.on([&] {
+    ++self_calls;
+    self.reset();  // destroys nothing the running call needs
+    added = event.on([&] { ++added_calls; });
+  });
+  event.emit();
+  EXPECT_EQ(self_calls, 1);
+  EXPECT_EQ(added_calls, 0);  // added during the emit: not called by it
+  event.emit();
+  EXPECT_EQ(self_calls, 1);
+  EXPECT_EQ(added_calls, 1);
+}
+
+TEST(Event, SubscriptionsOutliveTheEmitterAndMoveAround) {
+  auto event = std::make_unique<Event<>>();
+  int calls = 0;
+  Subscription kept = event->on([&] { ++calls; });
+  Subscription moved = std::move(kept);
+  EXPECT_FALSE(kept);
+  EXPECT_TRUE(moved);
+  event->emit();
+  EXPECT_EQ(calls, 1);
+  event.reset();
+  moved.reset();  // the emitter is gone: nothing to do, nothing to crash on
+  EXPECT_FALSE(moved);
+}
+
+TEST(Event, DestroyingASubscriptionRemovesOnlyItsListener) {
+  Event<> event;
+  std::string calls;
+  auto a = event.on([&] { calls += "a"; });
+  auto b = std::make_unique<Subscription>(event.on([&] { calls += "b"; }));
+  auto c = event.on([&] { calls += "c"; });
+  b.reset();
+  event.emit();
+  EXPECT_EQ(calls, "ac");
+  Subscription released = event.on([&] { calls += "r"; });
+  released.release();  // stays for the emitter's lifetime
+  released.reset();
+  event.emit();
+  EXPECT_EQ(calls, "acacr");
+  event.clear();
+  event.emit();
+  EXPECT_EQ(calls, "acacr");
+  EXPECT_EQ(event.listener_count(), 0u);
+}
+
+TEST(Event, ManyListenersAreCalledInOrderAndClearedWithoutRecursion) {
+  auto event = std::make_unique<Event<>>();
+  std::size_t next = 0;
+  bool in_order = true;
+  constexpr std::size_t kCount = 200'000;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    auto sub = event->prepend([&, i] {
+      in_order = in_order && i == kCount - 1 - next;
+      ++next;
+    });
+    sub.release();
+  }
+  event->emit();
+  EXPECT_EQ(next, kCount);
+  EXPECT_TRUE(in_order);
+  event.reset();  // a destructor chain this long would overflow the stack
+}
+
 }  // namespace
 }  // namespace twinsock

@@ -100,6 +100,9 @@ enum class ReadyState : std::uint8_t { closed, opening, open, closing };
 class Socket {
  public:
   Socket(Loop& loop, std::string url, SocketOptions options = {});
+  /// Shares `options` with other Sockets (a Socket.IO Manager's reconnections)
+  /// instead of keeping a copy each.
+  Socket(Loop& loop, std::string url, std::shared_ptr<const SocketOptions> options);
   ~Socket();
   Socket(const Socket&) = delete;
   Socket& operator=(const Socket&) = delete;

@@ -111,7 +111,7 @@ class Manager {
   bool heartbeat_expired();
   void socket_closed(Socket& socket);  // a namespace left: close when none is active
   Loop& loop() { return loop_; }
-  const ManagerOptions& options() const { return options_; }
+  const ManagerOptions& options() const { return *options_; }
 
   void start_engine();
   void on_engine_open();
@@ -129,7 +129,7 @@ class Manager {
   std::string url_;
   std::string engine_url_;
   std::string nsp_;
-  ManagerOptions options_;
+  std::shared_ptr<ManagerOptions> options_;  // shared with the engines (its `engine` part)
   std::unique_ptr<Impl> impl_;
   std::unique_ptr<eio::Socket> engine_;
   std::vector<Subscription> engine_subs_;
