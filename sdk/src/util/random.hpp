@@ -13,9 +13,8 @@ class RandomSource {
   virtual void fill(std::span<std::uint8_t> out) = 0;
 };
 
-/// The process-wide CSPRNG: std::random_device, which is getrandom()/urandom
-/// with libstdc++ natively and crypto.getRandomValues() under Emscripten.
-/// Loop affinity: not thread-safe; use from one thread (the loop thread).
+/// This thread's CSPRNG: a ChaCha20 keystream keyed from std::random_device
+/// (getrandom() or RDRAND natively, crypto.getRandomValues() under Emscripten).
 RandomSource& system_random();
 
 }  // namespace twinsock
