@@ -63,24 +63,31 @@ void close_client(PollLoop& loop, std::unique_ptr<Client> io) {
   loop.run_once(Duration(0));
 }
 
-double connect_once(PollLoop& loop, const std::string& url, const std::string& mode) {
+struct ConnectTime {
+  double ms;      // wall time until `connect`
+  double cpu_ms;  // this process's CPU meanwhile (the rest is the server's, on the same CPU)
+};
+
+ConnectTime connect_once(PollLoop& loop, const std::string& url, const std::string& mode) {
+  const double cpu0 = bench::cpu_us();
   const auto t0 = bench::Clock::now();
   auto io = connect_client(loop, url, mode);
-  const double ms = bench::ms_since(t0);
+  const ConnectTime time{bench::ms_since(t0), (bench::cpu_us() - cpu0) / 1000};
   close_client(loop, std::move(io));
-  return ms;
+  return time;
 }
 
 int scenario_connect(const std::string& url, const bench::Flags& flags) {
   PollLoop loop;
   watchdog(loop, 60'000, "connect");
   const std::string mode = flags.str("mode", "ws");
-  const double cold = connect_once(loop, url, mode);
+  const ConnectTime cold = connect_once(loop, url, mode);
   std::vector<double> warm;
   const long n = flags.num("warm", 30);
-  for (long i = 0; i < n; ++i) warm.push_back(connect_once(loop, url, mode));
+  for (long i = 0; i < n; ++i) warm.push_back(connect_once(loop, url, mode).ms);
   bench::Result()
-      .set("cold_ms", cold)
+      .set("cold_ms", cold.ms)
+      .set("cold_cpu_ms", cold.cpu_ms)
       .set("warm_ms", bench::percentile(warm, 50))
       .set("warm_min_ms", bench::percentile(warm, 0))
       .print();

@@ -130,6 +130,8 @@ void PollLoop::post(std::function<void()> fn) {
 
 void PollLoop::stop() {
   stopped_ = true;
+  // From one of its callbacks the loop is awake: run() sees the flag when run_once() returns.
+  if (std::this_thread::get_id() == loop_thread_) return;
   const std::uint64_t one = 1;
   [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
 }
