@@ -108,6 +108,9 @@ class JsEventSource {
 
  private:
   val on_event_;
+  // The last event ID as a JS string: it rarely changes, so most events cross without converting it.
+  std::string last_event_id_;
+  val last_event_id_js_ = val("");
   std::unique_ptr<sse::Client> client_;
   std::vector<Subscription> subs_;
 };

@@ -5,6 +5,7 @@
 //            event(name, json, buffers, replyId) | ack(ackId, err|null, json, buffers) |
 //            auth() -> JSON text (only with authFunction)
 #include "bindings.hpp"
+#include "deliver.hpp"
 #include "js_value.hpp"
 #include "options.hpp"
 #include "twinsock/error.hpp"
@@ -29,9 +30,8 @@ JsSocket::JsSocket(sio::Socket& socket, val on_event) : socket_(socket), on_even
       reply_id = next_reply_++;
       replies_.emplace(reply_id, reply);
     }
-    static const val type("event");
-    JsArgs js = args_for_js(args);
-    on_event_(type, event, js.json, js.buffers, reply_id);
+    const JsArgs js = args_for_js(args);
+    deliver_event(on_event_, event, js.json, js.buffers, reply_id);
   }));
 }
 
@@ -48,9 +48,8 @@ std::string JsSocket::emit(const std::string& event, const std::string& args_jso
     // The callback may outlive this object (a late timeout): go through the Manager's
     // socket only while onEvent is still reachable, which the shared val guarantees.
     sio::AckCallback ack = [on_event = on_event_, ack_id](std::error_code error, const sio::Args& answer) {
-      static const val type("ack");
-      JsArgs js = args_for_js(answer);
-      on_event(type, ack_id, error_to_js(error), js.json, js.buffers);
+      const JsArgs js = args_for_js(answer);
+      deliver_ack(on_event, ack_id, error_to_js(error), js.json, js.buffers);
     };
     ec = with_ack ? socket_.emit_with_ack(event, std::move(args), std::move(ack), options)
                   : socket_.emit(event, std::move(args), std::move(ack), options);

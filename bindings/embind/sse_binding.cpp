@@ -2,6 +2,7 @@
 //   open | message(type, data, lastEventId) | error(err, status) |
 //   reconnecting(attempt, delayMs) | close
 #include "bindings.hpp"
+#include "deliver.hpp"
 #include "js_value.hpp"
 #include "options.hpp"
 
@@ -14,8 +15,12 @@ JsEventSource::JsEventSource(const std::string& url, const std::string& options_
   auto& c = *client_;
   subs_.push_back(c.on_open.on([this] { on_event_(std::string("open")); }));
   subs_.push_back(c.on_message.on([this](const sse::MessageEvent& e) {
-    static const val type("message");
-    on_event_(type, e.type, e.data, e.last_event_id);
+    static const val default_type("message");  // events without an `event:` field: nearly all
+    if (e.last_event_id != last_event_id_) {
+      last_event_id_ = e.last_event_id;
+      last_event_id_js_ = val(last_event_id_);
+    }
+    deliver_sse_message(on_event_, e.type == "message" ? default_type : val(e.type), e.data, last_event_id_js_);
   }));
   subs_.push_back(c.on_error.on([this](std::error_code ec, const std::string& detail, int status) {
     on_event_(std::string("error"), error_to_js(ec, detail), status);

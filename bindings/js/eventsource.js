@@ -11,12 +11,21 @@ import { DomEmitter, withHandlerProperties } from './emitter.js';
 import { toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
 export class EventSourceClient extends DomEmitter {
   static CONNECTING = 0;
   static OPEN = 1;
   static CLOSED = 2;
 
   #native;
+  #origin;  // of this connection's URL: parsed once per connection, not per event
 
   constructor(url, options) {
     super();
@@ -58,11 +67,11 @@ export class EventSourceClient extends DomEmitter {
   _onNative(type, a, b, c) {
     switch (type) {
       case 'open':
+        this.#origin = undefined;
         return this.fire('open', { type: 'open', target: this });
-      case 'message': {
-        const origin = (() => { try { return new URL(this.url).origin; } catch { return ''; } })();
-        return this.fire(a, { type: a, data: b, lastEventId: c, origin, target: this });
-      }
+      case 'message':
+        this.#origin ??= originOf(this.url);
+        return this.fire(a, { type: a, data: b, lastEventId: c, origin: this.#origin, target: this });
       case 'error': {
         const error = toError(a);
         return this.fire('error', { type: 'error', error, message: error?.message ?? '', status: b || undefined, target: this });

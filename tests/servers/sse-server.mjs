@@ -62,6 +62,11 @@ const server = createServer((req, res) => {
       res.write(': hello\n\nevent: tick\nid: 3\ndata: a\ndata: b\n\nretry: 100\ndata: plain\n\n');
       res.end();
       return;
+    case '/text':  // data and ids beyond ASCII, a NUL inside the data, an id that changes mid-stream
+      stream();
+      res.write('id: é1\ndata: a\u0000b\n\ndata: h\u00e9llo \u2713 \u{1F600}\n\nid: 2\nevent: \u00fcber\ndata: x\n\n');
+      res.end();
+      return;
     case '/echo': {
       let body = '';
       req.on('data', (c) => (body += c));

@@ -59,6 +59,18 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     assert.equal(c.readyState, EventSourceClient.CLOSED);
   });
 
+  test('TextArrivesExactlyWithTheIdInForce', T, async () => {
+    const c = client(url('/text'), { reconnect: false });
+    const log = logClient(c, ['\u00fcber']);
+    await eventually(() => log.closes === 1, 'close');
+    assert.deepEqual(log.messages.map((m) => [m.type, m.data, m.lastEventId]), [
+      ['message', 'a\u0000b', '\u00e91'],
+      ['message', 'h\u00e9llo \u2713 \u{1F600}', '\u00e91'],
+      ['\u00fcber', 'x', '2'],
+    ]);
+    assert.equal(c.lastEventId, '2');
+  });
+
   test('ResumesAfterDropsWithoutLossOrDuplicates', T, async () => {
     const c = client(url('/drop?n=7'), { minReconnectionDelay: 50 });
     const log = logClient(c);
