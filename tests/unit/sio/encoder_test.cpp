@@ -88,6 +88,9 @@ TEST(SioJsonWriter, StringsLikeJsonStringify) {
   EXPECT_EQ(js("\b\f\n\r\t"), "\"\\b\\f\\n\\r\\t\"");
   EXPECT_EQ(js(std::string("\x00\x01\x1f\x7f", 4)), "\"\\u0000\\u0001\\u001f\x7f\"");
   EXPECT_EQ(js("\xC3\xA9\xE2\x80\xA8\xF0\x9F\x98\x80"), "\"\xC3\xA9\xE2\x80\xA8\xF0\x9F\x98\x80\"");
+  // Plain runs (copied whole) around escapes and multi-byte characters.
+  EXPECT_EQ(js("hello \"world\"\n\xC3\xA9t\xC3\xA9 ok"), "\"hello \\\"world\\\"\\n\xC3\xA9t\xC3\xA9 ok\"");
+  EXPECT_EQ(js(std::string(300, 'x') + "\\"), "\"" + std::string(300, 'x') + "\\\\\"");
 }
 
 TEST(SioJsonWriter, IllFormedUtf8BecomesReplacementCharacters) {  // Unicode §3.9 maximal subparts

@@ -49,11 +49,22 @@ std::size_t utf8_sequence(std::string_view s, std::size_t* bad) {
   return need + 1;
 }
 
+// Printable ASCII other than the quote and the backslash.
+constexpr bool needs_no_escape(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
 void write_string(std::string_view s, std::string& out) {
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
   std::size_t i = 0;
   while (i < s.size()) {
+    // A run of characters that need no escaping goes in with one append.
+    std::size_t run = i;
+    while (run < s.size() && needs_no_escape(static_cast<unsigned char>(s[run]))) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       std::size_t bad = 0;
@@ -75,14 +86,10 @@ void write_string(std::string_view s, std::string& out) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 0x0f];
-        } else {
-          out += static_cast<char>(c);
-        }
+      default:  // the other control characters
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0x0f];
     }
     ++i;
   }
