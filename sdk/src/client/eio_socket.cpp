@@ -386,7 +386,8 @@ class Socket::Impl final : public TransportHandler {
 Socket::Socket(Loop& loop, std::string url, SocketOptions options)
     : Socket(loop, std::move(url), std::make_shared<const SocketOptions>(std::move(options))) {}
 Socket::Socket(Loop& loop, std::string url, std::shared_ptr<const SocketOptions> options)
-    : impl_(std::make_unique<Impl>(*this, loop, std::move(url), std::move(options))) {}
+    : impl_(std::make_unique<Impl>(*this, loop, std::move(url),
+                                   options ? std::move(options) : std::make_shared<const SocketOptions>())) {}
 Socket::~Socket() = default;
 void Socket::open() { impl_->open(); }
 void Socket::close() { impl_->close(); }

@@ -9,6 +9,25 @@ using testing::HttpCall;
 
 bool contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
 
+// A Socket.IO Manager's engines share one options object instead of a copy each.
+TEST_F(EioTest, SocketsShareOneOptionsObjectAndNullMeansTheDefaults) {
+  SocketOptions o = options();
+  o.path = "/shared/";
+  const auto shared = std::make_shared<const SocketOptions>(std::move(o));
+  Socket first(loop, "http://example.com:3000", shared);
+  Socket second(loop, "http://example.com:3000", shared);
+  first.open();
+  second.open();
+  loop.run_posted();
+  const auto gets = http.live("GET");
+  ASSERT_EQ(gets.size(), 2u);
+  for (const auto* get : gets) EXPECT_NE(get->request.url.find("/shared/?EIO=4"), std::string::npos) << get->request.url;
+  EXPECT_EQ(shared.use_count(), 3);
+
+  Socket defaults(loop, "http://example.com:3000", std::shared_ptr<const SocketOptions>());
+  EXPECT_EQ(defaults.ready_state(), ReadyState::closed);
+}
+
 TEST_F(EioTest, PollingHandshake) {
   Socket& s = make(options());
   EXPECT_EQ(s.ready_state(), ReadyState::opening);

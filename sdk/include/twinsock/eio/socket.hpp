@@ -101,7 +101,7 @@ class Socket {
  public:
   Socket(Loop& loop, std::string url, SocketOptions options = {});
   /// Shares `options` with other Sockets (a Socket.IO Manager's reconnections)
-  /// instead of keeping a copy each.
+  /// instead of keeping a copy each; null means the defaults.
   Socket(Loop& loop, std::string url, std::shared_ptr<const SocketOptions> options);
   ~Socket();
   Socket(const Socket&) = delete;
