@@ -1,5 +1,5 @@
-// The three deliveries that happen once per message (a Socket.IO event, an ack,
-// an SSE message) as direct imports: embind's val::operator() looks up every
+// The deliveries that happen once per message (a Socket.IO event, an ack, an SSE
+// message, a WebSocket message) as direct imports: embind's val::operator() looks up every
 // argument's registered type on each call, about 1 µs per message in Node.
 // Strings cross as (pointer, size) and are decoded here (NULs included);
 // JS values as embind handles, which the caller keeps alive for the call.
@@ -11,6 +11,10 @@ mergeInto(LibraryManager.library, {
   twinsock_js_deliver_ack__deps: ['$TWS', '$Emval'],
   twinsock_js_deliver_ack: function (fn, ackId, error, json, jsonSize, buffers) {
     Emval.toValue(fn)('ack', ackId, Emval.toValue(error), TWS.decode(json, jsonSize), Emval.toValue(buffers));
+  },
+  twinsock_js_deliver_ws_message__deps: ['$TWS', '$Emval'],
+  twinsock_js_deliver_ws_message: function (fn, binary, data, size) {
+    Emval.toValue(fn)('message', binary ? HEAPU8.slice(data, data + size) : TWS.decode(data, size));
   },
   twinsock_js_deliver_sse_message__deps: ['$TWS', '$Emval'],
   twinsock_js_deliver_sse_message: function (fn, type, data, dataSize, lastEventId) {

@@ -2,6 +2,7 @@
 //   open | message(string | Uint8Array) | close({code, reason, wasClean, error}) |
 //   error(err) | reconnecting(attempt, delayMs)
 #include "bindings.hpp"
+#include "deliver.hpp"
 #include "js_value.hpp"
 #include "options.hpp"
 #include "twinsock/error.hpp"
@@ -14,11 +15,8 @@ JsWebSocket::JsWebSocket(const std::string& url, const std::string& options_json
   client_ = std::make_unique<ws::Client>(shared_loop(), url, ws_options(options));
   auto& c = *client_;
   subs_.push_back(c.on_open.on([this] { on_event_(std::string("open")); }));
-  subs_.push_back(c.on_message.on([this](const ws::Message& m) {
-    static const val type("message");
-    if (m.is_binary()) on_event_(type, bytes_to_js(m.data.data(), m.data.size()));
-    else on_event_(type, m.data);
-  }));
+  subs_.push_back(c.on_message.on(
+      [this](const ws::Message& m) { deliver_ws_message(on_event_, m.is_binary(), m.data); }));
   subs_.push_back(c.on_close.on([this](const ws::CloseInfo& info) {
     val event = val::object();
     event.set("code", info.code);
