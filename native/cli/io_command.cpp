@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "the namespace, as in socket.io-client (http://host:3000/chat joins /chat).\n"
     "Each stdin line is a JSON array [\"event\", arg...] and is emitted; a line\n"
     "`ack [\"event\", arg...]` is emitted with an acknowledgement and its reply printed.\n"
+    "Events that ask us for an acknowledgement are answered only with --reply.\n"
     "Binary values are written and printed as {\"$binary\":\"<hex>\"}.\n"
     "\n"
     "options:\n"
@@ -33,6 +34,8 @@ constexpr const char* kUsage =
     "  --parser json|msgpack      packet format (the server must use the same)\n"
     "  --ack-timeout MS           fail acks after MS milliseconds\n"
     "  --retries N                at-least-once delivery: resend every emit until acked, N times\n"
+    "  --reply JSON               answer every event that asks for an ack with these arguments\n"
+    "                             (a JSON array, e.g. '[\"ok\"]'; another value is one argument)\n"
     "  -H, --header \"Name: value\"  extra header on every request (repeatable)\n"
     "  --json                     one JSON object per event on stdout\n"
     "  --count N                  exit after N received events\n"
@@ -87,6 +90,7 @@ int run_io(int argc, char** argv) {
   CommonOptions common;
   sio::ManagerOptions mo;
   std::optional<long> ack_timeout;
+  std::optional<sio::Args> reply_args;
   const auto own = [&](ArgReader& args, const std::string& arg, std::string& error) {
     std::string v;
     if (parse_manager_option(args, arg, mo, error)) {
@@ -99,6 +103,14 @@ int run_io(int argc, char** argv) {
       long n = 0;
       if (args.value(arg, "--retries", v, error) && !parse_count(v, n)) error = "--retries needs a whole number";
       mo.socket.retries = static_cast<std::uint32_t>(n);
+    } else if (is_option(arg, "--reply")) {
+      if (!args.value(arg, "--reply", v, error)) return true;
+      nlohmann::json value = nlohmann::json::parse(v, nullptr, false);
+      if (value.is_discarded() || !decode_binary_markers(value)) {
+        error = "--reply needs JSON (binary as {\"$binary\":\"<hex>\"})";
+        return true;
+      }
+      reply_args = value.is_array() ? std::move(value) : sio::Args::array({std::move(value)});
     } else {
       return false;
     }
@@ -153,11 +165,12 @@ int run_io(int argc, char** argv) {
   };
 
   subs.push_back(socket.on_connect.on([&] {
-    if (stdin_ended && !drain_timer.armed()) drain_then_exit();
     if (out.json())
       out.event({{"type", "connect"}, {"id", socket.id()}, {"recovered", socket.recovered()}});
     else
       out.status("connected to " + socket.nsp() + " as " + socket.id() + (socket.recovered() ? " (recovered)" : ""));
+    // After the line: with nothing pending this ends the session, which clears the id.
+    if (stdin_ended && !drain_timer.armed()) drain_then_exit();
   }));
   subs.push_back(socket.on_any([&](const std::string& event, const sio::Args& a) {
     if (done) return;
@@ -167,6 +180,10 @@ int run_io(int argc, char** argv) {
       out.data(event + " " + to_printable(a).dump());
     if (common.count && ++received >= *common.count) finish(exit_ok);
   }));
+  if (reply_args)
+    subs.push_back(socket.on_event([&](const std::string&, const sio::Args&, const sio::Reply& reply) {
+      if (reply.requested()) reply(*reply_args);
+    }));
   subs.push_back(socket.on_disconnect.on([&](const std::string& reason) {
     if (done) return;
     if (out.json()) out.event({{"type", "disconnect"}, {"reason", reason}});

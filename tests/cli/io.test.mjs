@@ -216,6 +216,38 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
     assert.deepEqual(events(result, 'question')[0].args, ['what?']);
   });
 
+  test('--reply answers the server\'s question; without it the question stays unanswered', async () => {
+    const replied = await session([url('/'), '--reply', '["yes", {"$binary": "0a0b"}]'], async (tool) => {
+      tool.write('["ask","what?"]');
+      await tool.waitFor(isEvent('answer'), 10_000, 'answer');
+    });
+    assert.equal(replied.code, 0, show(replied));
+    assert.deepEqual(events(replied, 'answer')[0].args, ['yes'], 'the server passes on the first argument');
+    const single = await session([url('/'), '--reply', '"one value"'], async (tool) => {
+      tool.write('["ask","what?"]');
+      await tool.waitFor(isEvent('answer'), 10_000, 'answer');
+    });
+    assert.deepEqual(events(single, 'answer')[0].args, ['one value']);
+    const silent = await session([url('/')], async (tool) => {
+      tool.write('["ask","what?"]');
+      await tool.waitFor(isEvent('question'), 10_000, 'question');
+      await echo(tool, ['after the question']);
+    });
+    assert.equal(events(silent, 'answer').length, 0, show(silent));
+    const bad = await runToEnd(['io', url('/'), '--reply', '{not json']);
+    assert.equal(bad.code, 2, show(bad));
+    assert.match(bad.stderr, /--reply/);
+  });
+
+  test('stdin already at its end: the connect line still carries the id, then exit 0', async () => {
+    const tool = run(['io', url('/'), '--json']);
+    tool.end();
+    const result = await tool.exit();
+    assert.equal(result.code, 0, show(result));
+    const connect = result.events.find(ofType('connect'));
+    assert.ok(connect?.id?.length > 0, show(result));
+  });
+
   test('a bad stdin line is an error line and the session goes on', async () => {
     const result = await session([url('/')], async (tool) => {
       tool.write('not json');

@@ -58,7 +58,7 @@ struct Socket::State {
     std::size_t size = 0;
   };
 
-  std::uint64_t next_ack_id = 0;
+  std::uint64_t next_ack_id = 1;  // not 0: python-socketio's msgpack serializer drops an id of 0
   std::map<std::uint64_t, PendingAck> acks;
   detail::LazyDeque<Buffered> send_buffer;
   std::size_t send_buffer_bytes = 0;

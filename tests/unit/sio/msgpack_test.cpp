@@ -143,6 +143,21 @@ TEST(SioMsgpack, PacketDefaultsAndRoundTrip) {
   EXPECT_EQ(decode_msgpack(encode_msgpack(packets[3]), back), code(errc::sio_bad_ack_id));  // default max
 }
 
+TEST(SioMsgpack, NilDataCountsAsNone) {  // python-socketio writes "data": nil into packets without one
+  auto decode = [](PacketType type) {
+    bytes in;
+    msgpack::write(json{{"type", static_cast<int>(type)}, {"data", nullptr}, {"nsp", "/"}}, in);
+    Packet p;
+    const std::error_code ec = decode_msgpack(in, p);
+    EXPECT_TRUE(ec || p.data.is_null());
+    return ec;
+  };
+  EXPECT_FALSE(decode(PacketType::disconnect));
+  EXPECT_FALSE(decode(PacketType::connect));
+  EXPECT_EQ(decode(PacketType::event), code(errc::sio_bad_payload));  // an EVENT needs its array
+  EXPECT_EQ(decode(PacketType::ack), code(errc::sio_bad_payload));
+}
+
 TEST(SioMsgpack, DecodeLeavesThePacketAloneOnError) {
   Packet p{PacketType::ack, "/keep", 5, json::array()};
   const Packet before = p;

@@ -74,8 +74,8 @@ TEST_F(SioTest, should_receive_date_with_ack) {
     EXPECT_FALSE(ec);
     got = a[0].get<std::string>();
   }));
-  EXPECT_EQ(sent().back(), "20[\"getAckDate\",{\"test\":true}]");
-  server("30[\"2026-11-25T00:00:00.000Z\"]");
+  EXPECT_EQ(sent().back(), "21[\"getAckDate\",{\"test\":true}]");
+  server("31[\"2026-11-25T00:00:00.000Z\"]");
   EXPECT_EQ(got, "2026-11-25T00:00:00.000Z");
 }
 

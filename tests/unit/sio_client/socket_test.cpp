@@ -263,9 +263,9 @@ TEST_F(SioTest, should_emit_events_in_order) {
   loop.run_posted();
   handshake();
   accept("/", "s1");
-  EXPECT_EQ(sent(), (V{"0", "20[\"echo\",\"first\"]", "21[\"echo\",\"second\"]"}));
-  server("30[\"first\"]");
-  server("31[\"second\"]");
+  EXPECT_EQ(sent(), (V{"0", "21[\"echo\",\"first\"]", "22[\"echo\",\"second\"]"}));
+  server("31[\"first\"]");
+  server("32[\"second\"]");
   EXPECT_EQ(order, (V{"first", "second"}));
 }
 
@@ -273,8 +273,8 @@ TEST_F(SioTest, should_emit_an_event_and_wait_for_the_acknowledgement) {
   Socket& s = connected();
   AckLog acks;
   ASSERT_FALSE(s.emit_with_ack("echo", 123, acks.cb()));
-  EXPECT_EQ(sent().back(), "20[\"echo\",123]");
-  server("30[123]");
+  EXPECT_EQ(sent().back(), "21[\"echo\",123]");
+  server("31[123]");
   ASSERT_EQ(acks.only(), "ok");
   EXPECT_EQ(acks.calls[0].second, Args{123});
 }
@@ -284,7 +284,7 @@ TEST_F(SioTest, should_emit_with_an_ack_and_a_timeout) {
   AckLog acks;
   ASSERT_FALSE(s.emit("echo", 1, acks.cb(), {.timeout = 50ms}));
   advance(49ms);
-  server("30[1]");
+  server("31[1]");
   EXPECT_EQ(acks.only(), "ok");
   advance(1s);
   EXPECT_EQ(acks.calls.size(), 1u);
@@ -302,8 +302,8 @@ TEST_F(SioTest, should_discard_a_volatile_packet_when_the_socket_is_not_connecte
   loop.run_posted();
   handshake();
   accept("/", "s1");
-  EXPECT_EQ(sent(), (V{"0", "21[\"getId\"]"}));
-  server("31[\"s1\"]");
+  EXPECT_EQ(sent(), (V{"0", "22[\"getId\"]"}));
+  server("32[\"s1\"]");
   EXPECT_EQ(normal.only(), "ok");
   EXPECT_TRUE(vol.calls.empty());
 }
@@ -373,10 +373,10 @@ TEST_F(SioTest, should_discard_a_volatile_packet_when_the_pipe_is_not_ready) {
   loop.run_posted();
   post = http.pending("POST");
   ASSERT_NE(post, nullptr);
-  EXPECT_EQ(post->request.body, "420[\"getId\"]");
+  EXPECT_EQ(post->request.body, "421[\"getId\"]");
   post->ok("ok");
   loop.run_posted();
-  http.pending("GET")->ok("430[\"s1\"]");
+  http.pending("GET")->ok("431[\"s1\"]");
   loop.run_posted();
   EXPECT_EQ(normal.only(), "ok");
   EXPECT_TRUE(vol.calls.empty());
@@ -388,8 +388,8 @@ TEST_F(SioTest, should_send_a_volatile_packet_when_the_socket_is_connected_and_t
   Socket& s = connected();
   AckLog vol;
   ASSERT_FALSE(s.emit("getId", Args::array(), vol.cb(), {.is_volatile = true}));
-  EXPECT_EQ(sent().back(), "20[\"getId\"]");
-  server("30[\"s1\"]");
+  EXPECT_EQ(sent().back(), "21[\"getId\"]");
+  server("31[\"s1\"]");
   EXPECT_EQ(vol.only(), "ok");
 }
 
@@ -509,7 +509,7 @@ TEST_F(SioTest, should_timeout_when_the_server_does_not_acknowledge_the_event_in
   AckLog acks;
   s.emit("echo", 42, acks.cb(), {.timeout = 0ms});
   advance(0ms);
-  server("30[42]");  // too late: ignored
+  server("31[42]");  // too late: ignored
   advance(200ms);
   EXPECT_EQ(acks.only(), "TWINSOCK_ERR_ACK_TIMEOUT");
 }
@@ -518,7 +518,7 @@ TEST_F(SioTest, should_not_timeout_when_the_server_does_acknowledge_the_event) {
   Socket& s = connected();
   AckLog acks;
   s.emit_with_ack("echo", 42, acks.cb(), {.timeout = 50ms});
-  server("30[42]");
+  server("31[42]");
   advance(1s);
   ASSERT_EQ(acks.only(), "ok");
   EXPECT_EQ(acks.calls[0].second, Args{42});
@@ -581,8 +581,8 @@ TEST_F(SioTest, should_not_discard_an_unsent_ack_callback) {
   loop.run_posted();
   handshake("e2");
   accept("/", "s2");
-  EXPECT_EQ(sent(), (V{"0", "20[\"echo\",\"a\"]"}));
-  server("30[\"a\"]");
+  EXPECT_EQ(sent(), (V{"0", "21[\"echo\",\"a\"]"}));
+  server("31[\"a\"]");
   EXPECT_EQ(acks.only(), "ok");
 }
 
@@ -691,8 +691,8 @@ TEST_F(SioTest, the_clock_jumping_forward_is_noticed_on_the_next_emit_which_wait
   ASSERT_EQ(ws.conns.size(), 2u);
   handshake("e2");
   accept("/", "s2");
-  EXPECT_EQ(sent(), (V{"0", "20[\"echo\",1]"}));
-  server("30[1]");
+  EXPECT_EQ(sent(), (V{"0", "21[\"echo\",1]"}));
+  server("31[1]");
   EXPECT_EQ(acks.only(), "ok");
 }
 
@@ -744,12 +744,12 @@ TEST_F(SioTest, should_preserve_the_order_of_the_packets) {
   s.emit("echo", 1, [&](std::error_code ec, const Args&) { order.push_back("1:" + std::to_string(!ec)); });
   s.emit("echo", 2, [&](std::error_code ec, const Args&) { order.push_back("2:" + std::to_string(!ec)); });
   s.emit("echo", 3, [&](std::error_code ec, const Args& a) { order.push_back("3:" + std::to_string(!ec) + a.dump()); });
-  EXPECT_EQ(sent(), (V{"0", "20[\"echo\",1]"}));  // one in flight at a time
-  server("30[1]");
-  EXPECT_EQ(sent().back(), "21[\"echo\",2]");
-  server("31[2]");
-  server("32[3]");
-  EXPECT_EQ(sent(), (V{"0", "20[\"echo\",1]", "21[\"echo\",2]", "22[\"echo\",3]"}));
+  EXPECT_EQ(sent(), (V{"0", "21[\"echo\",1]"}));  // one in flight at a time
+  server("31[1]");
+  EXPECT_EQ(sent().back(), "22[\"echo\",2]");
+  server("32[2]");
+  server("33[3]");
+  EXPECT_EQ(sent(), (V{"0", "21[\"echo\",1]", "22[\"echo\",2]", "23[\"echo\",3]"}));
   EXPECT_EQ(order, (V{"1:1", "2:1", "3:1[3]"}));
 }
 
@@ -778,7 +778,7 @@ TEST_F(SioTest, should_fail_when_the_server_does_not_acknowledge_the_packet) {
   AckLog acks;
   s.emit("ack", Args::array(), acks.cb());
   advance(1s);
-  EXPECT_EQ(sent(), (V{"0", "20[\"ack\"]", "21[\"ack\"]", "22[\"ack\"]", "23[\"ack\"]"}));
+  EXPECT_EQ(sent(), (V{"0", "21[\"ack\"]", "22[\"ack\"]", "23[\"ack\"]", "24[\"ack\"]"}));
   EXPECT_EQ(acks.only(), "TWINSOCK_ERR_ACK_TIMEOUT");
 }
 
@@ -797,8 +797,8 @@ TEST_F(SioTest, should_not_drain_the_queue_while_the_socket_is_disconnected) {
   loop.run_posted();
   handshake();
   accept("/", "s1");
-  EXPECT_EQ(sent(), (V{"0", "20[\"echo\",1]"}));
-  server("30[1]");
+  EXPECT_EQ(sent(), (V{"0", "21[\"echo\",1]"}));
+  server("31[1]");
   EXPECT_EQ(acks.only(), "ok");
 }
 
@@ -809,16 +809,16 @@ TEST_F(SioTest, should_emit_events_with_retries_in_order) {
   V order;
   for (int i = 1; i <= 3; ++i)
     s.emit("e", i, [&order, i](std::error_code ec, const Args&) { order.push_back(std::to_string(i) + (ec ? "x" : "")); });
-  EXPECT_EQ(sent(), (V{"0", "20[\"e\",1]"}));
+  EXPECT_EQ(sent(), (V{"0", "21[\"e\",1]"}));
   conn()->drop();  // in flight: resent after the reconnection (at-least-once)
   advance(1s);
   handshake("e2");
   accept("/", "s2");
-  EXPECT_EQ(sent(), (V{"0", "21[\"e\",1]"}));
-  server("31[]");
+  EXPECT_EQ(sent(), (V{"0", "22[\"e\",1]"}));
   server("32[]");
   server("33[]");
-  EXPECT_EQ(sent(), (V{"0", "21[\"e\",1]", "22[\"e\",2]", "23[\"e\",3]"}));
+  server("34[]");
+  EXPECT_EQ(sent(), (V{"0", "22[\"e\",1]", "23[\"e\",2]", "24[\"e\",3]"}));
   EXPECT_EQ(order, (V{"1", "2", "3"}));
 }
 
@@ -991,7 +991,7 @@ TEST_F(SioTest, the_msgpack_parser_carries_connect_events_and_acks) {
   s.emit("q", 7, acks.cb());
   Args got;
   auto sub = s.on("ev", [&](const Args& a, const Reply&) { got = a; });
-  conn()->binary(frame(Packet{.type = PacketType::ack, .nsp = "/", .id = 0, .data = Args::array({8})}));
+  conn()->binary(frame(Packet{.type = PacketType::ack, .nsp = "/", .id = 1, .data = Args::array({8})}));
   conn()->binary(frame(Packet{.type = PacketType::event, .nsp = "/", .data = Args::array({"ev", 9})}));
   loop.run_posted();
   EXPECT_EQ(acks.only(), "ok");
@@ -1052,10 +1052,10 @@ TEST_F(SioTest, a_polling_session_connects_emits_and_says_goodbye) {
   loop.run_posted();
   post = http.pending("POST");
   ASSERT_NE(post, nullptr);
-  EXPECT_EQ(post->request.body, "420[\"q\",1]");
+  EXPECT_EQ(post->request.body, "421[\"q\",1]");
   post->ok("ok");
   loop.run_posted();
-  http.pending("GET")->ok("430[2]");
+  http.pending("GET")->ok("431[2]");
   loop.run_posted();
   EXPECT_EQ(acks.only(), "ok");
   s.disconnect();

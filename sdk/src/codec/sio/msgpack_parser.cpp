@@ -74,11 +74,11 @@ std::error_code decode_msgpack(bytes_view message, Packet& packet, const Limits&
   if (nsp == members.end() || !nsp->second.is_string()) return err(errc::sio_bad_namespace);
   p.nsp = std::move(*nsp->second.get_ptr<json::string_t*>());
 
+  // A nil "data" counts as none: python-socketio writes one into every packet
+  // without a payload (its DISCONNECT, for one). check_payload still refuses it
+  // where a payload is required.
   const auto data = members.find("data");
-  if (data != members.end()) {
-    if (data->second.is_null()) return err(errc::sio_bad_payload);
-    p.data = std::move(data->second);
-  }
+  if (data != members.end()) p.data = std::move(data->second);
   if (auto ec = check_payload(p.type, p.data)) return ec;
 
   const auto id = members.find("id");
