@@ -5,6 +5,11 @@
 #include <thread>
 #include <vector>
 
+#if defined(__unix__) && !defined(__EMSCRIPTEN__)
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
 #include "util/chacha20.hpp"
 #include "util/random.hpp"
 
@@ -44,6 +49,34 @@ TEST(SystemRandom, EachThreadHasItsOwnStream) {
   std::thread([&] { there = draw(32); }).join();
   EXPECT_NE(here, there);
 }
+
+#if defined(__unix__) && !defined(__EMSCRIPTEN__)
+TEST(SystemRandom, AForkedChildDoesNotRepeatItsParentsMasks) {
+  draw(10);  // the parent has a block in hand that the child would otherwise inherit
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const auto mine = draw(64);
+    const bool written = write(fds[1], mine.data(), mine.size()) == static_cast<ssize_t>(mine.size());
+    _exit(written ? 0 : 1);
+  }
+  close(fds[1]);
+  std::vector<std::uint8_t> childs(64);
+  std::size_t got = 0;
+  while (got < childs.size()) {
+    const ssize_t n = read(fds[0], childs.data() + got, childs.size() - got);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_EQ(got, childs.size());
+  EXPECT_NE(draw(64), childs);
+}
+#endif
 
 }  // namespace
 }  // namespace twinsock
