@@ -218,7 +218,7 @@ class Client::Impl final : public HttpResponseEvents {
     const std::optional<Duration> delay = backoff_.next_delay();
     if (!delay) {
       return fail_for_good(errc::reconnect_failed,
-                           "gave up after " + std::to_string(backoff_.attempts()) + " reconnection attempts", 0);
+                           std::to_string(backoff_.attempts()) + " attempts made", 0);
     }
     state_ = ReadyState::connecting;
     current_url_ = url_;  // redirects are per connection, as EventSource does

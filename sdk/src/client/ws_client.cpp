@@ -132,7 +132,7 @@ void Client::schedule_reconnect() {
   const std::optional<Duration> delay = impl_->backoff.next_delay();
   if (!delay) {
     on_error.emit(errc::reconnect_failed,
-                  "gave up after " + std::to_string(impl_->backoff.attempts()) + " reconnection attempts");
+                  std::to_string(impl_->backoff.attempts()) + " attempts made");
     return;
   }
   state_ = ReadyState::connecting;
