@@ -96,6 +96,8 @@ class Event {
     for (const auto& entry : snapshot) call(*entry, args...);
   }
 
+  /// No listener at all: lets an emitter skip building arguments nobody would see.
+  bool empty() const noexcept { return !head_; }
   std::size_t listener_count() const {
     std::size_t n = 0;
     for (const Entry* e = head_.get(); e; e = e->next.get()) ++n;

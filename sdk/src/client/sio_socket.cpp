@@ -253,7 +253,7 @@ void Socket::handle_event(Packet& packet) {
     state_->receive_buffer.push_back(std::move(packet));
     return;
   }
-  Args args = packet.data;
+  Args args = std::move(packet.data);  // the packet is consumed here
   const nlohmann::json& name = args[0];
   std::string event;
   if (name.is_string()) event = name.get<std::string>();
@@ -294,7 +294,8 @@ void Socket::handle_ack(Packet& packet) {
   if (it == state_->acks.end()) return;  // unknown or already timed out: ignored
   AckCallback callback = std::move(it->second.callback);
   state_->acks.erase(it);
-  callback({}, packet.data.is_array() ? packet.data : as_args(packet.data));
+  const Args answer = packet.data.is_array() ? std::move(packet.data) : as_args(std::move(packet.data));
+  callback({}, answer);
 }
 
 std::error_code Socket::emit(std::string_view event, Args args, EmitOptions options) {
@@ -365,8 +366,10 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
   // on the next one.
   if (connected_ && !manager_.heartbeat_expired()) {
     auto alive = alive_;
-    state_->any_outgoing.emit(std::string(event), packet.data.size() > 1 ? Args(packet.data.begin() + 1, packet.data.end()) : Args::array());
-    if (!*alive) return {};
+    if (!state_->any_outgoing.empty()) {  // a copy of the arguments only for someone to see
+      state_->any_outgoing.emit(std::string(event), packet.data.size() > 1 ? Args(packet.data.begin() + 1, packet.data.end()) : Args::array());
+      if (!*alive) return {};
+    }
     return manager_.send_packet(packet, options.compress);
   }
   const std::size_t size = approximate_size(packet.data);
@@ -385,10 +388,12 @@ void Socket::flush_buffer() {
     State::Buffered b = std::move(state_->send_buffer.front());
     state_->send_buffer.pop_front();
     state_->send_buffer_bytes -= b.size;
-    const std::string event = b.packet.data.is_array() && !b.packet.data.empty() && b.packet.data[0].is_string()
-                                  ? b.packet.data[0].get<std::string>() : "";
-    state_->any_outgoing.emit(event, b.packet.data.size() > 1 ? Args(b.packet.data.begin() + 1, b.packet.data.end()) : Args::array());
-    if (!*alive) return;
+    if (!state_->any_outgoing.empty()) {
+      const std::string event = b.packet.data.is_array() && !b.packet.data.empty() && b.packet.data[0].is_string()
+                                    ? b.packet.data[0].get<std::string>() : "";
+      state_->any_outgoing.emit(event, b.packet.data.size() > 1 ? Args(b.packet.data.begin() + 1, b.packet.data.end()) : Args::array());
+      if (!*alive) return;
+    }
     manager_.send_packet(b.packet, b.compress);
   }
 }

@@ -57,6 +57,18 @@ TEST(Event, OrderOnceAndPrepend) {
   EXPECT_EQ(event.listener_count(), 2u);
 }
 
+TEST(Event, EmptyUntilAListenerAndAgainOnceItIsGone) {
+  Event<int> event;
+  EXPECT_TRUE(event.empty());
+  auto a = event.on([](int) {});
+  auto once = event.once([](int) {});
+  EXPECT_FALSE(event.empty());
+  a.reset();
+  EXPECT_FALSE(event.empty());
+  event.emit(1);  // the once listener goes
+  EXPECT_TRUE(event.empty());
+}
+
 TEST(Event, ALoneListenerRemovingItselfOrAddingAnotherMidEmit) {
   Event<> event;
   int self_calls = 0;
