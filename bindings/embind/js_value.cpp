@@ -87,8 +87,8 @@ std::string bytes_from_js(const val& array) {
 }
 
 val error_to_js(std::error_code error, const std::string& detail) {
-  val out = val::object();
   if (!error) return val::null();
+  val out = val::object();
   out.set("code", std::string(error_id(error)));
   out.set("message", error.message());
   out.set("detail", detail);
