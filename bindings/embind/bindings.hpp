@@ -35,7 +35,8 @@ class JsSocket {
   JsSocket(sio::Socket& socket, val on_event);
   void connect() { socket_.connect(); }
   void disconnect() { socket_.disconnect(); }
-  /// Returns "" or the error's stable id. ack_id 0: no ack; timeout_ms < 0: none.
+  /// Returns "" or the error's stable id. ack_id 0: no ack; timeout_ms < 0: none;
+  /// buffers null: no binary values (args_json is sent as it is).
   std::string emit(const std::string& event, const std::string& args_json, const val& buffers, double ack_id,
                    double timeout_ms, bool is_volatile, bool compress, bool with_ack);
   /// Answers the server's event `reply_id` (from an "event" with a reply id).

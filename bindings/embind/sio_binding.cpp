@@ -37,23 +37,25 @@ JsSocket::JsSocket(sio::Socket& socket, val on_event) : socket_(socket), on_even
 
 std::string JsSocket::emit(const std::string& event, const std::string& args_json, const val& buffers, double ack_id,
                            double timeout_ms, bool is_volatile, bool compress, bool with_ack) {
-  sio::Args args = args_from_js(args_json, buffers);
-  if (args.is_discarded()) return std::string(error_id(errc::invalid_argument));
   sio::EmitOptions options{.is_volatile = is_volatile, .compress = compress};
   if (timeout_ms >= 0) options.timeout = Duration(static_cast<Duration::rep>(timeout_ms));
-  std::error_code ec;
-  if (ack_id == 0) {
-    ec = socket_.emit(event, std::move(args), options);
-  } else {
+  sio::AckCallback ack;
+  if (ack_id != 0) {
     // The callback may outlive this object (a late timeout): go through the Manager's
     // socket only while onEvent is still reachable, which the shared val guarantees.
-    sio::AckCallback ack = [on_event = on_event_, ack_id](std::error_code error, const sio::Args& answer) {
+    ack = [on_event = on_event_, ack_id](std::error_code error, const sio::Args& answer) {
       const JsArgs js = args_for_js(answer);
       deliver_ack(on_event, ack_id, error_to_js(error), js.json, js.buffers);
     };
-    ec = with_ack ? socket_.emit_with_ack(event, std::move(args), std::move(ack), options)
-                  : socket_.emit(event, std::move(args), std::move(ack), options);
   }
+  // Without binary values JSON.stringify's text goes into the packet as it is.
+  if (buffers.isNull()) return error_result(socket_.emit_json(event, args_json, std::move(ack), options));
+  sio::Args args = args_from_js(args_json, buffers);
+  if (args.is_discarded()) return std::string(error_id(errc::invalid_argument));
+  std::error_code ec;
+  if (!ack) ec = socket_.emit(event, std::move(args), options);
+  else if (with_ack) ec = socket_.emit_with_ack(event, std::move(args), std::move(ack), options);
+  else ec = socket_.emit(event, std::move(args), std::move(ack), options);
   return error_result(ec);
 }
 

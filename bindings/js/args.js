@@ -20,7 +20,8 @@ function hasBinary(value, depth = 0) {
   return false;
 }
 
-const NO_BUFFERS = Object.freeze([]);
+// Without binary values the wasm takes the JSON text as it is (and a null is free to check there).
+const NO_BUFFERS = null;
 
 export function encodeArgs(args) {
   // Most events carry no binary: JSON.stringify without a replacer is several times faster.

@@ -3,7 +3,8 @@
 // the limit; what it accepts, nlohmann accepts, as the same value; what it
 // refuses, nlohmann refuses too, except where the reader follows JSON.parse (no
 // byte order mark; a NUL byte is not the end of the input); what it accepts,
-// written back by write_json, reads back as the same value.
+// written back by write_json, reads back as the same value; check_json gives
+// parse_json's verdict.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto result = twinsock::parse_json(text, mine, max_depth);
   if (result == twinsock::JsonParseError::none) TWINSOCK_FUZZ_ASSERT(depth_of(mine) <= max_depth);
   if (result != twinsock::JsonParseError::none) TWINSOCK_FUZZ_ASSERT(mine.is_null());
+  TWINSOCK_FUZZ_ASSERT(twinsock::check_json(text, max_depth) == result);
 
   const json theirs = json::parse(text.begin(), text.end(), nullptr, false);
   const bool bom = text.substr(0, 3) == "\xEF\xBB\xBF";

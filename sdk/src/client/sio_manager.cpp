@@ -293,6 +293,11 @@ void Manager::socket_closed(Socket&) {
   close();  // no namespace left: close the shared connection (socket.io-client `_destroy`)
 }
 
+std::error_code Manager::send_text(std::string text, bool compress) {
+  if (!engine_ || state_ != ManagerState::open) return errc::not_connected;
+  return engine_->send(eio::Message{false, std::move(text)}, compress);
+}
+
 std::error_code Manager::send_packet(const Packet& packet, bool compress) {
   if (!engine_ || state_ != ManagerState::open) return errc::not_connected;
   if (options_->parser == ParserKind::msgpack) {

@@ -2,7 +2,9 @@
 #include <map>
 #include <set>
 
+#include "codec/json/parser.hpp"
 #include "codec/json/writer.hpp"
+#include "codec/sio/encoder.hpp"
 #include "codec/sio/packet.hpp"
 #include "twinsock/error.hpp"
 #include "twinsock/sio/manager.hpp"
@@ -22,6 +24,17 @@ Args as_args(Args args) {
   if (!args.is_null()) wrapped.push_back(std::move(args));
   return wrapped;
 }
+
+// The EVENT packet of `event` with `args` (an array).
+Packet event_packet(const std::string& nsp, std::string_view event, Args args) {
+  Args data = Args::array();
+  data.push_back(std::string(event));
+  for (auto& a : args) data.push_back(std::move(a));
+  return Packet{.type = PacketType::event, .nsp = nsp, .data = std::move(data)};
+}
+
+// emit_json(): arguments as JSON text are read at most this deep (what JS hands over).
+constexpr std::size_t kMaxArgsDepth = 128;
 
 // A rough size for the send buffer's byte bound (binary counted by length).
 std::size_t approximate_size(const nlohmann::json& value) {
@@ -326,37 +339,9 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
     drain_retry_queue();
     return {};
   }
-  Args data = Args::array();
-  data.push_back(std::string(event));
-  for (auto& a : args) data.push_back(std::move(a));
-  Packet packet{.type = PacketType::event, .nsp = nsp_, .data = std::move(data)};
-  if (ack) {
-    const std::uint64_t id = state_->next_ack_id++;
-    packet.id = id;
-    State::PendingAck pending{.callback = std::move(ack)};
-    const std::optional<Duration> timeout =
-        options.timeout ? options.timeout : (options_.ack_timeout.count() > 0 ? std::optional(options_.ack_timeout) : std::nullopt);
-    if (timeout) {
-      pending.timer = std::make_unique<Timer>(manager_.loop());
-      pending.timer->start(*timeout, [this, id] {
-        auto it = state_->acks.find(id);
-        if (it == state_->acks.end()) return;
-        AckCallback callback = std::move(it->second.callback);
-        state_->acks.erase(it);
-        // Drop it from the send buffer too: it will never be answered in time.
-        for (auto b = state_->send_buffer.begin(); b != state_->send_buffer.end(); ++b) {
-          if (b->packet.id == id) {
-            state_->send_buffer_bytes -= b->size;
-            state_->send_buffer.erase(b);
-            break;
-          }
-        }
-        callback(errc::ack_timeout, Args::array());
-      });
-    }
-    (void)with_error;
-    state_->acks.emplace(id, std::move(pending));
-  }
+  Packet packet = event_packet(nsp_, event, std::move(args));
+  (void)with_error;
+  packet.id = track_ack(std::move(ack), options);
   const bool writable = manager_.writable();
   if (options.is_volatile && !(writable && connected_)) {
     return {};  // dropped; an ack it asked for still ends: by its timeout, or failed on disconnect
@@ -372,14 +357,71 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
     }
     return manager_.send_packet(packet, options.compress);
   }
+  return buffer_packet(std::move(packet), options.compress);
+}
+
+std::error_code Socket::buffer_packet(Packet packet, bool compress) {
   const std::size_t size = approximate_size(packet.data);
   if (!fits(state_->send_buffer.size(), state_->send_buffer_bytes, size)) {
     if (packet.id) state_->acks.erase(*packet.id);
     return errc::queue_full;
   }
   state_->send_buffer_bytes += size;
-  state_->send_buffer.push_back(State::Buffered{std::move(packet), options.compress, size});
+  state_->send_buffer.push_back(State::Buffered{std::move(packet), compress, size});
   return {};
+}
+
+std::optional<std::uint64_t> Socket::track_ack(AckCallback ack, const EmitOptions& options) {
+  if (!ack) return std::nullopt;
+  const std::uint64_t id = state_->next_ack_id++;
+  State::PendingAck pending{.callback = std::move(ack)};
+  const std::optional<Duration> timeout =
+      options.timeout ? options.timeout : (options_.ack_timeout.count() > 0 ? std::optional(options_.ack_timeout) : std::nullopt);
+  if (timeout) {
+    pending.timer = std::make_unique<Timer>(manager_.loop());
+    pending.timer->start(*timeout, [this, id] {
+      auto it = state_->acks.find(id);
+      if (it == state_->acks.end()) return;
+      AckCallback callback = std::move(it->second.callback);
+      state_->acks.erase(it);
+      // Drop it from the send buffer too: it will never be answered in time.
+      for (auto b = state_->send_buffer.begin(); b != state_->send_buffer.end(); ++b) {
+        if (b->packet.id == id) {
+          state_->send_buffer_bytes -= b->size;
+          state_->send_buffer.erase(b);
+          break;
+        }
+      }
+      callback(errc::ack_timeout, Args::array());
+    });
+  }
+  state_->acks.emplace(id, std::move(pending));
+  return id;
+}
+
+std::error_code Socket::emit_json(std::string_view event, std::string_view args_json, AckCallback ack,
+                                  EmitOptions options) {
+  if (is_reserved(event)) return errc::invalid_argument;
+  const std::size_t start = args_json.find_first_not_of(" \t\n\r");
+  if (start == std::string_view::npos || args_json[start] != '[') return errc::invalid_argument;
+  Args args;
+  // Where something needs the values, they are read at once and emitted as values.
+  const bool queued = options_.retries > 0 && !options.is_volatile;
+  if (queued || manager_.options().parser != ParserKind::json || !state_->any_outgoing.empty()) {
+    if (parse_json(args_json, args, kMaxArgsDepth) != JsonParseError::none) return errc::invalid_argument;
+    const bool with_error = static_cast<bool>(ack);
+    return send_event(event, std::move(args), std::move(ack), options, with_error);
+  }
+  // Otherwise send_event()'s steps, with the text.
+  if (check_json(args_json, kMaxArgsDepth) != JsonParseError::none) return errc::invalid_argument;
+  const std::optional<std::uint64_t> id = track_ack(std::move(ack), options);
+  if (options.is_volatile && !(manager_.writable() && connected_)) return {};
+  if (connected_ && !manager_.heartbeat_expired())
+    return manager_.send_text(encode_event(nsp_, id, event, args_json), options.compress);
+  (void)parse_json(args_json, args, kMaxArgsDepth);  // checked above
+  Packet packet = event_packet(nsp_, event, std::move(args));
+  packet.id = id;
+  return buffer_packet(std::move(packet), options.compress);
 }
 
 void Socket::flush_buffer() {

@@ -16,6 +16,7 @@ using nlohmann::json;
 json parsed(std::string_view text, std::size_t max_depth = 64) {
   json out;
   EXPECT_EQ(parse_json(text, out, max_depth), JsonParseError::none) << text;
+  EXPECT_EQ(check_json(text, max_depth), JsonParseError::none) << text;
   return out;
 }
 
@@ -23,6 +24,7 @@ JsonParseError error_of(std::string_view text, std::size_t max_depth = 64) {
   json out = "untouched";
   const auto e = parse_json(text, out, max_depth);
   EXPECT_TRUE(e == JsonParseError::none || out.is_null()) << "a failed parse leaves null: " << text;
+  EXPECT_EQ(check_json(text, max_depth), e) << "checking without building: the same verdict: " << text;
   return e;
 }
 

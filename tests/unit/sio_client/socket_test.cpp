@@ -279,6 +279,57 @@ TEST_F(SioTest, should_emit_an_event_and_wait_for_the_acknowledgement) {
   EXPECT_EQ(acks.calls[0].second, Args{123});
 }
 
+TEST_F(SioTest, emit_json_sends_the_arguments_text_as_it_is) {
+  Socket& s = connected();
+  ASSERT_FALSE(s.emit_json("ev", R"([1,{"b":2,"a":"x"}])"));
+  EXPECT_EQ(sent().back(), R"(2["ev",1,{"b":2,"a":"x"}])");  // the caller's key order, not re-serialised
+  ASSERT_FALSE(s.emit_json("none", " [ ] "));
+  EXPECT_EQ(sent().back(), R"(2["none"])");
+  ASSERT_FALSE(s.emit_json("q\"uote", "[ 1 ]"));
+  EXPECT_EQ(sent().back(), R"(2["q\"uote", 1 ])");
+  AckLog acks;
+  ASSERT_FALSE(s.emit_json("echo", "[123]", acks.cb()));
+  EXPECT_EQ(sent().back(), R"(21["echo",123])");
+  server("31[123]");
+  ASSERT_EQ(acks.only(), "ok");
+  EXPECT_EQ(acks.calls[0].second, Args{123});
+}
+
+TEST_F(SioTest, emit_json_refuses_what_is_not_a_json_array) {
+  Socket& s = connected();
+  const std::size_t before = sent().size();
+  for (const char* bad : {"", "{}", "1", "[1,", "[1] [2]", "[\"\\ud800\"]", "[\"\xff\"]"})
+    EXPECT_EQ(s.emit_json("ev", bad), errc::invalid_argument) << bad;
+  EXPECT_EQ(s.emit_json("connect", "[]"), errc::invalid_argument);  // reserved
+  AckLog acks;
+  EXPECT_EQ(s.emit_json("ev", "[", acks.cb()), errc::invalid_argument);
+  EXPECT_EQ(sent().size(), before);
+  EXPECT_EQ(s.pending(), 0u);  // no ack left waiting
+}
+
+TEST_F(SioTest, emit_json_is_read_into_args_where_they_are_needed) {
+  Socket& s = connected(options(), "http://example.com:3000/chat");
+  V outgoing;
+  {
+    auto sub = s.on_any_outgoing([&](const std::string& e, const Args& a) { outgoing.push_back(e + a.dump()); });
+    ASSERT_FALSE(s.emit_json("seen", R"([{"b":1,"a":2}])"));
+  }
+  EXPECT_EQ(outgoing, V{R"(seen[{"a":2,"b":1}])"});
+  EXPECT_EQ(sent().back(), R"(2/chat,["seen",{"a":2,"b":1}])");  // through the tree: sorted keys
+  ASSERT_FALSE(s.emit_json("fast", "[2]"));
+  EXPECT_EQ(sent().back(), R"(2/chat,["fast",2])");
+}
+
+TEST_F(SioTest, emit_json_waits_in_the_send_buffer_while_disconnected) {
+  Manager& m = make();
+  Socket& s = m.socket();
+  ASSERT_FALSE(s.emit_json("early", R"([1,"a"])"));
+  loop.run_posted();
+  handshake();
+  accept("/", "s1");
+  EXPECT_EQ(sent().back(), R"(2["early",1,"a"])");
+}
+
 TEST_F(SioTest, should_emit_with_an_ack_and_a_timeout) {
   Socket& s = connected();
   AckLog acks;
@@ -678,22 +729,36 @@ TEST_F(SioTest, ping_timeout_disconnects_with_ping_timeout_and_reconnects) {
   EXPECT_TRUE(s.connected());
 }
 
-TEST_F(SioTest, the_clock_jumping_forward_is_noticed_on_the_next_emit_which_waits_for_the_next_connection) {
-  Socket& s = connected();
-  AckLog acks;
-  loop.jump(std::chrono::hours(1));  // the machine slept
-  // socket.io-client: `connected && !engine._hasPingExpired()` fails, so the packet is buffered.
-  EXPECT_FALSE(s.emit("echo", 1, acks.cb()));
-  loop.run_posted();
-  EXPECT_EQ(count("/ disconnect:ping timeout"), 1);
-  EXPECT_TRUE(acks.calls.empty()) << "a buffered packet's ack is not failed by the disconnect";
-  advance(1s);
-  ASSERT_EQ(ws.conns.size(), 2u);
-  handshake("e2");
-  accept("/", "s2");
-  EXPECT_EQ(sent(), (V{"0", "21[\"echo\",1]"}));
-  server("31[1]");
-  EXPECT_EQ(acks.only(), "ok");
+// The machine slept: socket.io-client's `connected && !engine._hasPingExpired()`
+// fails, so the packet waits in the send buffer for the next connection.
+class SioSleepTest : public SioTest {
+ protected:
+  void emit_after_a_sleep_waits_for_the_next_connection(
+      const std::function<std::error_code(Socket&, AckLog&)>& emit) {
+    Socket& s = connected();
+    AckLog acks;
+    loop.jump(std::chrono::hours(1));
+    EXPECT_FALSE(emit(s, acks));
+    loop.run_posted();
+    EXPECT_EQ(count("/ disconnect:ping timeout"), 1);
+    EXPECT_TRUE(acks.calls.empty()) << "a buffered packet's ack is not failed by the disconnect";
+    advance(1s);
+    ASSERT_EQ(ws.conns.size(), 2u);
+    handshake("e2");
+    accept("/", "s2");
+    EXPECT_EQ(sent(), (V{"0", "21[\"echo\",1]"}));
+    server("31[1]");
+    EXPECT_EQ(acks.only(), "ok");
+  }
+};
+
+TEST_F(SioSleepTest, the_clock_jumping_forward_is_noticed_on_the_next_emit_which_waits_for_the_next_connection) {
+  emit_after_a_sleep_waits_for_the_next_connection([](Socket& s, AckLog& acks) { return s.emit("echo", 1, acks.cb()); });
+}
+
+TEST_F(SioSleepTest, emit_json_after_the_clock_jumped_forward_waits_for_the_next_connection_too) {
+  emit_after_a_sleep_waits_for_the_next_connection(
+      [](Socket& s, AckLog& acks) { return s.emit_json("echo", "[1]", acks.cb()); });
 }
 
 TEST_F(SioTest, a_namespace_connect_that_is_never_answered_times_out) {
@@ -996,6 +1061,12 @@ TEST_F(SioTest, the_msgpack_parser_carries_connect_events_and_acks) {
   loop.run_posted();
   EXPECT_EQ(acks.only(), "ok");
   EXPECT_EQ(got, Args::array({9}));
+  const std::size_t frames = conn()->sent.size();
+  ASSERT_FALSE(s.emit_json("j", "[1]"));  // JSON text cannot go out as msgpack: read into Args
+  ASSERT_EQ(conn()->sent.size(), frames + 1);
+  Packet j;
+  ASSERT_FALSE(decode_msgpack(as_bytes(conn()->sent.back().substr(4)), j));
+  EXPECT_EQ(j.data, Args::array({"j", 1}));
   conn()->text("4{}");  // text is not msgpack: a parse error
   loop.run_posted();
   EXPECT_EQ(count("error:TWINSOCK_ERR_SIO_BAD_PACKET_TYPE"), 1);

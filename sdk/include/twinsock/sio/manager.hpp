@@ -105,6 +105,8 @@ class Manager {
 
   // For sockets.
   std::error_code send_packet(const Packet& packet, bool compress);
+  /// A packet already encoded as text (the JSON parser only).
+  std::error_code send_text(std::string text, bool compress);
   bool writable() const;
   /// The connection's heartbeat deadline passed unnoticed (a machine waking from
   /// sleep): it is closing ("ping timeout"), so emits wait for the next one.

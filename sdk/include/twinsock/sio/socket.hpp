@@ -116,6 +116,14 @@ class Socket {
   /// emitWithAck: like emit with an ack, but the callback also fails on disconnect and
   /// always has a timeout (ack_timeout, or the given one).
   std::error_code emit_with_ack(std::string_view event, Args args, AckCallback ack, EmitOptions options = {});
+  /// emit() for arguments that are already JSON text (JSON.stringify's output, say):
+  /// `args_json` is a JSON array without binary values. It is checked, then sent as
+  /// it is when the packet can go out at once; it is read into Args only where
+  /// those are needed (the retries queue, on_any_outgoing listeners, the msgpack
+  /// parser, the send buffer). With an ack, it behaves as emit_with_ack().
+  /// Errors: emit()'s, and errc::invalid_argument when `args_json` is not a JSON array.
+  std::error_code emit_json(std::string_view event, std::string_view args_json, AckCallback ack = {},
+                            EmitOptions options = {});
 
   [[nodiscard]] Subscription on(const std::string& event, Listener listener);
   [[nodiscard]] Subscription once(const std::string& event, Listener listener);
@@ -157,6 +165,10 @@ class Socket {
   void on_packet(Packet& packet);
 
   std::error_code send_event(std::string_view event, Args args, AckCallback ack, EmitOptions options, bool with_error);
+  /// Keeps an EVENT for the next connection (socket.io-client's sendBuffer), within its bounds.
+  std::error_code buffer_packet(Packet packet, bool compress);
+  /// Registers `ack` under the next id, with its timeout; nullopt without one.
+  std::optional<std::uint64_t> track_ack(AckCallback ack, const EmitOptions& options);
   void send_connect();
   void handle_connect(const nlohmann::json& data);
   void handle_event(Packet& packet);

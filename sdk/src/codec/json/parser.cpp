@@ -35,11 +35,13 @@ void append_utf8(std::uint32_t cp, std::string& out) {
   }
 }
 
+// Builds the value into `out`, or with a null `out` only checks the text: the
+// same rules either way, one reader.
 class Reader {
  public:
   Reader(std::string_view text, std::size_t max_depth) : s_(text), max_depth_(max_depth) {}
 
-  JsonParseError document(json& out) {
+  JsonParseError document(json* out) {
     skip_space();
     if (!value(out, 0)) return error_;
     skip_space();
@@ -63,7 +65,7 @@ class Reader {
     return true;
   }
 
-  bool value(json& out, std::size_t depth) {
+  bool value(json* out, std::size_t depth) {
     if (i_ == s_.size()) return fail();
     switch (s_[i_]) {
       case '{':
@@ -71,30 +73,34 @@ class Reader {
       case '[':
         return array(out, depth + 1);
       case '"': {
+        if (!out) return string(nullptr);
         std::string text;
-        if (!string(text)) return false;
-        out = std::move(text);
+        if (!string(&text)) return false;
+        *out = std::move(text);
         return true;
       }
       case 't':
-        out = true;
+        if (out) *out = true;
         return literal("true") || fail();
       case 'f':
-        out = false;
+        if (out) *out = false;
         return literal("false") || fail();
       case 'n':
-        out = nullptr;
+        if (out) *out = nullptr;
         return literal("null") || fail();
       default:
         return number(out);
     }
   }
 
-  bool array(json& out, std::size_t depth) {
+  bool array(json* out, std::size_t depth) {
     if (depth > max_depth_) return fail(JsonParseError::too_deep);
     ++i_;  // '['
-    out = json::array();
-    auto& items = *out.get_ptr<json::array_t*>();
+    json::array_t* items = nullptr;
+    if (out) {
+      *out = json::array();
+      items = out->get_ptr<json::array_t*>();
+    }
     skip_space();
     if (i_ < s_.size() && s_[i_] == ']') {
       ++i_;
@@ -102,8 +108,8 @@ class Reader {
     }
     for (;;) {
       skip_space();
-      items.emplace_back();
-      if (!value(items.back(), depth)) return false;
+      if (items) items->emplace_back();
+      if (!value(items ? &items->back() : nullptr, depth)) return false;
       skip_space();
       if (i_ == s_.size()) return fail();
       if (s_[i_] == ']') {
@@ -114,11 +120,14 @@ class Reader {
     }
   }
 
-  bool object(json& out, std::size_t depth) {
+  bool object(json* out, std::size_t depth) {
     if (depth > max_depth_) return fail(JsonParseError::too_deep);
     ++i_;  // '{'
-    out = json::object();
-    auto& members = *out.get_ptr<json::object_t*>();
+    json::object_t* members = nullptr;
+    if (out) {
+      *out = json::object();
+      members = out->get_ptr<json::object_t*>();
+    }
     skip_space();
     if (i_ < s_.size() && s_[i_] == '}') {
       ++i_;
@@ -128,13 +137,13 @@ class Reader {
       skip_space();
       if (i_ == s_.size() || s_[i_] != '"') return fail();
       std::string key;
-      if (!string(key)) return false;
+      if (!string(members ? &key : nullptr)) return false;
       skip_space();
       if (i_ == s_.size() || s_[i_++] != ':') return fail();
       skip_space();
       json item;
-      if (!value(item, depth)) return false;
-      members[std::move(key)] = std::move(item);  // the last duplicate wins
+      if (!value(members ? &item : nullptr, depth)) return false;
+      if (members) (*members)[std::move(key)] = std::move(item);  // the last duplicate wins
       skip_space();
       if (i_ == s_.size()) return fail();
       if (s_[i_] == '}') {
@@ -157,20 +166,25 @@ class Reader {
     return true;
   }
 
-  bool escape(std::string& out) {
+  bool escape(std::string* out) {
     if (i_ == s_.size()) return fail();
     const char c = s_[i_++];
+    char decoded = 0;
     switch (c) {
-      case '"': out += '"'; return true;
-      case '\\': out += '\\'; return true;
-      case '/': out += '/'; return true;
-      case 'b': out += '\b'; return true;
-      case 'f': out += '\f'; return true;
-      case 'n': out += '\n'; return true;
-      case 'r': out += '\r'; return true;
-      case 't': out += '\t'; return true;
+      case '"': decoded = '"'; break;
+      case '\\': decoded = '\\'; break;
+      case '/': decoded = '/'; break;
+      case 'b': decoded = '\b'; break;
+      case 'f': decoded = '\f'; break;
+      case 'n': decoded = '\n'; break;
+      case 'r': decoded = '\r'; break;
+      case 't': decoded = '\t'; break;
       case 'u': break;
       default: return fail();
+    }
+    if (decoded) {
+      if (out) *out += decoded;
+      return true;
     }
     std::uint32_t cp = 0;
     if (!hex4(cp)) return fail();
@@ -180,11 +194,11 @@ class Reader {
       if (!literal("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return fail();
       cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
     }
-    append_utf8(cp, out);
+    if (out) append_utf8(cp, *out);
     return true;
   }
 
-  bool string(std::string& out) {
+  bool string(std::string* out) {
     ++i_;  // '"'
     std::size_t run = i_;  // start of the bytes copied as they are
     for (;;) {
@@ -193,7 +207,7 @@ class Reader {
       if (c == '"' || c == '\\') {
         const std::string_view raw = s_.substr(run, i_ - run);
         if (!utf8::is_valid(as_bytes(raw))) return fail();
-        out.append(raw);
+        if (out) out->append(raw);
         ++i_;
         if (c == '"') return true;
         if (!escape(out)) return false;
@@ -207,7 +221,7 @@ class Reader {
   }
 
   // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-  bool number(json& out) {
+  bool number(json* out) {
     const std::size_t start = i_;
     const bool negative = s_[i_] == '-';
     if (negative) ++i_;
@@ -232,10 +246,11 @@ class Reader {
       while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
     }
     const std::string_view token = s_.substr(start, i_ - start);
-    if (integer && integer_value(token, negative, out)) return true;
+    json scratch;  // checking only: the value is still read, for the same verdict
+    if (integer && integer_value(token, negative, out ? *out : scratch)) return true;
     const double value = number_text::parse_double(token);
     if (!std::isfinite(value)) return fail();  // JSON text cannot carry it back (it would be written as null)
-    out = value;
+    if (out) *out = value;
     return true;
   }
 
@@ -266,9 +281,13 @@ class Reader {
 
 JsonParseError parse_json(std::string_view text, nlohmann::json& out, std::size_t max_depth) {
   json value;
-  const JsonParseError e = Reader(text, max_depth).document(value);
+  const JsonParseError e = Reader(text, max_depth).document(&value);
   out = e == JsonParseError::none ? std::move(value) : json();
   return e;
+}
+
+JsonParseError check_json(std::string_view text, std::size_t max_depth) {
+  return Reader(text, max_depth).document(nullptr);
 }
 
 }  // namespace twinsock

@@ -36,4 +36,8 @@ enum class JsonParseError {
 /// of arrays and objects ("[]" is depth 1), and with it the reader's recursion.
 JsonParseError parse_json(std::string_view text, nlohmann::json& out, std::size_t max_depth);
 
+/// parse_json()'s verdict on `text` without building the value: for JSON text
+/// that is passed on as it is.
+JsonParseError check_json(std::string_view text, std::size_t max_depth);
+
 }  // namespace twinsock

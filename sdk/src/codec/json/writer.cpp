@@ -174,6 +174,8 @@ void write_json(const json& value, std::string& out, std::vector<bytes>* attachm
   write_value(value, out, attachments);
 }
 
+void write_json_string(std::string_view text, std::string& out) { write_string(text, out); }
+
 void append_utf8_replacing(std::string_view text, std::string& out) {
   std::size_t i = 0;
   while (i < text.size()) {

@@ -27,6 +27,9 @@ namespace twinsock {
 /// Appends the JSON text of `value` to `out` (see above).
 void write_json(const nlohmann::json& value, std::string& out, std::vector<bytes>* attachments = nullptr);
 
+/// Appends `text` as a JSON string (quoted and escaped as above).
+void write_json_string(std::string_view text, std::string& out);
+
 /// Appends `text` with every ill-formed UTF-8 sequence replaced by U+FFFD.
 void append_utf8_replacing(std::string_view text, std::string& out);
 

@@ -21,8 +21,10 @@ EncodedPacket encode(const Packet& packet) {
   }
   const bool binary = type == PacketType::binary_event || type == PacketType::binary_ack;
 
+  // With attachments their count leads the header, so the payload is written
+  // first; without, straight after the header.
   std::string payload;
-  if (packet.has_data()) write_json(packet.data, payload, binary ? &out.attachments : nullptr);
+  if (binary && packet.has_data()) write_json(packet.data, payload, &out.attachments);
 
   char num[24];
   out.text += static_cast<char>('0' + static_cast<int>(type));
@@ -39,8 +41,39 @@ EncodedPacket encode(const Packet& packet) {
     const auto r = std::to_chars(num, num + sizeof num, *packet.id);
     out.text.append(num, r.ptr);
   }
-  out.text += payload;
+  if (binary) out.text += payload;
+  else if (packet.has_data()) write_json(packet.data, out.text);
   return out;
+}
+
+std::string encode_event(std::string_view nsp, std::optional<std::uint64_t> id, std::string_view event,
+                         std::string_view args_json) {
+  constexpr std::string_view kSpace = " \t\n\r";
+  const std::size_t first = args_json.find_first_not_of(kSpace);
+  const std::size_t last = args_json.find_last_not_of(kSpace);
+  // Between the brackets: the arguments, if any.
+  std::string_view inner = first < last ? args_json.substr(first + 1, last - first - 1) : std::string_view();
+  const bool has_args = inner.find_first_not_of(kSpace) != std::string_view::npos;
+
+  std::string text(1, static_cast<char>('0' + static_cast<int>(PacketType::event)));
+  text.reserve(nsp.size() + event.size() + args_json.size() + 24);
+  if (!nsp.empty() && nsp != "/") {
+    text += nsp;
+    text += ',';
+  }
+  if (id) {
+    char num[24];
+    const auto r = std::to_chars(num, num + sizeof num, *id);
+    text.append(num, r.ptr);
+  }
+  text += '[';
+  write_json_string(event, text);
+  if (has_args) {
+    text += ',';
+    text += inner;
+  }
+  text += ']';
+  return text;
 }
 
 }  // namespace twinsock::sio

@@ -16,7 +16,10 @@
 // The encoder does not validate (see validate() in packet.hpp).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codec/sio/packet.hpp"
@@ -30,5 +33,11 @@ struct EncodedPacket {
 };
 
 EncodedPacket encode(const Packet& packet);
+
+/// An EVENT whose arguments are already JSON text: `args_json` is a JSON array
+/// without binary values (JSON.stringify's output, say), spliced in as it is
+/// after the event name. Not checked here: the caller has (check_json).
+std::string encode_event(std::string_view nsp, std::optional<std::uint64_t> id, std::string_view event,
+                         std::string_view args_json);
 
 }  // namespace twinsock::sio
