@@ -72,12 +72,11 @@ void BrowserLoop::run_posted() {
   flush_scheduled_ = false;
   // Only what was queued before this flush runs now; what those functions post
   // waits for the next microtask, so a chain of posts cannot starve the page.
-  auto batch = std::move(posted_);
-  posted_.clear();
+  std::vector<std::function<void()>> batch;
+  batch.swap(posted_);
   const std::uint32_t self = handle_;
-  while (!batch.empty()) {
-    auto fn = std::move(batch.front());
-    batch.pop_front();
+  for (auto& queued : batch) {
+    const auto fn = std::move(queued);  // gone once it has run, as if popped
     fn();
     if (!loops().find(self)) return;  // a callback destroyed the loop
   }

@@ -8,7 +8,7 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
+#include <map>
 
 namespace twinsock::web::detail {
 
@@ -28,7 +28,7 @@ class HandleRegistry {
   std::size_t size() const { return objects_.size(); }
 
  private:
-  std::unordered_map<std::uint32_t, T*> objects_;
+  std::map<std::uint32_t, T*> objects_;  // an ordered map: no hash table code in the wasm
   std::uint32_t next_ = 1;
 };
 

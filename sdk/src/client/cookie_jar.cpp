@@ -177,6 +177,7 @@ void CookieJar::set_cookie(std::string_view host, std::string_view request_path,
   });
   if (same != cookies_.end()) cookies_.erase(same);
   if (cookie.expires && *cookie.expires <= now) return;  // expired: a deletion
+  if (cookies_.size() >= kMaxCookies) cookies_.erase(cookies_.begin());
   cookies_.push_back(std::move(cookie));
 }
 
@@ -195,8 +196,14 @@ std::string CookieJar::header_for(std::string_view host, std::string_view path, 
     if (!path_matches(path, c.path)) continue;
     matching.push_back(&c);
   }
-  std::stable_sort(matching.begin(), matching.end(),
-                   [](const Cookie* a, const Cookie* b) { return a->path.size() > b->path.size(); });
+  // Longer paths first, in storage order otherwise: an insertion sort, stable and
+  // small (the jar is bounded; std::stable_sort weighed 3 KB in the browser build).
+  for (std::size_t i = 1; i < matching.size(); ++i) {
+    const Cookie* c = matching[i];
+    std::size_t j = i;
+    for (; j > 0 && matching[j - 1]->path.size() < c->path.size(); --j) matching[j] = matching[j - 1];
+    matching[j] = c;
+  }
   std::string out;
   for (const Cookie* c : matching) {
     if (!out.empty()) out += "; ";

@@ -26,6 +26,23 @@ TEST(CookieJar, SeveralCookiesJoinedLongestPathFirst) {
   EXPECT_EQ(jar.header_for("h", "/engine.iox", false, kNow), "a=1");  // path-match needs a '/' boundary
 }
 
+TEST(CookieJar, LongerPathsFirstOtherwiseInStorageOrder) {
+  CookieJar jar;
+  for (const char* line : {"a=1; Path=/", "b=2; Path=/x/y", "c=3; Path=/x", "d=4; Path=/", "e=5; Path=/x/y"})
+    jar.set_cookie("h", "/", line, kNow);
+  EXPECT_EQ(jar.header_for("h", "/x/y/z", false, kNow), "b=2; e=5; c=3; a=1; d=4");
+}
+
+TEST(CookieJar, AFullJarDropsItsOldestCookie) {
+  CookieJar jar;
+  for (int i = 0; i < 1000; ++i) jar.set_cookie("h", "/", "c" + std::to_string(i) + "=v; Path=/", kNow);
+  EXPECT_EQ(jar.size(), CookieJar::kMaxCookies);
+  const std::string header = jar.header_for("h", "/", false, kNow);
+  EXPECT_EQ(header.find("c0="), std::string::npos);
+  EXPECT_EQ(header.rfind("c999=v"), header.size() - 6);
+  EXPECT_EQ(jar.cookies().front().name, "c" + std::to_string(1000 - CookieJar::kMaxCookies));
+}
+
 TEST(CookieJar, DefaultPathIsTheRequestDirectory) {
   CookieJar jar;
   jar.set_cookie("h", "/socket.io/?EIO=4&transport=polling", "io=x", kNow);

@@ -26,6 +26,10 @@ using WallClock = std::chrono::system_clock;
 
 class CookieJar {
  public:
+  /// Cookies kept at most (Chromium's limit per domain): past it the oldest goes,
+  /// so a server cannot grow the jar, or the Cookie header, without end.
+  static constexpr std::size_t kMaxCookies = 180;
+
   struct Cookie {
     std::string host;  // lowercase, as the request URL's host
     std::string name;
@@ -37,7 +41,8 @@ class CookieJar {
 
   /// Stores one Set-Cookie header value received from `host` for a request to
   /// `request_path`. Malformed lines (no '=', empty name) are ignored; an
-  /// expired one deletes the cookie of the same host, name and path.
+  /// expired one deletes the cookie of the same host, name and path. A new
+  /// cookie in a full jar replaces the oldest one.
   void set_cookie(std::string_view host, std::string_view request_path, std::string_view set_cookie,
                   WallClock::time_point now = WallClock::now());
   /// Every Set-Cookie header in `response_headers`.

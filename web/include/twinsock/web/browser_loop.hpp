@@ -7,9 +7,9 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <unordered_map>
+#include <map>
+#include <vector>
 
 #include "twinsock/loop.hpp"
 
@@ -38,8 +38,8 @@ class BrowserLoop final : public Loop {
     std::function<void()> fn;
   };
   int arm(TimerId id, Duration delay);
-  std::unordered_map<TimerId, PendingTimer> timers_;
-  std::deque<std::function<void()>> posted_;
+  std::map<TimerId, PendingTimer> timers_;  // ordered: no hash table code in the wasm
+  std::vector<std::function<void()>> posted_;  // swapped out whole by each flush
   bool flush_scheduled_ = false;
   TimerId next_id_ = 1;
   std::uint32_t handle_;  // this loop's key in the registry the JS callbacks go through
