@@ -305,7 +305,7 @@ std::error_code Manager::send_packet(const Packet& packet, bool compress) {
     return engine_->send(eio::Message{true, std::string(as_text(encoded))}, compress);
   }
   EncodedPacket encoded = encode(packet);
-  if (auto ec = engine_->send(eio::Message{false, std::move(encoded.text)}, compress)) return ec;
+  if (auto ec = send_text(std::move(encoded.text), compress)) return ec;
   for (const bytes& attachment : encoded.attachments)
     if (auto ec = engine_->send(eio::Message{true, std::string(as_text(attachment))}, compress)) return ec;
   return {};

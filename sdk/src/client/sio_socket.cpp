@@ -342,14 +342,9 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
   Packet packet = event_packet(nsp_, event, std::move(args));
   (void)with_error;
   packet.id = track_ack(std::move(ack), options);
-  const bool writable = manager_.writable();
-  if (options.is_volatile && !(writable && connected_)) {
-    return {};  // dropped; an ack it asked for still ends: by its timeout, or failed on disconnect
-  }
-  // socket.io-client's `connected && !engine._hasPingExpired()`: after a sleep the
-  // emit waits in the send buffer while the dead connection closes, and goes out
-  // on the next one.
-  if (connected_ && !manager_.heartbeat_expired()) {
+  const Route route = route_for(options);
+  if (route == Route::drop) return {};
+  if (route == Route::send) {
     auto alive = alive_;
     if (!state_->any_outgoing.empty()) {  // a copy of the arguments only for someone to see
       state_->any_outgoing.emit(std::string(event), packet.data.size() > 1 ? Args(packet.data.begin() + 1, packet.data.end()) : Args::array());
@@ -358,6 +353,16 @@ std::error_code Socket::send_event(std::string_view event, Args args, AckCallbac
     return manager_.send_packet(packet, options.compress);
   }
   return buffer_packet(std::move(packet), options.compress);
+}
+
+Socket::Route Socket::route_for(const EmitOptions& options) {
+  // A volatile emit that cannot go out now is dropped; an ack it asked for still
+  // ends: by its timeout, or failed on disconnect.
+  if (options.is_volatile && !(manager_.writable() && connected_)) return Route::drop;
+  // socket.io-client's `connected && !engine._hasPingExpired()`: after a sleep the
+  // emit waits in the send buffer while the dead connection closes, and goes out
+  // on the next one.
+  return connected_ && !manager_.heartbeat_expired() ? Route::send : Route::buffer;
 }
 
 std::error_code Socket::buffer_packet(Packet packet, bool compress) {
@@ -415,9 +420,9 @@ std::error_code Socket::emit_json(std::string_view event, std::string_view args_
   // Otherwise send_event()'s steps, with the text.
   if (check_json(args_json, kMaxArgsDepth) != JsonParseError::none) return errc::invalid_argument;
   const std::optional<std::uint64_t> id = track_ack(std::move(ack), options);
-  if (options.is_volatile && !(manager_.writable() && connected_)) return {};
-  if (connected_ && !manager_.heartbeat_expired())
-    return manager_.send_text(encode_event(nsp_, id, event, args_json), options.compress);
+  const Route route = route_for(options);
+  if (route == Route::drop) return {};
+  if (route == Route::send) return manager_.send_text(encode_event(nsp_, id, event, args_json), options.compress);
   (void)parse_json(args_json, args, kMaxArgsDepth);  // checked above
   Packet packet = event_packet(nsp_, event, std::move(args));
   packet.id = id;

@@ -165,6 +165,9 @@ class Socket {
   void on_packet(Packet& packet);
 
   std::error_code send_event(std::string_view event, Args args, AckCallback ack, EmitOptions options, bool with_error);
+  /// Where an emit goes now: dropped (volatile, cannot go out), sent, or kept in the send buffer.
+  enum class Route { drop, send, buffer };
+  Route route_for(const EmitOptions& options);
   /// Keeps an EVENT for the next connection (socket.io-client's sendBuffer), within its bounds.
   std::error_code buffer_packet(Packet packet, bool compress);
   /// Registers `ack` under the next id, with its timeout; nullopt without one.

@@ -6,6 +6,30 @@
 #include "codec/json/writer.hpp"
 
 namespace twinsock::sio {
+namespace {
+
+void append_number(std::string& out, std::uint64_t n) {
+  char num[24];
+  const auto r = std::to_chars(num, num + sizeof num, n);
+  out.append(num, r.ptr);
+}
+
+// <type>[<attachments>-][<nsp>,][<ack id>]
+void write_header(std::string& out, PacketType type, std::optional<std::size_t> attachments, std::string_view nsp,
+                  std::optional<std::uint64_t> id) {
+  out += static_cast<char>('0' + static_cast<int>(type));
+  if (attachments) {
+    append_number(out, *attachments);
+    out += '-';
+  }
+  if (!nsp.empty() && nsp != "/") {
+    out += nsp;
+    out += ',';
+  }
+  if (id) append_number(out, *id);
+}
+
+}  // namespace
 
 EncodedPacket encode(const Packet& packet) {
   EncodedPacket out;
@@ -25,22 +49,7 @@ EncodedPacket encode(const Packet& packet) {
   // first; without, straight after the header.
   std::string payload;
   if (binary && packet.has_data()) write_json(packet.data, payload, &out.attachments);
-
-  char num[24];
-  out.text += static_cast<char>('0' + static_cast<int>(type));
-  if (binary) {
-    const auto r = std::to_chars(num, num + sizeof num, out.attachments.size());
-    out.text.append(num, r.ptr);
-    out.text += '-';
-  }
-  if (!packet.nsp.empty() && packet.nsp != "/") {
-    out.text += packet.nsp;
-    out.text += ',';
-  }
-  if (packet.id) {
-    const auto r = std::to_chars(num, num + sizeof num, *packet.id);
-    out.text.append(num, r.ptr);
-  }
+  write_header(out.text, type, binary ? std::optional(out.attachments.size()) : std::nullopt, packet.nsp, packet.id);
   if (binary) out.text += payload;
   else if (packet.has_data()) write_json(packet.data, out.text);
   return out;
@@ -55,17 +64,9 @@ std::string encode_event(std::string_view nsp, std::optional<std::uint64_t> id, 
   std::string_view inner = first < last ? args_json.substr(first + 1, last - first - 1) : std::string_view();
   const bool has_args = inner.find_first_not_of(kSpace) != std::string_view::npos;
 
-  std::string text(1, static_cast<char>('0' + static_cast<int>(PacketType::event)));
+  std::string text;
   text.reserve(nsp.size() + event.size() + args_json.size() + 24);
-  if (!nsp.empty() && nsp != "/") {
-    text += nsp;
-    text += ',';
-  }
-  if (id) {
-    char num[24];
-    const auto r = std::to_chars(num, num + sizeof num, *id);
-    text.append(num, r.ptr);
-  }
+  write_header(text, PacketType::event, std::nullopt, nsp, id);
   text += '[';
   write_json_string(event, text);
   if (has_args) {
