@@ -1,5 +1,5 @@
 # Copies the npm package together: the facade and types from bindings/, the
-# embind module from the build. Run after every link of twinsock_core.
+# wasm module from the build. Run after every link of twinsock_core.
 # With TERSER set (the devDependency), the JavaScript is minified: the package's
 # size is what browsers download (class names kept: they show in errors and logs).
 file(REMOVE_RECURSE "${NPM_DIR}")

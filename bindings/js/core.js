@@ -1,7 +1,8 @@
-// Loads the embind module once per process or page. In Node without a global
+// Loads the wasm module once per process or page. In Node without a global
 // WebSocket, the optional peer `ws` stands in for it (Module.WebSocket), and
 // without a global EventSource the optional peer `eventsource` (v4).
 import createTwinsockCore from './twinsock_core.mjs';
+import { bindNative } from './native.js';
 
 const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
 
@@ -28,6 +29,10 @@ const WebSocketImpl = await nodeWebSocket();
 /** The platform's EventSource class, or undefined. */
 export const EventSourceImpl = await platformEventSource();
 
-/** The embind module: Manager, Socket, WebSocketClient, EventSourceClient. Internal. */
-export const core = await createTwinsockCore(WebSocketImpl ? { WebSocket: WebSocketImpl } : {});
+// The module's dispatchers by handle (bindings/js/native.js registers them).
+const twinsockHandlers = new Map();
+const instance = await createTwinsockCore(WebSocketImpl ? { WebSocket: WebSocketImpl, twinsockHandlers } : { twinsockHandlers });
+
+/** The module's objects: Manager (and its Sockets), WebSocketClient, EventSourceClient. Internal. */
+export const core = bindNative(instance);
 export { isNode };

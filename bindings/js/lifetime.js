@@ -1,11 +1,11 @@
-// Who owns the embind objects: the facade. Users never call delete().
+// Who owns the module's objects (native.js): the facade. Users never call delete().
 //
 // - An object that is connecting, open or reconnecting is kept alive (in
 //   `active`) even if the user drops every reference, as a browser keeps an open
 //   WebSocket alive.
 // - Native callbacks reach the facade through a WeakRef, so a dropped, inactive
 //   facade object can be collected; the FinalizationRegistry then deletes its
-//   embind object.
+//   native object.
 
 import { reportListenerError } from './errors.js';
 

@@ -1,5 +1,5 @@
 // Socket.IO: io(), Manager and Socket with socket.io-client 4.8's surface,
-// over the C++ Manager and Socket of the embind module.
+// over the C++ Manager and Socket of the wasm module (native.js).
 import { core } from './core.js';
 import { decodeArgs, encodeArgs } from './args.js';
 import { Emitter, safeCall } from './emitter.js';

@@ -1,0 +1,161 @@
+// The module's objects as JavaScript classes: Manager, Socket, WebSocketClient and
+// EventSourceClient over the exported C functions of bindings/module/exports.cpp.
+// The facade owns them (lifetime.js): delete() frees the C++ object and drops
+// its dispatcher, after which nothing reaches JavaScript from it.
+//
+// Strings and buffers are copied into one block of the wasm heap per call and
+// freed after it; the heap's views are read afresh each time, because the heap
+// moves when it grows.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function bindNative(m) {
+  const handlers = m.twinsockHandlers;
+  let nextHandle = 1;
+  const register = (dispatch) => {
+    const handle = nextHandle++;
+    handlers.set(handle, dispatch);
+    return handle;
+  };
+  const string = (ptr) => {
+    if (!ptr) return '';
+    const heap = m.HEAPU8;
+    const end = heap.indexOf(0, ptr);
+    return decoder.decode(heap.subarray(ptr, end));
+  };
+
+  // Calls fn(...[ptr, size] per string, tablePtr, count) with the strings (UTF-8)
+  // and the buffers (Uint8Arrays: a table of pointer/size pairs) on the heap.
+  // Short strings are encoded straight into the block (room for 3 bytes per
+  // UTF-16 unit); long ones first, so that the block does not triple.
+  function withData(strings, buffers, fn) {
+    const parts = strings.map((s) => (s.length > 65536 ? encoder.encode(s) : s));
+    const count = buffers ? buffers.length : 0;
+    let capacity = 8 + count * 8;
+    for (const p of parts) capacity += typeof p === 'string' ? p.length * 3 : p.byteLength;
+    for (let i = 0; i < count; ++i) capacity += buffers[i].byteLength;
+    const block = m._twinsock_js_alloc(capacity);
+    try {
+      const heap = m.HEAPU8;
+      const args = [];
+      let at = block;
+      for (const p of parts) {
+        let written = p.byteLength;
+        if (typeof p === 'string') written = encoder.encodeInto(p, heap.subarray(at, at + p.length * 3)).written;
+        else heap.set(p, at);
+        args.push(at, written);
+        at += written;
+      }
+      const table = (at + 3) & ~3;
+      at = table + count * 8;
+      for (let i = 0; i < count; ++i) {
+        heap.set(buffers[i], at);
+        m.HEAPU32[(table >> 2) + 2 * i] = at;
+        m.HEAPU32[(table >> 2) + 2 * i + 1] = buffers[i].byteLength;
+        at += buffers[i].byteLength;
+      }
+      args.push(table, count);
+      return fn(...args);
+    } finally {
+      m._twinsock_js_free(block);
+    }
+  }
+  const error = (ptr) => (ptr ? string(ptr) : '');
+
+  // A C++ object the facade owns, and the dispatchers it reports to.
+  class Owned {
+    constructor(free, dispatch) {
+      this.ptr = 0;
+      this.free = free;
+      this.handles = [register(dispatch)];
+    }
+    delete() {
+      if (!this.ptr) return;
+      for (const handle of this.handles) handlers.delete(handle);
+      this.free(this.ptr);
+      this.ptr = 0;
+    }
+  }
+
+  class Socket {
+    #ptr;
+    constructor(ptr) { this.#ptr = ptr; }
+    connect() { m._twinsock_socket_connect(this.#ptr); }
+    disconnect() { m._twinsock_socket_disconnect(this.#ptr); }
+    /** Returns "" or the error's stable id. buffers null: args_json is sent as it is. */
+    emit(event, json, buffers, ackId, timeoutMs, isVolatile, compress, withAck) {
+      const flags = (isVolatile ? 1 : 0) | (compress ? 2 : 0) | (withAck ? 4 : 0) | (buffers ? 8 : 0);
+      return error(withData([event, json], buffers, (e, en, j, jn, table, count) =>
+        m._twinsock_socket_emit(this.#ptr, e, en, j, jn, table, count, ackId, timeoutMs, flags)));
+    }
+    reply(replyId, json, buffers) {
+      withData([json], buffers, (j, jn, table, count) => m._twinsock_socket_reply(this.#ptr, replyId, j, jn, table, count));
+    }
+    id() { return string(m._twinsock_socket_id(this.#ptr)); }
+    connected() { return (m._twinsock_socket_state(this.#ptr) & 1) !== 0; }
+    active() { return (m._twinsock_socket_state(this.#ptr) & 2) !== 0; }
+    recovered() { return (m._twinsock_socket_state(this.#ptr) & 4) !== 0; }
+  }
+
+  class Manager extends Owned {
+    constructor(url, optionsJson, dispatch) {
+      super(m._twinsock_manager_delete, dispatch);
+      this.ptr = withData([url, optionsJson], null, (u, un, o, on) => m._twinsock_manager_new(u, un, o, on, this.handles[0]));
+    }
+    /** The Socket of `nsp`, owned by this Manager (one per namespace); its dispatcher goes with the Manager. */
+    socket(nsp, optionsJson, dispatch) {
+      const handle = register(dispatch);
+      this.handles.push(handle);
+      return new Socket(withData([nsp, optionsJson], null,
+                                 (n, nn, o, on) => m._twinsock_manager_socket(this.ptr, n, nn, o, on, handle)));
+    }
+    open() { m._twinsock_manager_open(this.ptr); }
+    close() { m._twinsock_manager_close(this.ptr); }
+    state() { return m._twinsock_manager_state(this.ptr); }
+    engineId() { return string(m._twinsock_manager_engine_id(this.ptr)); }
+    transport() { return string(m._twinsock_manager_transport(this.ptr)); }
+  }
+
+  class WebSocketClient extends Owned {
+    constructor(url, optionsJson, dispatch) {
+      super(m._twinsock_ws_delete, dispatch);
+      this.ptr = withData([url, optionsJson], null, (u, un, o, on) => m._twinsock_ws_new(u, un, o, on, this.handles[0]));
+    }
+    send(text) { return error(withData([text], null, (t, tn) => m._twinsock_ws_send(this.ptr, 0, t, tn))); }
+    sendBinary(bytes) {
+      return error(withData([], [bytes], (table) => m._twinsock_ws_send(this.ptr, 1, m.HEAPU32[table >> 2], bytes.byteLength)));
+    }
+    close(code, reason) { withData([reason], null, (r, rn) => m._twinsock_ws_close(this.ptr, code, r, rn)); }
+    reconnect(code, reason) { withData([reason], null, (r, rn) => m._twinsock_ws_reconnect(this.ptr, code, r, rn)); }
+    connect() { m._twinsock_ws_connect(this.ptr); }
+    readyState() { return m._twinsock_ws_ready_state(this.ptr); }
+    bufferedAmount() { return m._twinsock_ws_buffered_amount(this.ptr); }
+    protocol() { return string(m._twinsock_ws_protocol(this.ptr)); }
+    url() { return string(m._twinsock_ws_url(this.ptr)); }
+    retryCount() { return m._twinsock_ws_retry_count(this.ptr); }
+  }
+
+  class EventSourceClient extends Owned {
+    constructor(url, optionsJson, dispatch) {
+      let lastEventId = '';
+      // The module sends the last event ID only when it changes.
+      super(m._twinsock_sse_delete, (type, a, b, c) => {
+        if (type === 'message') {
+          if (c === undefined) c = lastEventId;
+          else lastEventId = c;
+        }
+        return dispatch(type, a, b, c);
+      });
+      this.ptr = withData([url, optionsJson], null, (u, un, o, on) => m._twinsock_sse_new(u, un, o, on, this.handles[0]));
+    }
+    connect() { m._twinsock_sse_connect(this.ptr); }
+    close() { m._twinsock_sse_close(this.ptr); }
+    readyState() { return m._twinsock_sse_ready_state(this.ptr); }
+    lastEventId() { return string(m._twinsock_sse_last_event_id(this.ptr)); }
+    url() { return string(m._twinsock_sse_url(this.ptr)); }
+    reconnectionTime() { return m._twinsock_sse_reconnection_time(this.ptr); }
+  }
+
+  return { Manager, WebSocketClient, EventSourceClient };
+}

@@ -1,0 +1,104 @@
+// Socket.IO for JavaScript: Manager and Socket events as dispatcher calls.
+//   Manager: open | close(reason) | error(err) | ping | reconnect_attempt(n) |
+//            reconnect(n) | reconnect_error(err) | reconnect_failed
+//   Socket:  connect | connect_error(err with .data) | disconnect(reason) |
+//            event(name, json, buffers, replyId) | ack(ackId, err|null, json, buffers) |
+//            auth() -> JSON text (only with authFunction)
+#include "bindings.hpp"
+#include "js_value.hpp"
+#include "options.hpp"
+#include "twinsock/error.hpp"
+
+namespace twinsock::bindings {
+
+JsSocket::JsSocket(sio::Socket& socket, Handle fn) : socket_(socket), fn_(fn) {
+  subs_.push_back(socket_.on_connect.on([this] { call_js(fn_, "connect"); }));
+  subs_.push_back(socket_.on_connect_error.on([this](const sio::ConnectError& e) {
+    const std::string error = error_to_js(e.code ? e.code : make_error_code(errc::sio_connect_refused), e.message,
+                                          &e.message);
+    const JsArgs data = args_for_js(e.data);
+    deliver_connect_error(fn_, error, data.json, data.buffers);
+  }));
+  subs_.push_back(socket_.on_disconnect.on([this](const std::string& reason) {
+    replies_.clear();  // acks of the old session cannot be answered any more
+    call_js(fn_, "disconnect", reason);
+  }));
+  subs_.push_back(socket_.on_event([this](const std::string& event, const sio::Args& args, const sio::Reply& reply) {
+    double reply_id = 0;
+    if (reply.requested()) {
+      reply_id = next_reply_++;
+      replies_.emplace(reply_id, reply);
+    }
+    const JsArgs js = args_for_js(args);
+    deliver_event(fn_, event, js.json, js.buffers, reply_id);
+  }));
+}
+
+std::error_code JsSocket::emit(std::string_view event, std::string_view args_json, bool has_buffers,
+                               const std::vector<std::string_view>& buffers, const JsEmit& how) {
+  sio::EmitOptions options{.is_volatile = how.is_volatile, .compress = how.compress};
+  if (how.timeout_ms >= 0) options.timeout = Duration(static_cast<Duration::rep>(how.timeout_ms));
+  sio::AckCallback ack;
+  if (how.ack_id != 0) {
+    // The callback may outlive this object (a late timeout): the handle then names no dispatcher.
+    ack = [fn = fn_, ack_id = how.ack_id](std::error_code error, const sio::Args& answer) {
+      const JsArgs js = args_for_js(answer);
+      deliver_ack(fn, ack_id, error_to_js(error), js.json, js.buffers);
+    };
+  }
+  const std::string name(event);
+  // Without binary values JSON.stringify's text goes into the packet as it is.
+  if (!has_buffers) return socket_.emit_json(name, args_json, std::move(ack), options);
+  sio::Args args = args_from_js(args_json, buffers);
+  if (args.is_discarded()) return make_error_code(errc::invalid_argument);
+  if (!ack) return socket_.emit(name, std::move(args), options);
+  if (how.with_ack) return socket_.emit_with_ack(name, std::move(args), std::move(ack), options);
+  return socket_.emit(name, std::move(args), std::move(ack), options);
+}
+
+void JsSocket::reply(double reply_id, std::string_view args_json, const std::vector<std::string_view>& buffers) {
+  auto it = replies_.find(reply_id);
+  if (it == replies_.end()) return;
+  sio::Reply reply = std::move(it->second);
+  replies_.erase(it);
+  sio::Args args = args_from_js(args_json, buffers);
+  if (args.is_discarded()) args = sio::Args::array();
+  reply(std::move(args));
+}
+
+JsManager::JsManager(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
+  sio::ManagerOptions m = manager_options(json_from_js(options_json));
+  m.auto_connect = false;  // the facade connects each socket when the user's io() asks for it
+  manager_ = std::make_unique<sio::Manager>(shared_loop(), std::string(url), std::move(m));
+  auto& mgr = *manager_;
+  subs_.push_back(mgr.on_open.on([this] { call_js(fn_, "open"); }));
+  subs_.push_back(mgr.on_close.on([this](const std::string& reason) { call_js(fn_, "close", reason); }));
+  subs_.push_back(mgr.on_error.on([this](std::error_code ec, const std::string& detail) {
+    call_js_with_object(fn_, "error", error_to_js(ec, detail));
+  }));
+  subs_.push_back(mgr.on_ping.on([this] { call_js(fn_, "ping"); }));
+  subs_.push_back(mgr.on_reconnect_attempt.on([this](std::uint32_t n) { call_js(fn_, "reconnect_attempt", n, 0); }));
+  subs_.push_back(mgr.on_reconnect.on([this](std::uint32_t n) { call_js(fn_, "reconnect", n, 0); }));
+  subs_.push_back(mgr.on_reconnect_error.on([this](std::error_code ec, const std::string& detail) {
+    call_js_with_object(fn_, "reconnect_error", error_to_js(ec, detail));
+  }));
+  subs_.push_back(mgr.on_reconnect_failed.on([this] { call_js(fn_, "reconnect_failed"); }));
+}
+
+JsSocket* JsManager::socket(std::string_view nsp, std::string_view options_json, Handle fn) {
+  auto it = sockets_.find(nsp);
+  if (it != sockets_.end()) return it->second.get();
+  const nlohmann::json options = json_from_js(options_json);
+  sio::SocketOptions s = socket_options(options);
+  if (options.is_object() && options.value("authFunction", false)) {
+    s.auth_provider = [fn] {
+      nlohmann::json auth = json_from_js(ask_js_auth(fn));
+      return auth.is_object() ? auth : nlohmann::json();
+    };
+  }
+  const std::string name(nsp);
+  sio::Socket& socket = manager_->socket(name, std::move(s));
+  return sockets_.emplace(name, std::make_unique<JsSocket>(socket, fn)).first->second.get();
+}
+
+}  // namespace twinsock::bindings

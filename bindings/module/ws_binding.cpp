@@ -1,0 +1,40 @@
+// The reconnecting WebSocket for JavaScript. Events:
+//   open | message(string | Uint8Array) | close({code, reason, wasClean, error}) |
+//   error(err) | reconnecting(attempt, delayMs)
+#include "bindings.hpp"
+#include "codec/json/writer.hpp"
+#include "js_value.hpp"
+#include "options.hpp"
+
+namespace twinsock::bindings {
+namespace {
+
+std::string close_event_json(const ws::CloseInfo& info) {
+  std::string error = error_to_js(info.error, info.detail);
+  std::string out = "{\"code\":" + std::to_string(info.code) + ",\"reason\":";
+  write_json_string(info.reason, out);
+  out += info.was_clean ? ",\"wasClean\":true,\"error\":" : ",\"wasClean\":false,\"error\":";
+  out += error.empty() ? "null" : error;
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+JsWebSocket::JsWebSocket(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
+  client_ = std::make_unique<ws::Client>(shared_loop(), std::string(url), ws_options(json_from_js(options_json)));
+  auto& c = *client_;
+  subs_.push_back(c.on_open.on([this] { call_js(fn_, "open"); }));
+  subs_.push_back(c.on_message.on(
+      [this](const ws::Message& m) { deliver_ws_message(fn_, m.is_binary(), m.data); }));
+  subs_.push_back(c.on_close.on(
+      [this](const ws::CloseInfo& info) { call_js_with_object(fn_, "close", close_event_json(info)); }));
+  subs_.push_back(c.on_error.on([this](std::error_code ec, const std::string& detail) {
+    call_js_with_object(fn_, "error", error_to_js(ec, detail));
+  }));
+  subs_.push_back(c.on_reconnecting.on([this](std::uint32_t attempt, Duration delay) {
+    call_js(fn_, "reconnecting", attempt, static_cast<double>(delay.count()));
+  }));
+}
+
+}  // namespace twinsock::bindings
