@@ -9,38 +9,34 @@ namespace {
 
 using nlohmann::json;
 
-// The readers are kept out of line: inlined into the dozens of calls below they weighed
-// about 8 KB of the wasm module.
-#define TWINSOCK_OUT_OF_LINE [[gnu::noinline]]
-
 // A number or boolean as JavaScript's String() writes it (query values).
-TWINSOCK_OUT_OF_LINE std::string json_text(const json& value) {
+std::string json_text(const json& value) {
   std::string text;
   write_json(value, text);
   return text;
 }
 
-TWINSOCK_OUT_OF_LINE const json* field(const json& o, const char* name) {
+const json* field(const json& o, const char* name) {
   if (!o.is_object()) return nullptr;
   auto it = o.find(name);
   return it == o.end() || it->is_null() ? nullptr : &*it;
 }
 
-TWINSOCK_OUT_OF_LINE void read(const json& o, const char* name, bool& out) {
+void read(const json& o, const char* name, bool& out) {
   if (const json* v = field(o, name); v && v->is_boolean()) out = v->get<bool>();
 }
-TWINSOCK_OUT_OF_LINE void read(const json& o, const char* name, double& out) {
+void read(const json& o, const char* name, double& out) {
   if (const json* v = field(o, name); v && v->is_number()) out = v->get<double>();
 }
-TWINSOCK_OUT_OF_LINE void read(const json& o, const char* name, std::string& out) {
+void read(const json& o, const char* name, std::string& out) {
   if (const json* v = field(o, name); v && v->is_string()) out = v->get<std::string>();
 }
-TWINSOCK_OUT_OF_LINE void read(const json& o, const char* name, Duration& out) {
+void read(const json& o, const char* name, Duration& out) {
   if (const json* v = field(o, name); v && v->is_number() && v->get<double>() >= 0)
     out = Duration(static_cast<Duration::rep>(std::min(v->get<double>(), 1e12)));
 }
 template <typename Int>
-TWINSOCK_OUT_OF_LINE void read_count(const json& o, const char* name, Int& out) {
+void read_count(const json& o, const char* name, Int& out) {
   const json* v = field(o, name);
   if (!v || !v->is_number()) return;
   const double d = v->get<double>();
@@ -48,7 +44,7 @@ TWINSOCK_OUT_OF_LINE void read_count(const json& o, const char* name, Int& out) 
   out = !std::isfinite(d) || d >= static_cast<double>(std::numeric_limits<Int>::max()) ? std::numeric_limits<Int>::max()
                                                                                        : static_cast<Int>(d);
 }
-TWINSOCK_OUT_OF_LINE void read(const json& o, const char* name, std::vector<std::string>& out) {
+void read(const json& o, const char* name, std::vector<std::string>& out) {
   const json* v = field(o, name);
   if (!v) return;
   if (v->is_string()) out = {v->get<std::string>()};
@@ -57,7 +53,7 @@ TWINSOCK_OUT_OF_LINE void read(const json& o, const char* name, std::vector<std:
   for (const auto& item : *v)
     if (item.is_string()) out.push_back(item.get<std::string>());
 }
-TWINSOCK_OUT_OF_LINE void read(const json& o, const char* name, Headers& out) {
+void read(const json& o, const char* name, Headers& out) {
   const json* v = field(o, name);
   if (!v || !v->is_object()) return;
   for (auto it = v->begin(); it != v->end(); ++it)
