@@ -1,4 +1,4 @@
-// The npm module's stand-in for libc's snprintf (see small_snprintf.cpp).
+// The npm module's stand-ins for libc's snprintf and strerror_r (see small_libc.cpp).
 #pragma once
 
 #include <cstdarg>
@@ -10,5 +10,7 @@ namespace twinsock::bindings {
 /// copied as they stand. Returns the length the full text needs.
 int small_vsnprintf(char* out, std::size_t capacity, const char* format, std::va_list args);
 int small_snprintf(char* out, std::size_t capacity, const char* format, ...);
+/// XSI strerror_r: "system error N" (the browser has no errno to describe). Returns 0.
+int small_strerror_r(int error, char* out, std::size_t capacity);
 
 }  // namespace twinsock::bindings

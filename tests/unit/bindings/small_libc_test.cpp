@@ -1,5 +1,5 @@
-// The npm module's small snprintf against what libc's writes for the same formats.
-#include "small_snprintf.hpp"
+// The npm module's small snprintf (against what libc's writes for the same formats) and strerror_r.
+#include "small_libc.hpp"
 
 #include <gtest/gtest.h>
 
@@ -45,6 +45,19 @@ TEST(SmallSnprintf, TruncatesAndReturnsTheFullLength) {
   EXPECT_EQ(none[0], 'x');  // capacity 0: nothing written
   EXPECT_EQ(small_snprintf(none, 1, "abc"), 3);
   EXPECT_EQ(none[0], '\0');
+}
+
+}  // namespace
+
+namespace {
+
+TEST(SmallStrerror, NamesTheNumberAndFitsTheBuffer) {
+  char buffer[32];
+  EXPECT_EQ(twinsock::bindings::small_strerror_r(2, buffer, sizeof buffer), 0);
+  EXPECT_STREQ(buffer, "system error 2");
+  char tiny[7];
+  EXPECT_EQ(twinsock::bindings::small_strerror_r(-1, tiny, sizeof tiny), 0);
+  EXPECT_STREQ(tiny, "system");
 }
 
 }  // namespace

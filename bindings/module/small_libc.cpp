@@ -5,7 +5,7 @@
 // package. This one knows %d %i %u %s %c %% with the l, ll and z length
 // modifiers; any other conversion is written out as it stands, consuming no
 // argument, so a format it does not know cannot read past its arguments.
-#include "small_snprintf.hpp"
+#include "small_libc.hpp"
 
 namespace {
 
@@ -96,6 +96,11 @@ int small_snprintf(char* out, std::size_t capacity, const char* format, ...) {
   return n;
 }
 
+int small_strerror_r(int error, char* out, std::size_t capacity) {
+  small_snprintf(out, capacity, "system error %d", error);
+  return 0;
+}
+
 }  // namespace twinsock::bindings
 
 #ifdef __EMSCRIPTEN__
@@ -109,5 +114,8 @@ extern "C" int snprintf(char* out, std::size_t capacity, const char* format, ...
   const int n = twinsock::bindings::small_vsnprintf(out, capacity, format, args);
   va_end(args);
   return n;
+}
+extern "C" int strerror_r(int error, char* out, std::size_t capacity) {
+  return twinsock::bindings::small_strerror_r(error, out, capacity);
 }
 #endif
