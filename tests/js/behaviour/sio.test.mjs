@@ -234,6 +234,17 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     }
   });
 
+  test('LongTextAndBinaryArgumentsRoundTrip', T, async () => {
+    // Past 64 Ki UTF-16 units the facade encodes a string before copying it into the wasm heap.
+    const m = manager(fast(['websocket']));
+    const s = m.socket('/');
+    const log = logSocket(s);
+    await connected(s);
+    const text = `${'é✓x'.repeat(30_000)}😀`;
+    await echo(s, log, [text, { text }], 'a 90,002-unit string, twice');
+    await echo(s, log, [text, new Uint8Array(100_000).fill(7)], 'a long string beside a buffer');
+  });
+
   test('EventArgumentsDoNotCarryTheRecoveryOffset', T, async () => {
     // The server runs with connectionStateRecovery, so it appends a string offset
     // to every event it emits without an ack: the client strips it.

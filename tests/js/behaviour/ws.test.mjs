@@ -53,6 +53,17 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.equal(c.readyState, c.OPEN);
   });
 
+  test('LongTextMessagesRoundTrip', T, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    const text = `${'ü☃'.repeat(50_000)}😀`;  // past the 64 Ki units the facade encodes first
+    c.send(text);
+    c.send('short ☃');
+    await eventually(() => log.messages.length === 2, 'two echoes');
+    assert.equal(log.messages[0], text);
+    assert.equal(log.messages[1], 'short ☃');
+  });
+
   test('SixteenMebibyteMessagesBothWays', { timeout: 30_000 }, async () => {
     const c = client(url('/echo'));
     const log = logClient(c);
