@@ -25,38 +25,51 @@ export function bindNative(m) {
     return decoder.decode(heap.subarray(ptr, end));
   };
 
-  // Calls fn(...[ptr, size] per string, tablePtr, count) with the strings (UTF-8)
-  // and the buffers (Uint8Arrays: a table of pointer/size pairs) on the heap.
-  // Short strings are encoded straight into the block (room for 3 bytes per
-  // UTF-16 unit); long ones first, so that the block does not triple.
-  function withData(strings, buffers, fn) {
-    const parts = strings.map((s) => (s.length > 65536 ? encoder.encode(s) : s));
+  // UTF-8 of `text` at `at` (room for 3 bytes per UTF-16 unit, or `encoded`'s
+  // length when given): short ASCII in a loop, which beats a TextEncoder call.
+  function put(heap, at, text, encoded) {
+    if (encoded) {
+      heap.set(encoded, at);
+      return encoded.length;
+    }
+    if (text.length < 256) {
+      let i = 0;
+      for (; i < text.length; ++i) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        heap[at + i] = c;
+      }
+      if (i === text.length) return i;
+    }
+    return encoder.encodeInto(text, heap.subarray(at, at + text.length * 3)).written;
+  }
+
+  // Calls fn(ptr1, size1, ptr2, size2, tablePtr, count) with two strings (UTF-8)
+  // and the buffers (Uint8Arrays, listed in a table of pointer/size pairs) copied
+  // into one block of the heap. Long strings are encoded first, so that the block
+  // does not triple.
+  function withData(text1, text2, buffers, fn) {
+    const encoded1 = text1.length > 65536 ? encoder.encode(text1) : null;
+    const encoded2 = text2.length > 65536 ? encoder.encode(text2) : null;
     const count = buffers ? buffers.length : 0;
-    let capacity = 8 + count * 8;
-    for (const p of parts) capacity += typeof p === 'string' ? p.length * 3 : p.byteLength;
+    let capacity = 8 + count * 8 + (encoded1 ? encoded1.length : text1.length * 3) +
+                   (encoded2 ? encoded2.length : text2.length * 3);
     for (let i = 0; i < count; ++i) capacity += buffers[i].byteLength;
     const block = m._twinsock_js_alloc(capacity);
     try {
       const heap = m.HEAPU8;
-      const args = [];
-      let at = block;
-      for (const p of parts) {
-        let written = p.byteLength;
-        if (typeof p === 'string') written = encoder.encodeInto(p, heap.subarray(at, at + p.length * 3)).written;
-        else heap.set(p, at);
-        args.push(at, written);
-        at += written;
-      }
-      const table = (at + 3) & ~3;
-      at = table + count * 8;
+      const size1 = put(heap, block, text1, encoded1);
+      const ptr2 = block + size1;
+      const size2 = put(heap, ptr2, text2, encoded2);
+      const table = (ptr2 + size2 + 3) & ~3;
+      let at = table + count * 8;
       for (let i = 0; i < count; ++i) {
         heap.set(buffers[i], at);
         m.HEAPU32[(table >> 2) + 2 * i] = at;
         m.HEAPU32[(table >> 2) + 2 * i + 1] = buffers[i].byteLength;
         at += buffers[i].byteLength;
       }
-      args.push(table, count);
-      return fn(...args);
+      return fn(block, size1, ptr2, size2, table, count);
     } finally {
       m._twinsock_js_free(block);
     }
@@ -86,11 +99,11 @@ export function bindNative(m) {
     /** Returns "" or the error's stable id. buffers null: args_json is sent as it is. */
     emit(event, json, buffers, ackId, timeoutMs, isVolatile, compress, withAck) {
       const flags = (isVolatile ? 1 : 0) | (compress ? 2 : 0) | (withAck ? 4 : 0) | (buffers ? 8 : 0);
-      return error(withData([event, json], buffers, (e, en, j, jn, table, count) =>
+      return error(withData(event, json, buffers, (e, en, j, jn, table, count) =>
         m._twinsock_socket_emit(this.#ptr, e, en, j, jn, table, count, ackId, timeoutMs, flags)));
     }
     reply(replyId, json, buffers) {
-      withData([json], buffers, (j, jn, table, count) => m._twinsock_socket_reply(this.#ptr, replyId, j, jn, table, count));
+      withData(json, '', buffers, (j, jn, _p, _n, table, count) => m._twinsock_socket_reply(this.#ptr, replyId, j, jn, table, count));
     }
     id() { return string(m._twinsock_socket_id(this.#ptr)); }
     connected() { return (m._twinsock_socket_state(this.#ptr) & 1) !== 0; }
@@ -101,13 +114,13 @@ export function bindNative(m) {
   class Manager extends Owned {
     constructor(url, optionsJson, dispatch) {
       super(m._twinsock_manager_delete, dispatch);
-      this.ptr = withData([url, optionsJson], null, (u, un, o, on) => m._twinsock_manager_new(u, un, o, on, this.handles[0]));
+      this.ptr = withData(url, optionsJson, null, (u, un, o, on) => m._twinsock_manager_new(u, un, o, on, this.handles[0]));
     }
     /** The Socket of `nsp`, owned by this Manager (one per namespace); its dispatcher goes with the Manager. */
     socket(nsp, optionsJson, dispatch) {
       const handle = register(dispatch);
       this.handles.push(handle);
-      return new Socket(withData([nsp, optionsJson], null,
+      return new Socket(withData(nsp, optionsJson, null,
                                  (n, nn, o, on) => m._twinsock_manager_socket(this.ptr, n, nn, o, on, handle)));
     }
     open() { m._twinsock_manager_open(this.ptr); }
@@ -120,14 +133,14 @@ export function bindNative(m) {
   class WebSocketClient extends Owned {
     constructor(url, optionsJson, dispatch) {
       super(m._twinsock_ws_delete, dispatch);
-      this.ptr = withData([url, optionsJson], null, (u, un, o, on) => m._twinsock_ws_new(u, un, o, on, this.handles[0]));
+      this.ptr = withData(url, optionsJson, null, (u, un, o, on) => m._twinsock_ws_new(u, un, o, on, this.handles[0]));
     }
-    send(text) { return error(withData([text], null, (t, tn) => m._twinsock_ws_send(this.ptr, 0, t, tn))); }
+    send(text) { return error(withData(text, '', null, (t, tn) => m._twinsock_ws_send(this.ptr, 0, t, tn))); }
     sendBinary(bytes) {
-      return error(withData([], [bytes], (table) => m._twinsock_ws_send(this.ptr, 1, m.HEAPU32[table >> 2], bytes.byteLength)));
+      return error(withData('', '', [bytes], (_p1, _n1, _p2, _n2, table) => m._twinsock_ws_send(this.ptr, 1, m.HEAPU32[table >> 2], bytes.byteLength)));
     }
-    close(code, reason) { withData([reason], null, (r, rn) => m._twinsock_ws_close(this.ptr, code, r, rn)); }
-    reconnect(code, reason) { withData([reason], null, (r, rn) => m._twinsock_ws_reconnect(this.ptr, code, r, rn)); }
+    close(code, reason) { withData(String(reason), '', null, (r, rn) => m._twinsock_ws_close(this.ptr, code, r, rn)); }
+    reconnect(code, reason) { withData(String(reason), '', null, (r, rn) => m._twinsock_ws_reconnect(this.ptr, code, r, rn)); }
     connect() { m._twinsock_ws_connect(this.ptr); }
     readyState() { return m._twinsock_ws_ready_state(this.ptr); }
     bufferedAmount() { return m._twinsock_ws_buffered_amount(this.ptr); }
@@ -147,7 +160,7 @@ export function bindNative(m) {
         }
         return dispatch(type, a, b, c);
       });
-      this.ptr = withData([url, optionsJson], null, (u, un, o, on) => m._twinsock_sse_new(u, un, o, on, this.handles[0]));
+      this.ptr = withData(url, optionsJson, null, (u, un, o, on) => m._twinsock_sse_new(u, un, o, on, this.handles[0]));
     }
     connect() { m._twinsock_sse_connect(this.ptr); }
     close() { m._twinsock_sse_close(this.ptr); }
