@@ -25,6 +25,7 @@ export class EventSourceClient extends DomEmitter {
   static CLOSED = 2;
 
   #native;
+  #disposed = false;
   #origin;  // of this connection's URL: parsed once per connection, not per event
 
   constructor(url, options) {
@@ -48,6 +49,7 @@ export class EventSourceClient extends DomEmitter {
   get reconnectionTime() { return this.#native.reconnectionTime(); }
 
   connect() {
+    if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
     this.#native.connect();
   }
@@ -60,6 +62,7 @@ export class EventSourceClient extends DomEmitter {
     return super.on(event, fn);
   }
   dispose() {
+    this.#disposed = true;
     keepAlive(this, false);
     release(this, this.#native);
   }

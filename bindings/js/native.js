@@ -76,7 +76,10 @@ export function bindNative(m) {
   }
   const error = (ptr) => (ptr ? string(ptr) : '');
 
-  // A C++ object the facade owns, and the dispatchers it reports to.
+  // A C++ object the facade owns, and the dispatchers it reports to. Once freed it
+  // answers as a closed client: nothing reaches the freed memory, calls that
+  // would act are refused (TWINSOCK_ERR_INVALID_STATE) or do nothing.
+  const FREED = 'TWINSOCK_ERR_INVALID_STATE';
   class Owned {
     constructor(free, dispatch) {
       this.ptr = 0;
@@ -91,24 +94,33 @@ export function bindNative(m) {
     }
   }
 
+  /** A Socket.IO Socket: owned by its Manager, freed with it. */
   class Socket {
     #ptr;
-    constructor(ptr) { this.#ptr = ptr; }
-    connect() { m._twinsock_socket_connect(this.#ptr); }
-    disconnect() { m._twinsock_socket_disconnect(this.#ptr); }
+    #manager;
+    constructor(ptr, manager) {
+      this.#ptr = ptr;
+      this.#manager = manager;
+    }
+    #live() { return this.#manager.ptr ? this.#ptr : 0; }
+    connect() { if (this.#live()) m._twinsock_socket_connect(this.#ptr); }
+    disconnect() { if (this.#live()) m._twinsock_socket_disconnect(this.#ptr); }
     /** Returns "" or the error's stable id. buffers null: args_json is sent as it is. */
     emit(event, json, buffers, ackId, timeoutMs, isVolatile, compress, withAck) {
+      if (!this.#live()) return FREED;
       const flags = (isVolatile ? 1 : 0) | (compress ? 2 : 0) | (withAck ? 4 : 0) | (buffers ? 8 : 0);
       return error(withData(event, json, buffers, (e, en, j, jn, table, count) =>
         m._twinsock_socket_emit(this.#ptr, e, en, j, jn, table, count, ackId, timeoutMs, flags)));
     }
     reply(replyId, json, buffers) {
+      if (!this.#live()) return;
       withData(json, '', buffers, (j, jn, _p, _n, table, count) => m._twinsock_socket_reply(this.#ptr, replyId, j, jn, table, count));
     }
-    id() { return string(m._twinsock_socket_id(this.#ptr)); }
-    connected() { return (m._twinsock_socket_state(this.#ptr) & 1) !== 0; }
-    active() { return (m._twinsock_socket_state(this.#ptr) & 2) !== 0; }
-    recovered() { return (m._twinsock_socket_state(this.#ptr) & 4) !== 0; }
+    id() { return this.#live() ? string(m._twinsock_socket_id(this.#ptr)) : ''; }
+    #state() { return this.#live() ? m._twinsock_socket_state(this.#ptr) : 0; }
+    connected() { return (this.#state() & 1) !== 0; }
+    active() { return (this.#state() & 2) !== 0; }
+    recovered() { return (this.#state() & 4) !== 0; }
   }
 
   class Manager extends Owned {
@@ -121,53 +133,66 @@ export function bindNative(m) {
       const handle = register(dispatch);
       this.handles.push(handle);
       return new Socket(withData(nsp, optionsJson, null,
-                                 (n, nn, o, on) => m._twinsock_manager_socket(this.ptr, n, nn, o, on, handle)));
+                                 (n, nn, o, on) => m._twinsock_manager_socket(this.ptr, n, nn, o, on, handle)), this);
     }
-    open() { m._twinsock_manager_open(this.ptr); }
-    close() { m._twinsock_manager_close(this.ptr); }
-    state() { return m._twinsock_manager_state(this.ptr); }
-    engineId() { return string(m._twinsock_manager_engine_id(this.ptr)); }
-    transport() { return string(m._twinsock_manager_transport(this.ptr)); }
+    open() { if (this.ptr) m._twinsock_manager_open(this.ptr); }
+    close() { if (this.ptr) m._twinsock_manager_close(this.ptr); }
+    state() { return this.ptr ? m._twinsock_manager_state(this.ptr) : 0; }
+    engineId() { return this.ptr ? string(m._twinsock_manager_engine_id(this.ptr)) : ''; }
+    transport() { return this.ptr ? string(m._twinsock_manager_transport(this.ptr)) : ''; }
   }
 
   class WebSocketClient extends Owned {
+    #url;
     constructor(url, optionsJson, dispatch) {
       super(m._twinsock_ws_delete, dispatch);
       this.ptr = withData(url, optionsJson, null, (u, un, o, on) => m._twinsock_ws_new(u, un, o, on, this.handles[0]));
+      this.#url = string(m._twinsock_ws_url(this.ptr));
     }
-    send(text) { return error(withData(text, '', null, (t, tn) => m._twinsock_ws_send(this.ptr, 0, t, tn))); }
+    send(text) {
+      if (!this.ptr) return FREED;
+      return error(withData(text, '', null, (t, tn) => m._twinsock_ws_send(this.ptr, 0, t, tn)));
+    }
     sendBinary(bytes) {
+      if (!this.ptr) return FREED;
       return error(withData('', '', [bytes], (_p1, _n1, _p2, _n2, table) => m._twinsock_ws_send(this.ptr, 1, m.HEAPU32[table >> 2], bytes.byteLength)));
     }
-    close(code, reason) { withData(String(reason), '', null, (r, rn) => m._twinsock_ws_close(this.ptr, code, r, rn)); }
-    reconnect(code, reason) { withData(String(reason), '', null, (r, rn) => m._twinsock_ws_reconnect(this.ptr, code, r, rn)); }
-    connect() { m._twinsock_ws_connect(this.ptr); }
-    readyState() { return m._twinsock_ws_ready_state(this.ptr); }
-    bufferedAmount() { return m._twinsock_ws_buffered_amount(this.ptr); }
-    protocol() { return string(m._twinsock_ws_protocol(this.ptr)); }
-    url() { return string(m._twinsock_ws_url(this.ptr)); }
-    retryCount() { return m._twinsock_ws_retry_count(this.ptr); }
+    close(code, reason) {
+      if (this.ptr) withData(String(reason), '', null, (r, rn) => m._twinsock_ws_close(this.ptr, code, r, rn));
+    }
+    reconnect(code, reason) {
+      if (this.ptr) withData(String(reason), '', null, (r, rn) => m._twinsock_ws_reconnect(this.ptr, code, r, rn));
+    }
+    connect() { if (this.ptr) m._twinsock_ws_connect(this.ptr); }
+    readyState() { return this.ptr ? m._twinsock_ws_ready_state(this.ptr) : 3; }
+    bufferedAmount() { return this.ptr ? m._twinsock_ws_buffered_amount(this.ptr) : 0; }
+    protocol() { return this.ptr ? string(m._twinsock_ws_protocol(this.ptr)) : ''; }
+    url() { return this.#url; }
+    retryCount() { return this.ptr ? m._twinsock_ws_retry_count(this.ptr) : 0; }
   }
 
   class EventSourceClient extends Owned {
+    #url;
+    #lastEventId = '';
     constructor(url, optionsJson, dispatch) {
-      let lastEventId = '';
       // The module sends the last event ID only when it changes.
       super(m._twinsock_sse_delete, (type, a, b, c) => {
         if (type === 'message') {
-          if (c === undefined) c = lastEventId;
-          else lastEventId = c;
+          if (c === undefined) c = this.#lastEventId;
+          else this.#lastEventId = c;
         }
         return dispatch(type, a, b, c);
       });
       this.ptr = withData(url, optionsJson, null, (u, un, o, on) => m._twinsock_sse_new(u, un, o, on, this.handles[0]));
+      this.#url = string(m._twinsock_sse_url(this.ptr));
+      this.#lastEventId = string(m._twinsock_sse_last_event_id(this.ptr));
     }
-    connect() { m._twinsock_sse_connect(this.ptr); }
-    close() { m._twinsock_sse_close(this.ptr); }
-    readyState() { return m._twinsock_sse_ready_state(this.ptr); }
-    lastEventId() { return string(m._twinsock_sse_last_event_id(this.ptr)); }
-    url() { return string(m._twinsock_sse_url(this.ptr)); }
-    reconnectionTime() { return m._twinsock_sse_reconnection_time(this.ptr); }
+    connect() { if (this.ptr) m._twinsock_sse_connect(this.ptr); }
+    close() { if (this.ptr) m._twinsock_sse_close(this.ptr); }
+    readyState() { return this.ptr ? m._twinsock_sse_ready_state(this.ptr) : 2; }
+    lastEventId() { return this.ptr ? string(m._twinsock_sse_last_event_id(this.ptr)) : this.#lastEventId; }
+    url() { return this.#url; }
+    reconnectionTime() { return this.ptr ? m._twinsock_sse_reconnection_time(this.ptr) : 0; }
   }
 
   return { Manager, WebSocketClient, EventSourceClient };

@@ -55,7 +55,7 @@ export class Manager extends Emitter {
 
   /** The Socket of namespace `nsp` (one per namespace, made on first use). */
   socket(nsp, opts) {
-    nsp = nsp || '/';
+    nsp = String(nsp || '/');
     if (!nsp.startsWith('/')) nsp = `/${nsp}`;
     let socket = this.#nsps.get(nsp);
     if (!socket) {

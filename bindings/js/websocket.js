@@ -14,6 +14,7 @@ export class ReconnectingWebSocket extends DomEmitter {
   static CLOSED = 3;
 
   #native;
+  #disposed = false;
   binaryType = 'arraybuffer';
 
   constructor(url, protocols, options) {
@@ -47,15 +48,18 @@ export class ReconnectingWebSocket extends DomEmitter {
     this.#native.close(code, reason);
   }
   reconnect(code = 1000, reason = '') {
+    if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
     this.#native.reconnect(code, reason);
   }
   connect() {
+    if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
     this.#native.connect();
   }
   /** Closes at once and frees the client; nothing is delivered afterwards. */
   dispose() {
+    this.#disposed = true;
     keepAlive(this, false);
     release(this, this.#native);
   }

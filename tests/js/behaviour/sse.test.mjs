@@ -71,6 +71,21 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     assert.equal(c.lastEventId, '2');
   });
 
+  test('ADisposedClientAnswersAsClosed', T, async () => {
+    const c = client(url('/text'), { reconnect: false });
+    const log = logClient(c, ['\u00fcber']);
+    await eventually(() => log.closes === 1, 'close');
+    const at = c.url;
+    c.dispose();
+    assert.equal(c.readyState, EventSourceClient.CLOSED);
+    assert.equal(c.url, at);
+    assert.equal(c.lastEventId, '2');
+    c.connect();
+    await sleep(100);
+    assert.equal(log.opens, 1);
+    assert.equal(c.readyState, EventSourceClient.CLOSED);
+  });
+
   test('ResumesAfterDropsWithoutLossOrDuplicates', T, async () => {
     const c = client(url('/drop?n=7'), { minReconnectionDelay: 50 });
     const log = logClient(c);

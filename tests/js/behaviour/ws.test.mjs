@@ -240,6 +240,24 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('ADisposedClientAnswersAsClosed', T, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    await eventually(() => c.readyState === ReconnectingWebSocket.OPEN, 'open');
+    const at = c.url;
+    c.dispose();
+    assert.equal(c.readyState, ReconnectingWebSocket.CLOSED);
+    assert.equal(c.url, at);
+    assert.equal(c.bufferedAmount, 0);
+    assert.throws(() => c.send('x'), (e) => e.code === 'TWINSOCK_ERR_INVALID_STATE');
+    assert.throws(() => c.send(new Uint8Array([1])), (e) => e.code === 'TWINSOCK_ERR_INVALID_STATE');
+    c.close();
+    c.connect();
+    await sleep(100);
+    assert.equal(c.readyState, ReconnectingWebSocket.CLOSED);
+    assert.equal(log.messages.length, 0);
+  });
+
   test('DisposingOrClosingWhileConnectingIsClean', T, async () => {
     // A server that accepts TCP and never answers: the WebSocket stays CONNECTING.
     const held = [];
