@@ -234,6 +234,21 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     }
   });
 
+  test('AStringCutInsideASurrogatePairDoesNotBreakTheConnection', T, async () => {
+    // JSON.stringify writes a lone surrogate as "\\ud83d"; it goes out as it is, the server
+    // echoes it, and it comes back as U+FFFD (UTF-8 has no form for it). Nothing else changes.
+    const m = manager(fast(['websocket']));
+    const s = m.socket('/');
+    const log = logSocket(s);
+    await connected(s);
+    const id = s.id;
+    s.emit('message', 'a\ud83dz', ['\udc00']);
+    await eventually(() => log.count('message-back') === 1, 'the echo');
+    assert.deepEqual(log.of('message-back')[0], ['a\ufffdz', ['\ufffd']]);
+    await echo(s, log, ['after'], 'the next event');
+    assert.equal(s.id, id, 'the same session');
+  });
+
   test('LongTextAndBinaryArgumentsRoundTrip', T, async () => {
     // Past 64 Ki UTF-16 units the facade encodes a string before copying it into the wasm heap.
     const m = manager(fast(['websocket']));

@@ -58,6 +58,21 @@ TEST(JsonParser, DecodesEscapesAndSurrogatePairs) {
   EXPECT_EQ(parsed("\"caf\xC3\xA9\"").get<std::string>(), "caf\xC3\xA9");
 }
 
+TEST(JsonParser, LoneSurrogateEscapesReadAsTheReplacementCharacter) {
+  // JSON.stringify writes them for a string cut inside a surrogate pair.
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(parsed(R"("\ud800")").get<std::string>(), fffd);
+  EXPECT_EQ(parsed(R"("\udc00")").get<std::string>(), fffd);
+  EXPECT_EQ(parsed(R"("a\ud83dz")").get<std::string>(), "a" + fffd + "z");
+  EXPECT_EQ(parsed(R"("\ud800\u0041")").get<std::string>(), fffd + "A");
+  EXPECT_EQ(parsed(R"("\ud800\ud800\udc00")").get<std::string>(), fffd + "\xF0\x90\x80\x80");
+  EXPECT_EQ(parsed(R"("\udc00\ud800")").get<std::string>(), fffd + fffd);
+  EXPECT_EQ(parsed(R"("\ud800\n")").get<std::string>(), fffd + "\n");
+  EXPECT_EQ(parsed(R"(["\ud800"])"), json::array({fffd}));
+  EXPECT_EQ(error_of(R"("\ud800\u12G4")"), JsonParseError::syntax);  // what follows is still read
+  EXPECT_EQ(error_of("\"\xED\xA0\x80\""), JsonParseError::syntax);   // a surrogate in raw UTF-8 is not UTF-8
+}
+
 TEST(JsonParser, TheLastDuplicateKeyWins) {
   EXPECT_EQ(parsed(R"({"a":1,"a":2})"), json({{"a", 2}}));
 }
@@ -65,8 +80,8 @@ TEST(JsonParser, TheLastDuplicateKeyWins) {
 TEST(JsonParser, RefusesWhatIsNotJson) {
   for (const char* bad : {"", " ", "[", "]", "[1,]", "{\"a\":1,}", "{a:1}", "{\"a\" 1}", "01", "-", "1.", ".5",
                           "1e", "+1", "NaN", "Infinity", "tru", "nul", "[1 2]", "'a'", "\"a", "[] []", "// c\n1",
-                          "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"", "\"tab\there\"", "\"\\ud800\"", "\"\\udc00\"",
-                          "\"\\ud800\\u0041\"", "\"\xC3\"", "\"\xFF\"", "\"\xED\xA0\x80\"", "\xEF\xBB\xBF[]",
+                          "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"", "\"tab\there\"", "\"\\ud800\\u12G4\"",
+                          "\"\xC3\"", "\"\xFF\"", "\"\xED\xA0\x80\"", "\xEF\xBB\xBF[]",
                           "1e400", "-1e400", "[1e99999]"})
     EXPECT_EQ(error_of(bad), JsonParseError::syntax) << bad;
   EXPECT_EQ(error_of(std::string_view("[]\0", 3)), JsonParseError::syntax);  // a NUL is not the end of the text

@@ -298,13 +298,20 @@ TEST_F(SioTest, emit_json_sends_the_arguments_text_as_it_is) {
 TEST_F(SioTest, emit_json_refuses_what_is_not_a_json_array) {
   Socket& s = connected();
   const std::size_t before = sent().size();
-  for (const char* bad : {"", "{}", "1", "[1,", "[1] [2]", "[\"\\ud800\"]", "[\"\xff\"]"})
+  for (const char* bad : {"", "{}", "1", "[1,", "[1] [2]", "[\"\\ud800\\u12\"]", "[\"\xff\"]"})
     EXPECT_EQ(s.emit_json("ev", bad), errc::invalid_argument) << bad;
   EXPECT_EQ(s.emit_json("connect", "[]"), errc::invalid_argument);  // reserved
   AckLog acks;
   EXPECT_EQ(s.emit_json("ev", "[", acks.cb()), errc::invalid_argument);
   EXPECT_EQ(sent().size(), before);
   EXPECT_EQ(s.pending(), 0u);  // no ack left waiting
+}
+
+TEST_F(SioTest, emit_json_sends_lone_surrogate_escapes_as_they_are) {
+  // JSON.stringify writes "\ud83d" for a string cut inside a pair; socket.io-client sends it.
+  Socket& s = connected();
+  ASSERT_FALSE(s.emit_json("ev", R"(["a\ud83dz"])"));
+  EXPECT_EQ(sent().back(), R"(2["ev","a\ud83dz"])");
 }
 
 TEST_F(SioTest, emit_json_is_read_into_args_where_they_are_needed) {

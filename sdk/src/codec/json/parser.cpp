@@ -17,6 +17,8 @@ using ascii::is_digit;
 
 using nlohmann::json;
 
+constexpr std::uint32_t kReplacementCharacter = 0xFFFD;
+
 void append_utf8(std::uint32_t cp, std::string& out) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
@@ -188,11 +190,20 @@ class Reader {
     }
     std::uint32_t cp = 0;
     if (!hex4(cp)) return fail();
-    if (cp >= 0xDC00 && cp <= 0xDFFF) return fail();  // a low surrogate alone
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
+    // A surrogate escape without its other half (JSON.stringify writes one for a
+    // JavaScript string cut inside a pair) has no UTF-8 form: it reads as U+FFFD, as
+    // TextEncoder writes it, so that one such string cannot make a packet unreadable.
+    if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      cp = kReplacementCharacter;
+    } else if (cp >= 0xD800 && cp <= 0xDBFF) {
+      const std::size_t after_high = i_;
       std::uint32_t low = 0;
-      if (!literal("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return fail();
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      if (literal("\\u") && hex4(low) && low >= 0xDC00 && low <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      } else {
+        i_ = after_high;  // whatever follows is read on its own
+        cp = kReplacementCharacter;
+      }
     }
     if (out) append_utf8(cp, *out);
     return true;

@@ -14,7 +14,9 @@
 //    JSON text cannot carry: written back it would be null);
 //  - duplicate object keys: the last one wins (as JSON.parse);
 //  - strings must be UTF-8; escapes are decoded; a lone surrogate escape
-//    ("\ud800") is refused (a UTF-8 string cannot carry it; JSON.parse keeps it).
+//    ("\ud800", which JSON.stringify writes for a string cut inside a pair) reads
+//    as U+FFFD: a UTF-8 string cannot carry it, and refusing it would make the
+//    whole packet unreadable.
 // No comments, trailing commas, NaN, or bytes after the value (whitespace aside;
 // a NUL byte too, which nlohmann takes for the end of the input).
 #pragma once
