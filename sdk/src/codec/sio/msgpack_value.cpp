@@ -179,8 +179,15 @@ class Reader {
   std::error_code str(std::uint64_t n, json& out) {
     bytes_view s;
     if (!take(n, s)) return err(errc::msgpack_truncated);
-    if (!utf8::is_valid(s)) return err(errc::msgpack_bad_utf8);
-    out = std::string(as_text(s));
+    // Ill-formed UTF-8 reads with U+FFFD in place, as notepack's decoder reads it:
+    // refusing it would make the whole packet, and the connection, unreadable.
+    if (utf8::is_valid(s)) {
+      out = std::string(as_text(s));
+    } else {
+      std::string fixed;
+      append_utf8_replacing(as_text(s), fixed);
+      out = std::move(fixed);
+    }
     return {};
   }
 

@@ -12,7 +12,7 @@
 //  - map keys in nlohmann's sorted order; a discarded value as `undefined` (fixext 1, type 0).
 // Reading (every format of the spec, plus notepack's extensions):
 //  - nil, bool, all ints (non-negative ones as number_unsigned), float 32/64, str
-//    (must be UTF-8: msgpack_bad_utf8; notepack would substitute U+FFFD), bin;
+//    (ill-formed UTF-8 replaced by U+FFFD, as notepack reads it), bin;
 //  - ext type 0 of any length (ext 8/16/32): an ArrayBuffer, read as binary;
 //  - fixext 1 type 0: `undefined`, handled as JSON.stringify does: dropped from a
 //    map, null in an array, a discarded json at the top;
