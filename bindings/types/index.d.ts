@@ -478,7 +478,11 @@ export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, Reconnect
   reconnect(code?: number, reason?: string): void;
   /** Opens after close() or startClosed. */
   connect(): void;
-  /** Closes at once and frees the client; nothing is delivered afterwards and no method may be called. */
+  /**
+   * Closes at once and frees the client; nothing is delivered afterwards. It then reads as
+   * CLOSED (url kept), send() throws TWINSOCK_ERR_INVALID_STATE, and connect() and
+   * reconnect() do nothing.
+   */
   dispose(): void;
 
   onopen: ((event: WebSocketOpenEvent) => any) | null;
@@ -598,7 +602,10 @@ export declare class EventSourceClient extends DomTypedEmitter<EventSourceMessag
   connect(): void;
   /** Closes for good (no reconnection). */
   close(): void;
-  /** Closes at once and frees the client; nothing is delivered afterwards and no method may be called. */
+  /**
+   * Closes at once and frees the client; nothing is delivered afterwards. It then reads as
+   * CLOSED (url and lastEventId kept), and connect() does nothing.
+   */
   dispose(): void;
 
   onopen: ((event: EventSourceOpenEvent) => any) | null;
