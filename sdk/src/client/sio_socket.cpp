@@ -535,7 +535,14 @@ void Socket::on_manager_close(const std::string& reason) {
 }
 
 std::size_t Socket::pending() const {
-  return state_->acks.size() + state_->send_buffer.size() + state_->queue.size();
+  // Each emit once: a buffered packet with an ack id, and the retries queue's head
+  // in flight, are already among the acks awaited.
+  std::size_t n = state_->acks.size();
+  for (const State::Buffered& b : state_->send_buffer)
+    if (!b.packet.id) ++n;
+  for (const State::Queued& q : state_->queue)
+    if (!q.pending) ++n;
+  return n;
 }
 
 Subscription Socket::on(const std::string& event, Listener listener) {

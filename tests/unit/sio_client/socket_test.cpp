@@ -390,6 +390,36 @@ TEST_F(SioTest, should_buffer_events_when_disconnected) {
   EXPECT_EQ(sent(), (V{"0", "2[\"e\",0]", "2[\"e\",1]", "2[\"e\",2]"}));
 }
 
+TEST_F(SioTest, pending_counts_each_emit_once) {
+  Socket& s = connected();
+  conn()->drop();
+  loop.run_posted();
+  AckLog acks;
+  ASSERT_FALSE(s.emit("plain", 1));
+  ASSERT_FALSE(s.emit("acked", 2, acks.cb()));  // buffered and awaiting its ack: one emit
+  EXPECT_EQ(s.pending(), 2u);
+  advance(1s);
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_EQ(s.pending(), 1u);  // sent; the ack is still owed
+  server("31[]");
+  EXPECT_EQ(s.pending(), 0u);
+}
+
+TEST_F(SioTest, pending_counts_the_retries_queue_head_once) {
+  ManagerOptions o = options();
+  o.socket.retries = 2;
+  Socket& s = connected(std::move(o));
+  AckLog acks;
+  s.emit("first", 1, acks.cb());  // in flight: awaiting its ack
+  s.emit("second", 2, acks.cb());  // waits behind it
+  EXPECT_EQ(s.pending(), 2u);
+  server("31[]");
+  EXPECT_EQ(s.pending(), 1u);
+  server("32[]");
+  EXPECT_EQ(s.pending(), 0u);
+}
+
 TEST_F(SioTest, the_send_buffer_is_bounded) {
   ManagerOptions o = options();
   o.auto_connect = false;
