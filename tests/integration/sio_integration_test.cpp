@@ -282,6 +282,25 @@ TEST_F(SioIntegration, PollingThenUpgradeToWebSocket) {
 
 // --- events and acks -------------------------------------------------------
 
+TEST_F(SioIntegration, AStringCutInsideASurrogatePairKeepsTheSession) {
+  // "\ud83d" is what JSON.stringify writes for such a string: the server reads it as JavaScript
+  // does, echoes it the same way, and it arrives as U+FFFD; the connection carries on.
+  for (const char* transport : {"polling", "websocket"}) {
+    Manager io(loop, url(), fast({transport}));
+    SocketLog log;
+    Socket& s = io.socket();
+    log.attach(s);
+    ASSERT_TRUE(run_until(loop, [&] { return s.connected(); })) << transport;
+    const std::string id = s.id();
+    ASSERT_FALSE(s.emit_json("message", R"(["a\ud83dz",["\udc00"]])"));
+    ASSERT_TRUE(run_until(loop, [&] { return log.count("message-back") == 1; })) << transport;
+    EXPECT_EQ(log.of("message-back")[0], json::array({"a\xEF\xBF\xBDz", json::array({"\xEF\xBF\xBD"})}))
+        << transport;
+    EXPECT_TRUE(echo(s, log, json::array({"after"}))) << transport;
+    EXPECT_EQ(s.id(), id) << transport << ": the same session";
+  }
+}
+
 TEST_F(SioIntegration, EmitAndReceiveEveryJsonType) {
   for (const char* transport : {"polling", "websocket"}) {
     Manager io(loop, url(), fast({transport}));
