@@ -74,7 +74,6 @@ export function bindNative(m) {
       m._twinsock_js_free(block);
     }
   }
-  const error = (ptr) => (ptr ? string(ptr) : '');
 
   // A C++ object the facade owns, and the dispatchers it reports to. Once freed it
   // answers as a closed client: nothing reaches the freed memory, calls that
@@ -109,7 +108,7 @@ export function bindNative(m) {
     emit(event, json, buffers, ackId, timeoutMs, isVolatile, compress, withAck) {
       if (!this.#live()) return FREED;
       const flags = (isVolatile ? 1 : 0) | (compress ? 2 : 0) | (withAck ? 4 : 0) | (buffers ? 8 : 0);
-      return error(withData(event, json, buffers, (e, en, j, jn, table, count) =>
+      return string(withData(event, json, buffers, (e, en, j, jn, table, count) =>
         m._twinsock_socket_emit(this.#ptr, e, en, j, jn, table, count, ackId, timeoutMs, flags)));
     }
     reply(replyId, json, buffers) {
@@ -151,11 +150,11 @@ export function bindNative(m) {
     }
     send(text) {
       if (!this.ptr) return FREED;
-      return error(withData(text, '', null, (t, tn) => m._twinsock_ws_send(this.ptr, 0, t, tn)));
+      return string(withData(text, '', null, (t, tn) => m._twinsock_ws_send(this.ptr, 0, t, tn)));
     }
     sendBinary(bytes) {
       if (!this.ptr) return FREED;
-      return error(withData('', '', [bytes], (_p1, _n1, _p2, _n2, table) => m._twinsock_ws_send(this.ptr, 1, m.HEAPU32[table >> 2], bytes.byteLength)));
+      return string(withData('', '', [bytes], (_p1, _n1, _p2, _n2, table) => m._twinsock_ws_send(this.ptr, 1, m.HEAPU32[table >> 2], bytes.byteLength)));
     }
     close(code, reason) {
       if (this.ptr) withData(String(reason), '', null, (r, rn) => m._twinsock_ws_close(this.ptr, code, r, rn));

@@ -20,10 +20,10 @@ namespace twinsock::bindings {
 namespace {
 
 // (pointer, size) pairs of the buffers, as the JavaScript side reads them (wasm32: 32-bit pointers).
-std::vector<std::uint32_t> buffer_table(const std::vector<std::string>& buffers) {
+std::vector<std::uint32_t> buffer_table(const std::vector<bytes>& buffers) {
   std::vector<std::uint32_t> table;
   table.reserve(buffers.size() * 2);
-  for (const std::string& b : buffers) {
+  for (const bytes& b : buffers) {
     table.push_back(static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(b.data())));
     table.push_back(static_cast<std::uint32_t>(b.size()));
   }
@@ -31,7 +31,7 @@ std::vector<std::uint32_t> buffer_table(const std::vector<std::string>& buffers)
 }
 
 void call_args(Handle fn, const char* type, double number, std::string_view name, std::string_view error_json,
-               std::string_view json, const std::vector<std::string>& buffers) {
+               std::string_view json, const std::vector<bytes>& buffers) {
   const std::vector<std::uint32_t> table = buffer_table(buffers);
   twinsock_js_args(fn, type, number, name.data(), name.size(), error_json.data(), error_json.size(), json.data(),
                    json.size(), table.data(), buffers.size());
@@ -51,18 +51,18 @@ void call_js_with_object(Handle fn, const char* type, std::string_view json, dou
   twinsock_js_object(fn, type, json.data(), json.size(), number);
 }
 
-void deliver_event(Handle fn, std::string_view name, std::string_view json, const std::vector<std::string>& buffers,
+void deliver_event(Handle fn, std::string_view name, std::string_view json, const std::vector<bytes>& buffers,
                    double reply_id) {
   call_args(fn, "event", reply_id, name, {}, json, buffers);
 }
 
 void deliver_ack(Handle fn, double ack_id, std::string_view error_json, std::string_view json,
-                 const std::vector<std::string>& buffers) {
+                 const std::vector<bytes>& buffers) {
   call_args(fn, "ack", ack_id, {}, error_json, json, buffers);
 }
 
 void deliver_connect_error(Handle fn, std::string_view error_json, std::string_view json,
-                           const std::vector<std::string>& buffers) {
+                           const std::vector<bytes>& buffers) {
   call_args(fn, "connect_error", 0, {}, error_json, json, buffers);
 }
 

@@ -11,15 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "twinsock/bytes.hpp"
+
 namespace twinsock::bindings {
 
 /// A dispatcher registered by the facade (bindings/js/native.js).
 using Handle = int;
-
-/// Binary attachments on their way to JavaScript: each becomes a Uint8Array copy.
-struct Attachments {
-  std::vector<std::string> data;
-};
 
 /// fn(type)
 void call_js(Handle fn, const char* type);
@@ -31,14 +28,14 @@ void call_js(Handle fn, const char* type, double a, double b);
 void call_js_with_object(Handle fn, const char* type, std::string_view json, double number = 0);
 
 /// fn("event", name, json, buffers | undefined, replyId)
-void deliver_event(Handle fn, std::string_view name, std::string_view json, const std::vector<std::string>& buffers,
+void deliver_event(Handle fn, std::string_view name, std::string_view json, const std::vector<bytes>& buffers,
                    double reply_id);
 /// fn("ack", ackId, error | null, json, buffers | undefined); error_json "" for none.
 void deliver_ack(Handle fn, double ack_id, std::string_view error_json, std::string_view json,
-                 const std::vector<std::string>& buffers);
+                 const std::vector<bytes>& buffers);
 /// fn("connect_error", error) with error.data = {json, buffers}
 void deliver_connect_error(Handle fn, std::string_view error_json, std::string_view json,
-                           const std::vector<std::string>& buffers);
+                           const std::vector<bytes>& buffers);
 /// fn("message", text) or fn("message", Uint8Array copy of `data`)
 void deliver_ws_message(Handle fn, bool binary, std::string_view data);
 /// fn("message", type, data, lastEventId); a null type is "message", and a null

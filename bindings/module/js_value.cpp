@@ -33,10 +33,7 @@ bool restore_binary(nlohmann::json& value, const std::vector<std::string_view>& 
 
 JsArgs args_for_js(const nlohmann::json& args) {
   JsArgs out;
-  std::vector<bytes> attachments;
-  write_json(args, out.json, &attachments);
-  out.buffers.reserve(attachments.size());
-  for (const bytes& b : attachments) out.buffers.emplace_back(b.begin(), b.end());
+  write_json(args, out.json, &out.buffers);
   return out;
 }
 

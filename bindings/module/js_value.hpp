@@ -12,13 +12,15 @@
 #include <system_error>
 #include <vector>
 
+#include "twinsock/bytes.hpp"
+
 namespace twinsock::bindings {
 
 /// Arguments on their way to JavaScript: the facade's decodeArgs(json, buffers)
 /// turns them back into values.
 struct JsArgs {
   std::string json;
-  std::vector<std::string> buffers;
+  std::vector<bytes> buffers;  ///< each becomes a Uint8Array copy
 };
 JsArgs args_for_js(const nlohmann::json& args);
 

@@ -1,8 +1,12 @@
-// A small snprintf for this module only (not for twinsock_web, whose users may
-// print what they like); natively it is only compiled for its unit test. Nothing in the module formats text with printf except
-// libc++'s message for the generic and system error categories ("Unknown error
-// %d"), yet that one call links musl's whole printf: 4.5 KB of the gzipped
-// package. This one knows %d %i %u %s %c %% with the l, ll and z length
+// A small snprintf and strerror_r for this module only (not for twinsock_web,
+// whose users may print what they like); natively they are only compiled for
+// their unit test.
+//
+// Nothing in the module formats text with printf or describes errno values
+// except libc++'s message for the generic and system error categories, which
+// the browser never produces (it has no errno), yet that one function links
+// musl's whole printf and its table of errno sentences: 5.3 KB of the gzipped
+// package. This snprintf knows %d %i %u %s %c %% with the l, ll and z length
 // modifiers; any other conversion is written out as it stands, consuming no
 // argument, so a format it does not know cannot read past its arguments.
 #include "small_libc.hpp"
