@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { listeningPort, within } from '../support/servers.mjs';
+import { interpreterFor, listeningPort, within } from '../support/servers.mjs';
 
 export { within };
 
@@ -31,10 +31,10 @@ export function toolEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
-/// Starts `node <script> ...args`, waits for its {"port":N} line; returns { port, url(), stop() }.
+/// Starts `node <script> ...args` (python3 for a .py), waits for its {"port":N} line; returns { port, url(), stop() }.
 export async function startServer(script, args = []) {
-  const path = script.includes('/') ? script : join(serversDir, script);
-  const proc = spawn(process.execPath, [path, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const path = script.startsWith('/') ? script : join(serversDir, script);
+  const proc = spawn(interpreterFor(script), [path, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
   const port = await listeningPort(proc, script, () => stderr);

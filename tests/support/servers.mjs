@@ -1,6 +1,12 @@
 // Helpers shared by the node:test suites that start the test servers of tests/servers/
 // (the CLI end-to-end tests and the WASM behaviour suites).
 
+/// The program that runs a test server script: Debian's Python 3 for the other
+/// implementations in tests/servers/python (its packages, not a virtualenv's), else Node.
+export function interpreterFor(script) {
+  return script.endsWith('.py') ? '/usr/bin/python3' : process.execPath;
+}
+
 /// Resolves or rejects `promise`, or rejects after `ms` with `what` in the message.
 export function within(promise, ms, what) {
   let timer;

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { listeningPort, within } from '../../support/servers.mjs';
+import { interpreterFor, listeningPort, within } from '../../support/servers.mjs';
 
 export { within };
 
@@ -48,9 +48,9 @@ export function waitFor(emitter, event, ms = WAIT_MS, pred = () => true) {
   return within(p, ms, `"${event}"`).finally(() => emitter.off(event, fn));
 }
 
-/** Starts `node tests/servers/<script> --port <port> ...args` and waits for its {"port":N} line. */
+/** Starts `node tests/servers/<script> --port <port> ...args` (python3 for a .py) and waits for its {"port":N} line. */
 export async function startServer(script, args = [], port = 0) {
-  const proc = spawn(process.execPath, [join(serversDir, script), ...args, '--port', String(port)],
+  const proc = spawn(interpreterFor(script), [join(serversDir, script), ...args, '--port', String(port)],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
