@@ -137,6 +137,12 @@ export function bindNative(m) {
     open() { if (this.ptr) m._twinsock_manager_open(this.ptr); }
     close() { if (this.ptr) m._twinsock_manager_close(this.ptr); }
     state() { return this.ptr ? m._twinsock_manager_state(this.ptr) : 0; }
+    /** Sets the six options of the Manager setters from `optionsJson` (all of them; option() reads each). */
+    reconfigure(optionsJson) {
+      if (this.ptr) withData(optionsJson, '', null, (o, on) => m._twinsock_manager_reconfigure(this.ptr, o, on));
+    }
+    /** reconnection, reconnectionAttempts, reconnectionDelay, reconnectionDelayMax, randomizationFactor, timeout. */
+    option(index) { return this.ptr ? m._twinsock_manager_option(this.ptr, index) : undefined; }
     engineId() { return this.ptr ? string(m._twinsock_manager_engine_id(this.ptr)) : ''; }
     transport() { return this.ptr ? string(m._twinsock_manager_transport(this.ptr)) : ''; }
   }

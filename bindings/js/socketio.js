@@ -31,6 +31,10 @@ function managerOptions(opts) {
   return out;
 }
 
+// The options the Manager's setters change, in the order native.js's option(index) reads them.
+const RECONNECTION_OPTIONS = ['reconnection', 'reconnectionAttempts', 'reconnectionDelay', 'reconnectionDelayMax',
+                              'randomizationFactor', 'timeout'];
+
 export class Manager extends Emitter {
   #native;
   #nsps = new Map();
@@ -88,6 +92,29 @@ export class Manager extends Emitter {
     return this;
   }
   disconnect() { return this.close(); }
+
+  // socket.io-client's setters: with an argument they change the option and return the
+  // Manager (from the next attempt on; reconnection(false) also cancels a scheduled one),
+  // without one they return its value.
+  reconnection(v) { return this.#option(0, v === undefined ? v : !!v); }
+  reconnectionAttempts(v) { return this.#option(1, v); }
+  reconnectionDelay(v) { return this.#option(2, v); }
+  reconnectionDelayMax(v) { return this.#option(3, v); }
+  randomizationFactor(v) { return this.#option(4, v); }
+  timeout(v) { return this.#option(5, v); }
+
+  #option(index, value) {
+    const read = (i) => (i === 0 ? this.#native.option(0) === 1 : this.#native.option(i));
+    if (value === undefined) return read(index);
+    const name = RECONNECTION_OPTIONS[index];
+    if (index > 0 && !(value >= 0 && typeof value === 'number')) throw new TypeError(`${name}(): not a number >= 0: ${value}`);
+    this.opts[name] = value;
+    // All six go (JSON has no Infinity: unlimited attempts are sent as a huge count).
+    const all = Object.fromEntries(RECONNECTION_OPTIONS.map((n, i) => [n, i === index ? value : read(i)]));
+    if (all.reconnectionAttempts === Infinity) all.reconnectionAttempts = 1e300;
+    this.#native.reconfigure(JSON.stringify(all));
+    return this;
+  }
 
   get _readyState() { return MANAGER_STATES[this.#native.state()] ?? 'closed'; }
   /** A snapshot of the Engine.IO session: its id and the transport in use. */

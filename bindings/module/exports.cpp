@@ -8,6 +8,8 @@
 #include <cstdint>
 
 #include "bindings.hpp"
+#include "js_value.hpp"
+#include "options.hpp"
 #include "twinsock/error.hpp"
 
 namespace twinsock::bindings {
@@ -53,6 +55,15 @@ EMSCRIPTEN_KEEPALIVE JsSocket* twinsock_manager_socket(JsManager* m, const char*
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_open(JsManager* m) { m->manager().open(); }
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_close(JsManager* m) { m->manager().close(); }
 EMSCRIPTEN_KEEPALIVE int twinsock_manager_state(JsManager* m) { return static_cast<int>(m->manager().state()); }
+/// The socket.io-client Manager setters: `options` holds all six (read_reconnection_options).
+EMSCRIPTEN_KEEPALIVE void twinsock_manager_reconfigure(JsManager* m, const char* options, std::size_t options_size) {
+  twinsock::sio::ManagerOptions o;  // a copy of the Manager's would carry its engine options for nothing
+  read_reconnection_options(json_from_js(text(options, options_size)), o);
+  m->manager().reconfigure(o);
+}
+EMSCRIPTEN_KEEPALIVE double twinsock_manager_option(JsManager* m, int index) {
+  return reconnection_option(m->manager().options(), index);
+}
 EMSCRIPTEN_KEEPALIVE const char* twinsock_manager_engine_id(JsManager* m) {
   auto* engine = m->manager().engine();
   return result(engine ? engine->id() : std::string());

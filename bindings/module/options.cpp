@@ -1,6 +1,7 @@
 #include "options.hpp"
 
 #include <cmath>
+#include <limits>
 
 #include "codec/json/writer.hpp"
 
@@ -73,14 +74,32 @@ ReconnectPolicy reconnect_policy(const json& o, ReconnectPolicy p) {
 
 }  // namespace
 
-sio::ManagerOptions manager_options(const json& o) {
-  sio::ManagerOptions m;
+void read_reconnection_options(const json& o, sio::ManagerOptions& m) {
   read(o, "reconnection", m.reconnection);
   read_count(o, "reconnectionAttempts", m.reconnection_attempts);
   read(o, "reconnectionDelay", m.reconnection_delay);
   read(o, "reconnectionDelayMax", m.reconnection_delay_max);
   read(o, "randomizationFactor", m.randomization_factor);
   read(o, "timeout", m.timeout);
+}
+
+double reconnection_option(const sio::ManagerOptions& m, int index) {
+  switch (index) {
+    case 0: return m.reconnection ? 1 : 0;
+    case 1:
+      return m.reconnection_attempts == std::numeric_limits<std::uint32_t>::max() ? HUGE_VAL
+                                                                                  : m.reconnection_attempts;
+    case 2: return static_cast<double>(m.reconnection_delay.count());
+    case 3: return static_cast<double>(m.reconnection_delay_max.count());
+    case 4: return m.randomization_factor;
+    case 5: return static_cast<double>(m.timeout.count());
+    default: return 0;
+  }
+}
+
+sio::ManagerOptions manager_options(const json& o) {
+  sio::ManagerOptions m;
+  read_reconnection_options(o, m);
   read(o, "autoConnect", m.auto_connect);
   if (const json* p = field(o, "parser"); p && p->is_string() && p->get<std::string>() == "msgpack")
     m.parser = sio::ParserKind::msgpack;

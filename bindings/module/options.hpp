@@ -13,6 +13,12 @@
 namespace twinsock::bindings {
 
 sio::ManagerOptions manager_options(const nlohmann::json& o);
+/// Only the options socket.io-client's Manager setters change (reconnection,
+/// reconnectionAttempts, reconnectionDelay, reconnectionDelayMax, randomizationFactor, timeout).
+void read_reconnection_options(const nlohmann::json& o, sio::ManagerOptions& m);
+/// One of those six, by its index in that list, as JavaScript reads it
+/// (a boolean as 0 or 1, unlimited attempts as Infinity, durations in ms).
+double reconnection_option(const sio::ManagerOptions& m, int index);
 sio::SocketOptions socket_options(const nlohmann::json& o);
 ws::ClientOptions ws_options(const nlohmann::json& o);
 sse::ClientOptions sse_options(const nlohmann::json& o);

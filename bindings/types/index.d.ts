@@ -258,6 +258,23 @@ export declare class Manager<
   /** Closes the connection: its connected Sockets disconnect with "forced close". */
   close(): this;
   disconnect(): this;
+  /**
+   * socket.io-client's setters: with an argument each changes its option (from the next
+   * attempt on; `reconnection(false)` also cancels a scheduled one) and returns the Manager,
+   * without one it returns the value in use.
+   */
+  reconnection(): boolean;
+  reconnection(v: boolean): this;
+  reconnectionAttempts(): number;
+  reconnectionAttempts(v: number): this;
+  reconnectionDelay(): number;
+  reconnectionDelay(v: number): this;
+  reconnectionDelayMax(): number;
+  reconnectionDelayMax(v: number): this;
+  randomizationFactor(): number;
+  randomizationFactor(v: number): this;
+  timeout(): number;
+  timeout(v: number): this;
 }
 
 /** One namespace of a Socket.IO connection; made by io() or manager.socket(). */

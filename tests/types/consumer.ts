@@ -154,7 +154,13 @@ manager.open((err) => void err?.code).close();
 const state: "opening" | "open" | "closed" = manager._readyState;
 const engineId: string | undefined = manager.engine?.id;
 const admin2: Manager<ServerToClientEvents, ClientToServerEvents> = admin.io;
-void [state, engineId, admin2];
+const reconnecting: boolean = manager.reconnection();
+const delay: number = manager.reconnection(true).reconnectionDelay(500).reconnectionDelay();
+manager.reconnectionAttempts(Infinity).reconnectionDelayMax(2000).randomizationFactor(0).timeout(1000);
+void [state, engineId, admin2, reconnecting, delay];
+// @ts-expect-error a setter returns the Manager, not the value
+const notANumber: number = manager.timeout(5);
+void notANumber;
 // @ts-expect-error the Manager has no user events
 manager.on("welcome", () => {});
 // @ts-expect-error reconnect_attempt gives a number

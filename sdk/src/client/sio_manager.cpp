@@ -256,6 +256,20 @@ void Manager::schedule_reconnect() {
   });
 }
 
+void Manager::reconfigure(const ManagerOptions& o) {
+  options_->reconnection = o.reconnection;
+  options_->reconnection_attempts = o.reconnection_attempts;
+  options_->reconnection_delay = o.reconnection_delay;
+  options_->reconnection_delay_max = o.reconnection_delay_max;
+  options_->randomization_factor = o.randomization_factor;
+  options_->timeout = o.timeout;
+  impl_->backoff.set_policy(policy_of(*options_));
+  if (!options_->reconnection && reconnect_timer_.armed()) {
+    reconnect_timer_.cancel();
+    reconnecting_ = false;
+  }
+}
+
 void Manager::close() {
   skip_reconnect_ = true;
   reconnecting_ = false;

@@ -28,6 +28,8 @@ class Backoff {
   void reset() { attempts_ = 0; }
   /// Changes the first delay (SSE's `retry:` field sets the reconnection time).
   void set_min_delay(Duration delay) { policy_.min_delay = delay; }
+  /// Changes the whole policy; the attempts made so far still count.
+  void set_policy(const ReconnectPolicy& policy) { policy_ = policy; }
 
   const ReconnectPolicy& policy() const { return policy_; }
 

@@ -620,6 +620,44 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(m._readyState, 'closed');
   });
 
+  test('ManagerSettersChangeReconnectionAtRunTime', T, async () => {
+    let srv = await ownServer();
+    const m = manager({ transports: ['websocket'] }, srv.url());
+    // Without an argument: the values in use (socket.io-client's defaults).
+    assert.deepEqual([m.reconnection(), m.reconnectionAttempts(), m.reconnectionDelay(), m.reconnectionDelayMax(),
+                      m.randomizationFactor(), m.timeout()], [true, Infinity, 1000, 5000, 0.5, 20000]);
+    assert.equal(m.reconnectionDelay(100).reconnectionDelayMax(300).reconnectionAttempts(2), m, 'setters chain');
+    assert.deepEqual([m.reconnectionDelay(), m.reconnectionDelayMax(), m.reconnectionAttempts()], [100, 300, 2]);
+    assert.equal(m.opts.reconnectionAttempts, 2);
+    assert.throws(() => m.reconnectionDelay(-1), TypeError);
+    assert.throws(() => m.timeout('soon'), TypeError);
+    assert.equal(m.reconnectionDelay(), 100, 'a refused value changes nothing');
+    m.reconnectionAttempts(Infinity);
+    assert.equal(m.reconnectionAttempts(), Infinity);
+    m.reconnectionAttempts(2);
+    const mlog = logManager(m);
+    const s = m.socket('/');
+    const log = logSocket(s);
+    await connected(s);
+
+    // reconnection(false) while an attempt is scheduled: it is cancelled.
+    m.once('close', () => m.reconnection(false));
+    await srv.kill();
+    await eventually(() => log.disconnects.length === 1, 'disconnect');
+    assert.equal(m.reconnection(), false);
+    await sleep(600);  // well past the 100-300 ms delay of the cancelled attempt
+    assert.deepEqual(mlog.attempts, []);
+    assert.equal(s.active, true, 'the socket still wants to connect (as socket.io-client)');
+
+    // Back on: open() connects again; the attempts limit set above still holds.
+    srv = t.track(await srv.restart());
+    m.reconnection(true).open();
+    await eventually(() => log.connects === 2, 'the connect after open()', 8000);
+    await srv.kill();
+    await eventually(() => mlog.reconnectFailed === 1, 'reconnect_failed');
+    assert.deepEqual(mlog.attempts, [1, 2]);
+  });
+
   test('SendBufferIsFlushedAfterReconnection', T, async () => {
     let srv = await ownServer();
     const m = manager(fast(['websocket']), srv.url());

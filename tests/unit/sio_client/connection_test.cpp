@@ -531,5 +531,68 @@ TEST_F(SioTest, should_close_the_engine_upon_decoding_exception) {
   EXPECT_TRUE(s.connected());
 }
 
+// socket.io-client's Manager setters (reconnectionDelay(v), reconnection(false), ...): reconfigure().
+
+ManagerOptions with_reconnection(const Manager& m, Duration delay, Duration delay_max) {
+  ManagerOptions o = m.options();
+  o.reconnection_delay = delay;
+  o.reconnection_delay_max = delay_max;
+  return o;
+}
+
+TEST_F(SioTest, reconfigured_delays_apply_to_the_next_attempts) {
+  Socket& s = connected();
+  mgr->reconfigure(with_reconnection(*mgr, 200ms, 300ms));
+  EXPECT_EQ(mgr->options().reconnection_delay, 200ms);
+  conn()->drop();
+  advance(199ms);
+  EXPECT_EQ(ws.conns.size(), 1u);
+  advance(1ms);
+  ASSERT_EQ(ws.conns.size(), 2u);  // attempt 1: 200 ms
+  conn()->drop();                  // the attempt fails
+  advance(299ms);
+  EXPECT_EQ(ws.conns.size(), 2u);
+  advance(1ms);
+  ASSERT_EQ(ws.conns.size(), 3u);  // attempt 2: 400 ms, capped at 300
+  handshake("e3");
+  accept("/", "s3");
+  EXPECT_TRUE(s.connected());
+  EXPECT_EQ(count("reconnect:2"), 1);
+}
+
+TEST_F(SioTest, reconfigured_reconnection_off_cancels_the_scheduled_attempt) {
+  Socket& s = connected();
+  conn()->drop();
+  loop.run_posted();
+  EXPECT_TRUE(mgr->options().reconnection);
+  ManagerOptions o = mgr->options();
+  o.reconnection = false;
+  mgr->reconfigure(o);
+  advance(10s);
+  EXPECT_EQ(ws.conns.size(), 1u);
+  EXPECT_EQ(count_prefix("reconnect_attempt"), 0);
+  EXPECT_EQ(mgr->state(), ManagerState::closed);
+  EXPECT_TRUE(s.active());  // as socket.io-client: open() brings it back
+  mgr->open();
+  loop.run_posted();
+  ASSERT_EQ(ws.conns.size(), 2u);
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_TRUE(s.connected());
+}
+
+TEST_F(SioTest, reconfigured_attempts_count_the_attempts_already_made) {
+  Manager& m = make(immediate_timeout(*this, 1000));
+  m.socket("/timeout");
+  subs.push_back(m.on_reconnect_attempt.once([&](std::uint32_t) {
+    ManagerOptions o = m.options();
+    o.reconnection_attempts = 3;
+    m.reconfigure(o);
+  }));
+  advance(10s);
+  EXPECT_EQ(count_prefix("reconnect_attempt:"), 3);
+  EXPECT_EQ(count("reconnect_failed"), 1);
+}
+
 }  // namespace
 }  // namespace twinsock::sio

@@ -90,6 +90,17 @@ class Manager {
   /// The Engine.IO session, while one exists.
   eio::Socket* engine() { return engine_.get(); }
 
+  const ManagerOptions& options() const { return *options_; }
+  /// Changes the reconnection options at run time, as socket.io-client's Manager
+  /// setters do (reconnection(v), reconnectionAttempts(v), reconnectionDelay(v),
+  /// reconnectionDelayMax(v), randomizationFactor(v), timeout(v)): `reconnection`,
+  /// `reconnection_attempts`, `reconnection_delay`, `reconnection_delay_max`,
+  /// `randomization_factor` and `timeout` are taken from `options`, its other fields
+  /// are ignored. They apply from the next attempt; the attempts made so far still
+  /// count. Turning reconnection off also cancels an attempt already scheduled (the
+  /// sockets stay active: open() or Socket::connect() tries again).
+  void reconfigure(const ManagerOptions& options);
+
   Event<> on_open;
   Event<const std::string& /*reason*/> on_close;
   Event<std::error_code, const std::string& /*detail*/> on_error;
@@ -113,7 +124,6 @@ class Manager {
   bool heartbeat_expired();
   void socket_closed(Socket& socket);  // a namespace left: close when none is active
   Loop& loop() { return loop_; }
-  const ManagerOptions& options() const { return *options_; }
 
   void start_engine();
   void on_engine_open();
