@@ -3,6 +3,7 @@
 import { core } from './core.js';
 import { decodeArgs, encodeArgs } from './args.js';
 import { Emitter, safeCall } from './emitter.js';
+import { Engine } from './engine.js';
 import { TwinsockError, toError } from './errors.js';
 import { keepAlive, own, weakDispatcher } from './lifetime.js';
 
@@ -37,6 +38,7 @@ const RECONNECTION_OPTIONS = ['reconnection', 'reconnectionAttempts', 'reconnect
 
 export class Manager extends Emitter {
   #native;
+  #engine;
   #nsps = new Map();
   #url;
 
@@ -117,18 +119,30 @@ export class Manager extends Emitter {
   }
 
   get _readyState() { return MANAGER_STATES[this.#native.state()] ?? 'closed'; }
-  /** A snapshot of the Engine.IO session: its id and the transport in use. */
+  /** The Engine.IO session (engine.js), or null between sessions. */
   get engine() {
-    const id = this.#native.engineId();
-    return id ? { id, transport: { name: this.#native.transport() } } : null;
+    if (!this.#native.transport()) return null;
+    return (this.#engine ??= new Engine(this.#native));
+  }
+
+  /** The session ended: its Engine says "close" and the next session gets a new one. */
+  #retireEngine(reason) {
+    const engine = this.#engine;
+    this.#engine = undefined;
+    engine?.emitReserved('close', reason);
   }
 
   _onNative(type, value) {
     switch (type) {
+      case 'upgrade':
+        this.#engine?.emitReserved('upgrade', { name: value });
+        return undefined;
       case 'error':
       case 'reconnect_error':
+        if (this._readyState !== 'open') this.#retireEngine('transport error');  // a failed open
         return this.emitReserved(type, toError(value));
       case 'close':
+        this.#retireEngine(value);
         // The connection ended and no namespace is trying to come back: nothing left to keep alive.
         if (![...this.#nsps.values()].some((socket) => socket.active)) keepAlive(this, false);
         return this.emitReserved('close', value);

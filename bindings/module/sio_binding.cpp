@@ -1,6 +1,6 @@
 // Socket.IO for JavaScript: Manager and Socket events as dispatcher calls.
 //   Manager: open | close(reason) | error(err) | ping | reconnect_attempt(n) |
-//            reconnect(n) | reconnect_error(err) | reconnect_failed
+//            reconnect(n) | reconnect_error(err) | reconnect_failed | upgrade(transport)
 //   Socket:  connect | connect_error(err with .data) | disconnect(reason) |
 //            event(name, json, buffers, replyId) | ack(ackId, err|null, json, buffers) |
 //            auth() -> JSON text (only with authFunction)
@@ -83,6 +83,7 @@ JsManager::JsManager(std::string_view url, std::string_view options_json, Handle
     call_js_with_object(fn_, "reconnect_error", error_to_js(ec, detail));
   }));
   subs_.push_back(mgr.on_reconnect_failed.on([this] { call_js(fn_, "reconnect_failed"); }));
+  subs_.push_back(mgr.on_upgrade.on([this](const std::string& transport) { call_js(fn_, "upgrade", transport); }));
 }
 
 JsSocket* JsManager::socket(std::string_view nsp, std::string_view options_json, Handle fn) {

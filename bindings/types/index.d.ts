@@ -234,6 +234,23 @@ export interface ManagerReservedEvents {
   reconnect_failed: () => void;
 }
 
+/** The events of an Engine.IO session (`socket.io.engine`). */
+export interface EngineReservedEvents {
+  /** The session moved to another transport (from "polling" to "websocket"). */
+  upgrade: (transport: { name: string }) => void;
+  /** The session ended; a reconnection makes a new Engine. */
+  close: (reason: string) => void;
+}
+
+/** The Engine.IO session under a Manager (socket.io-client's `socket.io.engine`); one per session. */
+export declare class Engine extends TypedEmitter<{}, EngineReservedEvents> {
+  private constructor();
+  /** The session id (empty until the server's handshake arrives). */
+  readonly id: string;
+  /** The transport in use: "polling" or "websocket". */
+  readonly transport: { name: string };
+}
+
 /** One Socket.IO connection, shared by the Sockets of its namespaces. */
 export declare class Manager<
   ListenEvents extends EventsMap = DefaultEventsMap,
@@ -247,8 +264,8 @@ export declare class Manager<
   opts: Partial<ManagerOptions>;
   /** The server's origin, e.g. "http://localhost:3000". */
   readonly uri: string;
-  /** A snapshot of the Engine.IO session while there is one. */
-  readonly engine: { id: string; transport: { name: string } } | null;
+  /** The Engine.IO session, or null between sessions. */
+  readonly engine: Engine | null;
   readonly _readyState: "opening" | "open" | "closed";
   /** The Socket of namespace `nsp` (one per namespace; `opts` counts on the first call only). */
   socket(nsp: string, opts?: Partial<SocketOptions>): Socket<ListenEvents, EmitEvents>;

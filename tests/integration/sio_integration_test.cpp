@@ -260,6 +260,8 @@ TEST_F(SioIntegration, WebSocketOnly) {
 
 TEST_F(SioIntegration, PollingThenUpgradeToWebSocket) {
   Manager io(loop, url());
+  std::vector<std::string> upgrades;
+  Subscription upgraded = io.on_upgrade.on([&](const std::string& transport) { upgrades.push_back(transport); });
   SocketLog log;
   Socket& s = io.socket();
   log.attach(s);
@@ -278,6 +280,7 @@ TEST_F(SioIntegration, PollingThenUpgradeToWebSocket) {
   EXPECT_TRUE(echo(s, log, json::array({"after upgrade"})));
   EXPECT_TRUE(log.disconnects.empty());
   EXPECT_EQ(log.connects, 1);
+  EXPECT_EQ(upgrades, std::vector<std::string>{"websocket"});
 }
 
 // --- events and acks -------------------------------------------------------

@@ -153,6 +153,9 @@ manager.on("ping", () => {});
 manager.open((err) => void err?.code).close();
 const state: "opening" | "open" | "closed" = manager._readyState;
 const engineId: string | undefined = manager.engine?.id;
+manager.engine?.on("upgrade", (transport) => void transport.name.length).on("close", (reason) => void reason.length);
+// @ts-expect-error an Engine has only its reserved events
+manager.engine?.on("message", () => {});
 const admin2: Manager<ServerToClientEvents, ClientToServerEvents> = admin.io;
 const reconnecting: boolean = manager.reconnection();
 const delay: number = manager.reconnection(true).reconnectionDelay(500).reconnectionDelay();

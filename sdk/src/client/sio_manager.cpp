@@ -126,10 +126,11 @@ void Manager::start_engine() {
                                           std::shared_ptr<const eio::SocketOptions>(options_, &options_->engine));
   impl_->decoder.reset();
   impl_->open_error_reported = false;
-  engine_subs_.reserve(5);  // the five below
+  engine_subs_.reserve(6);  // the six below
   engine_subs_.push_back(engine_->on_open.on([this](const eio::HandshakeInfo&) { on_engine_open(); }));
   engine_subs_.push_back(engine_->on_message.on([this](const eio::Message& m) { on_engine_message(m); }));
   engine_subs_.push_back(engine_->on_ping.on([this] { on_ping.emit(); }));
+  engine_subs_.push_back(engine_->on_upgrade.on([this](const std::string& transport) { on_upgrade.emit(transport); }));
   engine_subs_.push_back(engine_->on_error.on([this](std::error_code ec, const std::string& detail) {
     if (state_ == ManagerState::opening) impl_->open_error_reported = true;
     on_error.emit(ec, detail);

@@ -219,6 +219,34 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(log.connects, 1);
   });
 
+  test('EngineUpgradeAndCloseEvents', T, async () => {
+    let srv = await ownServer();
+    const s = t.track(io(srv.url(), { forceNew: true, ...fast() }));
+    // socket.io's documentation: read the transport on connect, then listen for the upgrade.
+    const seen = [];
+    let first;
+    s.on('connect', () => {
+      const engine = s.io.engine;
+      first ??= engine;
+      seen.push(`connect on ${engine.transport.name}`);
+      engine.on('upgrade', (transport) => seen.push(`upgrade to ${transport.name}, now ${s.io.engine.transport.name}`));
+      engine.on('close', (reason) => seen.push(`close: ${reason}`));
+    });
+    await eventually(() => seen.length === 2, 'the upgrade');
+    assert.deepEqual(seen, ['connect on polling', 'upgrade to websocket, now websocket']);
+    assert.equal(s.io.engine, first, 'one Engine per session');
+    assert.ok(first.id && first.id !== s.id);
+
+    await srv.kill();
+    await eventually(() => seen.length === 3, 'the engine closes');
+    assert.equal(seen[2], 'close: transport close');
+    srv = t.track(await srv.restart());
+    await eventually(() => seen.length === 5, 'the next session and its upgrade', 8000);
+    assert.notEqual(s.io.engine, first, 'a new session has a new Engine');
+    assert.deepEqual(seen.slice(3), ['connect on polling', 'upgrade to websocket, now websocket'],
+                     'the old session\'s listeners are not called again');
+  });
+
   // --- events and acks -------------------------------------------------------
 
   test('EmitAndReceiveEveryJsonType', T, async () => {

@@ -109,6 +109,9 @@ class Manager {
   Event<std::uint32_t /*attempt*/> on_reconnect;
   Event<std::error_code, const std::string& /*detail*/> on_reconnect_error;
   Event<> on_reconnect_failed;
+  /// The connection moved to another transport ("websocket" after polling): the
+  /// Engine.IO socket's "upgrade" (socket.io-client's `socket.io.engine.on("upgrade")`).
+  Event<const std::string& /*transport*/> on_upgrade;
 
  private:
   friend class Socket;
