@@ -170,11 +170,10 @@ export class Socket extends Emitter {
     this.nsp = nsp;
     this.auth = opts.auth;
     this.#opts = opts;
-    const nativeOpts = { ...opts };
-    if (typeof opts.auth === 'function') {
-      delete nativeOpts.auth;
-      nativeOpts.authFunction = true;
-    }
+    // The core asks for `auth` before every CONNECT, so a changed `socket.auth` (or
+    // one of its fields) counts from the next attempt, as with socket.io-client.
+    const nativeOpts = { ...opts, authFunction: true };
+    delete nativeOpts.auth;
     this.#native = makeNative(JSON.stringify(nativeOpts), weakDispatcher(this, '_onNative'));
   }
 
@@ -325,14 +324,17 @@ export class Socket extends Emitter {
     }
   }
 
+  /** The CONNECT payload: `auth` itself, or what the auth function gives its callback (at once). */
   #authJson() {
     let value = null;
     try {
+      if (typeof this.auth !== 'function') return JSON.stringify(this.auth ?? null);
       this.auth((data) => { value = data; });
+      return JSON.stringify(value ?? {});
     } catch (error) {
       queueMicrotask(() => { throw error; });
+      return 'null';
     }
-    return JSON.stringify(value ?? {});
   }
 }
 

@@ -453,6 +453,25 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     await connected(viaIo);
   });
 
+  test('ChangingSocketAuthCountsFromTheNextConnect', T, async () => {
+    // socket.io's documentation: `socket.auth.token = "..."`, then connect again.
+    const m = manager();
+    const admin = m.socket('/admin', { auth: { token: 'wrong' } });
+    const log = logSocket(admin);
+    await eventually(() => log.connectErrors.length === 1, 'connect_error');
+    assert.equal(log.connectErrors[0].message, 'Not authorized');
+    admin.auth.token = 'secret';
+    admin.connect();
+    await connected(admin);
+    assert.deepEqual(await ask(admin, 'auth'), [{ token: 'secret' }]);
+    admin.auth = { token: 'secret', v: 2 };
+    admin.disconnect().connect();
+    await eventually(() => log.connects === 2, 'the second connect');
+    // Now with the recovery fields socket.io-client adds (pid, offset).
+    const [{ token, v }] = await ask(admin, 'auth');
+    assert.deepEqual({ token, v }, { token: 'secret', v: 2 });
+  });
+
   test('AuthProviderIsCalledBeforeEveryAttempt', T, async () => {
     let srv = await ownServer();
     const m = manager(fast(['websocket']), srv.url());
