@@ -26,9 +26,11 @@ function resolveUrl(uri) {
   return url;
 }
 
+/** What the core reads of a Manager's options (at creation, then before every attempt). */
 function managerOptions(opts) {
   const out = { ...opts };
   for (const key of ['auth', 'forceNew', 'multiplex', 'ackTimeout', 'retries']) delete out[key];
+  if (typeof out.query === 'string') out.query = Object.fromEntries(new URLSearchParams(out.query));
   return out;
 }
 
@@ -134,6 +136,8 @@ export class Manager extends Emitter {
 
   _onNative(type, value) {
     switch (type) {
+      case 'options':  // before every attempt: a changed socket.io.opts counts, as in socket.io-client
+        return JSON.stringify(managerOptions(this.opts));
       case 'upgrade':
         this.#engine?.emitReserved('upgrade', { name: value });
         return undefined;

@@ -13,7 +13,7 @@ void twinsock_js_args(int fn, const char* type, double number, const char* name,
 void twinsock_js_ws_message(int fn, int binary, const char* data, std::size_t size);
 void twinsock_js_sse_message(int fn, const char* type, std::size_t type_size, const char* data, std::size_t data_size,
                              const char* id, int id_size);
-char* twinsock_js_auth(int fn);
+char* twinsock_js_ask(int fn, const char* type);
 }
 
 namespace twinsock::bindings {
@@ -76,8 +76,8 @@ void deliver_sse_message(Handle fn, const std::string* type, std::string_view da
                           last_event_id ? static_cast<int>(last_event_id->size()) : -1);
 }
 
-std::string ask_js_auth(Handle fn) {
-  char* text = twinsock_js_auth(fn);
+std::string ask_js(Handle fn, const char* type) {
+  char* text = twinsock_js_ask(fn, type);
   if (!text) return {};
   std::string out(text);
   std::free(text);

@@ -42,7 +42,7 @@ void deliver_ws_message(Handle fn, bool binary, std::string_view data);
 /// last_event_id means "the same as in the previous message".
 void deliver_sse_message(Handle fn, const std::string* type, std::string_view data, const std::string* last_event_id);
 
-/// fn("auth"): the JSON text it returned, or "" when it returned no string.
-std::string ask_js_auth(Handle fn);
+/// fn(type) ("auth", "options"): the JSON text it returned, or "" when it returned no string.
+std::string ask_js(Handle fn, const char* type);
 
 }  // namespace twinsock::bindings

@@ -68,11 +68,12 @@ mergeInto(LibraryManager.library, {
     if (fn) fn('message', type ? TWS.decode(type, typeSize) : 'message', TWS.decode(data, dataSize),
                idSize < 0 ? undefined : TWS.decode(id, idSize));
   },
-  // The auth object's JSON text, NUL-terminated on the wasm heap (the caller frees it), or 0.
-  twinsock_js_auth__deps: ['$TWB'],
-  twinsock_js_auth: function (handle) {
+  // What fn(type) returns ("auth": the auth object's JSON text; "options": the Manager's
+  // options as JSON), NUL-terminated on the wasm heap (the caller frees it), or 0.
+  twinsock_js_ask__deps: ['$TWB'],
+  twinsock_js_ask: function (handle, type) {
     var fn = TWB.dispatcher(handle);
-    var text = fn ? fn('auth') : undefined;
+    var text = fn ? fn(UTF8ToString(type)) : undefined;
     if (typeof text != 'string') return 0;
     var size = lengthBytesUTF8(text) + 1;
     var ptr = _twinsock_js_alloc(size);

@@ -106,7 +106,11 @@ sio::ManagerOptions manager_options(const json& o) {
   read_count(o, "maxPacketBytes", m.max_packet_bytes);
   read_count(o, "maxAttachments", m.max_attachments);
   read_count(o, "maxJsonDepth", m.max_json_depth);
-  eio::SocketOptions& e = m.engine;
+  read_engine_options(o, m.engine);
+  return m;
+}
+
+void read_engine_options(const json& o, eio::SocketOptions& e) {
   read(o, "transports", e.transports);
   read(o, "upgrade", e.upgrade);
   read(o, "rememberUpgrade", e.remember_upgrade);
@@ -119,14 +123,15 @@ sio::ManagerOptions manager_options(const json& o) {
   read(o, "requestTimeout", e.request_timeout);
   read_count(o, "maxMessageSize", e.max_message_size);
   read_count(o, "maxPayloadPackets", e.max_payload_packets);
+  if (field(o, "extraHeaders")) e.extra_headers.clear();
   read(o, "extraHeaders", e.extra_headers);
   if (const json* q = field(o, "query"); q && q->is_object()) {
+    e.query.clear();
     for (auto it = q->begin(); it != q->end(); ++it) {
       if (it->is_string()) e.query.emplace_back(it.key(), it->get<std::string>());
       else if (it->is_number() || it->is_boolean()) e.query.emplace_back(it.key(), json_text(*it));
     }
   }
-  return m;
 }
 
 sio::SocketOptions socket_options(const json& o) {

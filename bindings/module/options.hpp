@@ -13,6 +13,9 @@
 namespace twinsock::bindings {
 
 sio::ManagerOptions manager_options(const nlohmann::json& o);
+/// The Engine.IO part of manager_options() (transports, path, query, extraHeaders, ...);
+/// `query` and `extraHeaders`, when given, replace the ones in `e`.
+void read_engine_options(const nlohmann::json& o, eio::SocketOptions& e);
 /// Only the options socket.io-client's Manager setters change (reconnection,
 /// reconnectionAttempts, reconnectionDelay, reconnectionDelayMax, randomizationFactor, timeout).
 void read_reconnection_options(const nlohmann::json& o, sio::ManagerOptions& m);

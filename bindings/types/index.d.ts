@@ -260,7 +260,11 @@ export declare class Manager<
   constructor(opts: Partial<ManagerOptions>);
   /** Throws a TypeError for an invalid URL or a scheme other than http(s) or ws(s). */
   constructor(uri?: string | GlobalURL, opts?: Partial<ManagerOptions>);
-  /** The options given (a copy; `query` made an object with the URL's parameters added). */
+  /**
+   * The options given (a copy; `query` made an object with the URL's parameters added).
+   * Read anew before every attempt, as socket.io-client's: change `query`, `extraHeaders`
+   * or `transports` here (in "reconnect_attempt" or "connect_error") for the next one.
+   */
   opts: Partial<ManagerOptions>;
   /** The server's origin, e.g. "http://localhost:3000". */
   readonly uri: string;

@@ -121,6 +121,7 @@ void Manager::start_engine() {
     });
     return;
   }
+  if (options_->before_open) options_->before_open(options_->engine);
   // Every engine of this Manager shares its options (aliasing: they keep the whole ManagerOptions alive).
   engine_ = std::make_unique<eio::Socket>(loop_, engine_url_,
                                           std::shared_ptr<const eio::SocketOptions>(options_, &options_->engine));

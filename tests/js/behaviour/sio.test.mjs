@@ -172,6 +172,40 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(query.EIO, '4', JSON.stringify(query));
   });
 
+  test('ChangedOptionsCountFromTheNextAttempt', T, async () => {
+    // socket.io's documentation: update socket.io.opts.query before a reconnection.
+    let srv = await ownServer();
+    const s = t.track(io(srv.url('/?v=1'), { forceNew: true, ...fast(['websocket']) }));
+    s.io.on('reconnect_attempt', () => {
+      s.io.opts.query.v = '2';
+      s.io.opts.query.added = 'yes';
+    });
+    await connected(s);
+    assert.equal((await ask(s, 'query'))[0].v, '1');
+    await srv.kill();
+    await eventually(() => !s.connected, 'disconnect');
+    srv = t.track(await srv.restart());
+    await eventually(() => s.connected, 'the reconnection', 8000);
+    const [query] = await ask(s, 'query');
+    assert.equal(query.v, '2', JSON.stringify(query));
+    assert.equal(query.added, 'yes', JSON.stringify(query));
+  });
+
+  test('TransportsChangedAfterAConnectErrorAreUsed', T, async () => {
+    // socket.io's documentation: WebSocket first, then polling when it fails.
+    const srv = await ownServer(['--transports', 'polling']);
+    const s = t.track(io(srv.url(), { forceNew: true, ...fast(['websocket']) }));
+    const errors = [];
+    s.on('connect_error', (error) => {
+      errors.push(error.code);
+      s.io.opts.transports = ['polling', 'websocket'];
+    });
+    await connected(s);
+    assert.ok(errors.length >= 1, 'the WebSocket-only attempt failed first');
+    assert.equal(s.io.engine.transport.name, 'polling');
+    assert.deepEqual(await ask(s, 'transport'), ['polling']);
+  });
+
   test('PollingOnly', T, async () => {
     const m = manager(fast(['polling']));
     const mlog = logManager(m);

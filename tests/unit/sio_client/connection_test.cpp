@@ -594,5 +594,29 @@ TEST_F(SioTest, reconfigured_attempts_count_the_attempts_already_made) {
   EXPECT_EQ(count("reconnect_failed"), 1);
 }
 
+// socket.io-client reads `socket.io.opts` anew at each attempt: ManagerOptions::before_open.
+TEST_F(SioTest, before_open_changes_the_handshake_of_every_attempt) {
+  ManagerOptions o = options();
+  int calls = 0;
+  o.before_open = [&](eio::SocketOptions& engine) {
+    engine.query = {{"token", "t" + std::to_string(++calls)}};
+    engine.extra_headers = {{"x-attempt", std::to_string(calls)}};
+  };
+  Socket& s = connected(std::move(o));
+  EXPECT_NE(ws.conns[0]->params.url.find("token=t1"), std::string::npos) << ws.conns[0]->params.url;
+  conn()->drop();
+  advance(1s);
+  ASSERT_EQ(ws.conns.size(), 2u);
+  EXPECT_EQ(calls, 2);
+  EXPECT_NE(ws.conns[1]->params.url.find("token=t2"), std::string::npos) << ws.conns[1]->params.url;
+  EXPECT_EQ(ws.conns[1]->params.url.find("token=t1"), std::string::npos) << ws.conns[1]->params.url;
+  bool header = false;
+  for (const Header& h : ws.conns[1]->params.headers) header |= h.name == "x-attempt" && h.value == "2";
+  EXPECT_TRUE(header);
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_TRUE(s.connected());
+}
+
 }  // namespace
 }  // namespace twinsock::sio

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -51,6 +52,11 @@ struct ManagerOptions {
   std::size_t max_json_depth = 64;
   /// Engine.IO options; path defaults to "/socket.io/" here.
   eio::SocketOptions engine = default_engine_options();
+  /// Called before every connection attempt (the first and each reconnection) to
+  /// change `engine` for it: fresh query parameters or headers (a token that
+  /// expires), other transports after a failure. socket.io-client reads
+  /// `socket.io.opts` anew at each attempt. It must not destroy the Manager.
+  std::function<void(eio::SocketOptions&)> before_open;
   /// Options of the socket made for the URL's namespace by socket() without arguments.
   SocketOptions socket;
 
