@@ -172,7 +172,8 @@ export function bindNative(m) {
     readyState() { return this.ptr ? m._twinsock_ws_ready_state(this.ptr) : 3; }
     bufferedAmount() { return this.ptr ? m._twinsock_ws_buffered_amount(this.ptr) : 0; }
     protocol() { return this.ptr ? string(m._twinsock_ws_protocol(this.ptr)) : ''; }
-    url() { return this.#url; }
+    /** The URL of the current attempt (a URL provider changes it); kept once freed. */
+    url() { return this.ptr ? (this.#url = string(m._twinsock_ws_url(this.ptr))) : this.#url; }
     retryCount() { return this.ptr ? m._twinsock_ws_retry_count(this.ptr) : 0; }
   }
 

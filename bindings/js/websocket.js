@@ -2,7 +2,7 @@
 // reconnection, an offline queue and heartbeats from the C++ ws::Client.
 import { core } from './core.js';
 import { DomEmitter, withHandlerProperties } from './emitter.js';
-import { TwinsockError, toError } from './errors.js';
+import { TwinsockError, reportListenerError, toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 
 const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
@@ -15,6 +15,11 @@ export class ReconnectingWebSocket extends DomEmitter {
 
   #native;
   #disposed = false;
+  #urlProvider;     // partysocket's `url` as a function: asked before every attempt
+  #asyncProvider = false;
+  #nextUrl = '';    // its latest answer
+  #answered = false;  // the constructor asked it: the first attempt uses that answer
+  #wantOpen;        // an async provider's first answer is awaited: connect then, unless closed meanwhile
   binaryType = 'arraybuffer';
 
   constructor(url, protocols, options) {
@@ -22,9 +27,37 @@ export class ReconnectingWebSocket extends DomEmitter {
     if (protocols !== undefined && !Array.isArray(protocols) && typeof protocols !== 'string') [protocols, options] = [undefined, protocols];
     options = { ...(options ?? {}) };
     if (protocols !== undefined) options.protocols = Array.isArray(protocols) ? protocols : [protocols];
-    this.#native = new core.WebSocketClient(String(url), JSON.stringify(options), weakDispatcher(this, '_onNative'));
+    let first;
+    if (typeof url === 'function') {
+      this.#urlProvider = url;
+      options.urlProvider = true;
+      first = this.#refreshUrl();
+      this.#answered = true;
+      this.#wantOpen = !options.startClosed;
+      if (first) options.startClosed = true;  // a Promise: connect once it settles
+    }
+    this.#native = new core.WebSocketClient(this.#urlProvider ? this.#nextUrl : String(url), JSON.stringify(options),
+                                            weakDispatcher(this, '_onNative'));
     own(this, this.#native);
-    keepAlive(this, !options.startClosed);
+    keepAlive(this, !options.startClosed || this.#wantOpen);
+    first?.finally(() => { if (this.#wantOpen && !this.#disposed) this.#native.connect(); });
+  }
+
+  /** Asks the URL provider; returns a Promise when its answer is one (#nextUrl is set when it settles). */
+  #refreshUrl() {
+    let answer;
+    try {
+      answer = this.#urlProvider();
+    } catch (error) {
+      reportListenerError(error);  // the previous URL is used
+      return undefined;
+    }
+    if (typeof answer?.then !== 'function') {
+      this.#nextUrl = String(answer);
+      return undefined;
+    }
+    this.#asyncProvider = true;
+    return Promise.resolve(answer).then((u) => { this.#nextUrl = String(u); }, reportListenerError);
   }
 
   get readyState() { return this.#native.readyState(); }
@@ -45,16 +78,19 @@ export class ReconnectingWebSocket extends DomEmitter {
   }
 
   close(code = 1000, reason = '') {
+    this.#wantOpen = false;
     this.#native.close(code, reason);
   }
   reconnect(code = 1000, reason = '') {
     if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
+    this.#answered = false;
     this.#native.reconnect(code, reason);
   }
   connect() {
     if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
+    this.#answered = false;
     this.#native.connect();
   }
   /** Closes at once and frees the client; nothing is delivered afterwards. */
@@ -88,7 +124,12 @@ export class ReconnectingWebSocket extends DomEmitter {
         return this.fire('error', { type: 'error', error, message: error.message, target: this });
       }
       case 'reconnecting':
+        if (this.#asyncProvider) this.#refreshUrl();  // settles during the delay, ready for the attempt
         return this.fire('reconnecting', { type: 'reconnecting', attempt: value, delay: extra, target: this });
+      case 'url':  // before every attempt: a function provider is asked now, a Promise one was asked already
+        if (!this.#asyncProvider && !this.#answered) this.#refreshUrl();
+        this.#answered = false;
+        return this.#nextUrl;
       default:
         return undefined;
     }

@@ -1,6 +1,6 @@
 // The reconnecting WebSocket for JavaScript. Events:
 //   open | message(string | Uint8Array) | close({code, reason, wasClean, error}) |
-//   error(err) | reconnecting(attempt, delayMs)
+//   error(err) | reconnecting(attempt, delayMs) | url() -> the next attempt's URL (with urlProvider)
 #include "bindings.hpp"
 #include "codec/json/writer.hpp"
 #include "js_value.hpp"
@@ -22,7 +22,16 @@ std::string close_event_json(const ws::CloseInfo& info) {
 }  // namespace
 
 JsWebSocket::JsWebSocket(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
-  client_ = std::make_unique<ws::Client>(shared_loop(), std::string(url), ws_options(json_from_js(options_json)));
+  const nlohmann::json json = json_from_js(options_json);
+  ws::ClientOptions options = ws_options(json);
+  if (json.is_object() && json.value("urlProvider", false)) {
+    // partysocket's URL provider: asked before every attempt; no answer keeps the URL given.
+    options.url_provider = [fn, given = std::string(url)] {
+      std::string fresh = ask_js(fn, "url");
+      return fresh.empty() ? given : fresh;
+    };
+  }
+  client_ = std::make_unique<ws::Client>(shared_loop(), std::string(url), std::move(options));
   auto& c = *client_;
   subs_.push_back(c.on_open.on([this] { call_js(fn_, "open"); }));
   subs_.push_back(c.on_message.on(

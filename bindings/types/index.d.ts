@@ -482,6 +482,13 @@ declare class DomTypedEmitter<ListenEvents extends EventsMap, ReservedEvents ext
   ): this;
 }
 
+/**
+ * partysocket's URL provider: called before every attempt (fresh tokens). A Promise is
+ * awaited before the first attempt; for the later ones it is asked when the reconnection is
+ * scheduled and its answer used if it settled by then (else the previous URL).
+ */
+export type UrlProvider = () => string | GlobalURL | Promise<string | GlobalURL>;
+
 export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, ReconnectingWebSocketEvents> {
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
@@ -492,10 +499,11 @@ export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, Reconnect
   readonly CLOSING: 2;
   readonly CLOSED: 3;
 
-  constructor(url: string | GlobalURL, protocols?: string | string[], options?: ReconnectingWebSocketOptions);
-  constructor(url: string | GlobalURL, options?: ReconnectingWebSocketOptions);
+  constructor(url: string | GlobalURL | UrlProvider, protocols?: string | string[], options?: ReconnectingWebSocketOptions);
+  constructor(url: string | GlobalURL | UrlProvider, options?: ReconnectingWebSocketOptions);
 
   readonly readyState: WebSocketReadyState;
+  /** The URL of the current attempt ("" while an async provider's first answer is awaited). */
   readonly url: string;
   /** The subprotocol the server chose ("" for none). */
   readonly protocol: string;

@@ -4,7 +4,8 @@
 // Paths: /echo (echoes every message as it came), /close/<code> (closes at once with <code>
 // and reason "bye"), /ping (pings the client and echoes the pong payload back as text),
 // /subprotocol (accepts the first offered subprotocol), /deflate (permessage-deflate on),
-// /big/<n> (sends one binary message of n bytes), /count (sends "1".."5" then closes 1000).
+// /big/<n> (sends one binary message of n bytes), /count (sends "1".."5" then closes 1000),
+// /url (sends the request's path and query, then closes with 1012: the client comes back).
 import { WebSocketServer } from 'ws';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createHttps } from 'node:https';
@@ -56,6 +57,11 @@ function onConnection(ws, path, req) {
   if (path === '/count') {
     for (let i = 1; i <= 5; i++) ws.send(String(i));
     ws.close(1000, 'done');
+    return;
+  }
+  if (path === '/url') {
+    ws.send(req.url);
+    ws.close(1012, 'again');
     return;
   }
   if (path === '/headers') {

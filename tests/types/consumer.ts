@@ -181,6 +181,11 @@ const ws = new ReconnectingWebSocket("ws://localhost:8080/echo", ["chat"], {
 });
 const ws2 = new ReconnectingWebSocket("ws://localhost:8080/echo", { startClosed: true });
 ws2.connect();
+const fresh = new ReconnectingWebSocket(() => `ws://localhost:8080/echo?t=${Date.now()}`);
+const awaited = new ReconnectingWebSocket(async () => "ws://localhost:8080/echo", ["chat"]);
+void [fresh, awaited];
+// @ts-expect-error a provider gives a URL
+new ReconnectingWebSocket(() => 42);
 ws.binaryType = "arraybuffer";
 ws.onopen = (e) => ws.send(`hello from ${e.type}`);
 ws.onmessage = (e) => {

@@ -209,6 +209,32 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.equal(log.messages[3], 'back');
   });
 
+  test('UrlProviderIsAskedBeforeEveryAttempt', T, async () => {
+    // partysocket's `url: () => string`, and its async form (awaited before the first attempt).
+    for (const async of [false, true]) {
+      let n = 0;
+      const next = () => url(`/url?n=${++n}`);
+      const c = client(async ? async () => next() : next, { minReconnectionDelay: 50, jitter: 0 });
+      const log = logClient(c);
+      await eventually(() => log.messages.length >= 3, `three connections (async: ${async})`);
+      c.close();
+      assert.deepEqual(log.messages.slice(0, 3), ['/url?n=1', '/url?n=2', '/url?n=3'], `async: ${async}`);
+      assert.match(c.url, /\/url\?n=\d+$/);
+    }
+  });
+
+  test('AnAsyncUrlProviderClosedBeforeItAnswersNeverConnects', T, async () => {
+    let answer;
+    const c = client(() => new Promise((resolve) => { answer = resolve; }));
+    const log = logClient(c);
+    assert.equal(c.url, '');
+    c.close();
+    answer(url('/echo'));
+    await sleep(200);
+    assert.equal(log.opens, 0);
+    assert.equal(c.readyState, ReconnectingWebSocket.CLOSED);
+  });
+
   test('ReconnectDelaysAreWaitedInRealTime', T, async () => {
     // Measured from the close to the next open: at least the delay (never early).
     const c = client(url('/close/1012'), { minReconnectionDelay: 300, jitter: 0 });
