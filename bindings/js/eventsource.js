@@ -10,6 +10,7 @@ import { DomEventSource, eventSourceSuffices } from './dom_eventsource.js';
 import { DomEmitter, withHandlerProperties } from './emitter.js';
 import { toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
+import { deliverTrace, tracer } from './debug.js';
 
 function originOf(url) {
   try {
@@ -27,6 +28,7 @@ export class EventSourceClient extends DomEmitter {
   #native;
   #disposed = false;
   #origin;  // of this connection's URL: parsed once per connection, not per event
+  #trace;   // protocol trace (the fetch backend only: the platform's EventSource shows none)
 
   constructor(url, options) {
     super();
@@ -36,6 +38,8 @@ export class EventSourceClient extends DomEmitter {
     const useEventSource = options.transport === 'eventsource' || (eventSourceSuffices(options) && EventSourceImpl);
     if (useEventSource && !EventSourceImpl) throw new TypeError('transport "eventsource": no EventSource here (install the `eventsource` package)');
     this.transport = useEventSource ? 'eventsource' : 'fetch';
+    this.#trace = tracer(options.debug, 'eventsource');
+    options.trace = !!this.#trace;
     this.#native = useEventSource ? new DomEventSource(EventSourceImpl, url, options, dispatch)
                                   : new core.EventSourceClient(String(url), JSON.stringify(options), dispatch);
     own(this, this.#native);
@@ -69,6 +73,8 @@ export class EventSourceClient extends DomEmitter {
 
   _onNative(type, a, b, c) {
     switch (type) {
+      case 'trace':
+        return deliverTrace(this.#trace, a);
       case 'open':
         this.#origin = undefined;
         return this.fire('open', { type: 'open', target: this });

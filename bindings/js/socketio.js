@@ -4,6 +4,7 @@ import { core } from './core.js';
 import { decodeArgs, encodeArgs } from './args.js';
 import { Emitter, safeCall } from './emitter.js';
 import { Engine } from './engine.js';
+import { deliverTrace, tracer } from './debug.js';
 import { TwinsockError, toError } from './errors.js';
 import { keepAlive, own, weakDispatcher } from './lifetime.js';
 
@@ -41,6 +42,7 @@ const RECONNECTION_OPTIONS = ['reconnection', 'reconnectionAttempts', 'reconnect
 export class Manager extends Emitter {
   #native;
   #engine;
+  #trace;
   #nsps = new Map();
   #url;
 
@@ -55,7 +57,9 @@ export class Manager extends Emitter {
     for (const [k, v] of url.searchParams) (opts.query ??= {})[k] = v;
     this.opts = opts;
     this.#url = `${url.protocol}//${url.host}`;
-    this.#native = new core.Manager(this.#url, JSON.stringify(managerOptions(opts)), weakDispatcher(this, '_onNative'));
+    this.#trace = tracer(opts.debug, 'socket.io');
+    this.#native = new core.Manager(this.#url, JSON.stringify({ ...managerOptions(opts), trace: !!this.#trace }),
+                                    weakDispatcher(this, '_onNative'));
     own(this, this.#native);
     this.uri = this.#url;
     if (opts.autoConnect !== false) this.open();
@@ -136,6 +140,8 @@ export class Manager extends Emitter {
 
   _onNative(type, value) {
     switch (type) {
+      case 'trace':
+        return deliverTrace(this.#trace, value);
       case 'options':  // before every attempt: a changed socket.io.opts counts, as in socket.io-client
         return JSON.stringify(managerOptions(this.opts));
       case 'upgrade':

@@ -4,6 +4,7 @@ import { core } from './core.js';
 import { DomEmitter, withHandlerProperties } from './emitter.js';
 import { TwinsockError, reportListenerError, toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
+import { deliverTrace, tracer } from './debug.js';
 
 const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 
@@ -20,6 +21,7 @@ export class ReconnectingWebSocket extends DomEmitter {
   #nextUrl = '';    // its latest answer
   #answered = false;  // the constructor asked it: the first attempt uses that answer
   #wantOpen;        // an async provider's first answer is awaited: connect then, unless closed meanwhile
+  #trace;
   binaryType = 'arraybuffer';
 
   constructor(url, protocols, options) {
@@ -27,10 +29,12 @@ export class ReconnectingWebSocket extends DomEmitter {
     if (protocols !== undefined && !Array.isArray(protocols) && typeof protocols !== 'string') [protocols, options] = [undefined, protocols];
     options = { ...(options ?? {}) };
     if (protocols !== undefined) options.protocols = Array.isArray(protocols) ? protocols : [protocols];
+    this.#trace = tracer(options.debug, 'websocket');
+    options.trace = !!this.#trace;
+    options.urlProvider = typeof url === 'function';
     let first;
-    if (typeof url === 'function') {
+    if (options.urlProvider) {
       this.#urlProvider = url;
-      options.urlProvider = true;
       first = this.#refreshUrl();
       this.#answered = true;
       this.#wantOpen = !options.startClosed;
@@ -126,6 +130,8 @@ export class ReconnectingWebSocket extends DomEmitter {
       case 'reconnecting':
         if (this.#asyncProvider) this.#refreshUrl();  // settles during the delay, ready for the attempt
         return this.fire('reconnecting', { type: 'reconnecting', attempt: value, delay: extra, target: this });
+      case 'trace':
+        return deliverTrace(this.#trace, value);
       case 'url':  // before every attempt: a function provider is asked now, a Promise one was asked already
         if (!this.#asyncProvider && !this.#answered) this.#refreshUrl();
         this.#answered = false;

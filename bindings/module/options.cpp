@@ -74,6 +74,12 @@ ReconnectPolicy reconnect_policy(const json& o, ReconnectPolicy p) {
 
 }  // namespace
 
+bool option_flag(const json& o, const char* name) {
+  bool value = false;
+  read(o, name, value);
+  return value;
+}
+
 void read_reconnection_options(const json& o, sio::ManagerOptions& m) {
   read(o, "reconnection", m.reconnection);
   read_count(o, "reconnectionAttempts", m.reconnection_attempts);

@@ -12,6 +12,9 @@
 
 namespace twinsock::bindings {
 
+/// A boolean field of the facade's options; false when absent or not a boolean.
+bool option_flag(const nlohmann::json& o, const char* name);
+
 sio::ManagerOptions manager_options(const nlohmann::json& o);
 /// The Engine.IO part of manager_options() (transports, path, query, extraHeaders, ...);
 /// `query` and `extraHeaders`, when given, replace the ones in `e`.

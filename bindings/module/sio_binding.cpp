@@ -1,7 +1,8 @@
 // Socket.IO for JavaScript: Manager and Socket events as dispatcher calls.
 //   Manager: open | close(reason) | error(err) | ping | reconnect_attempt(n) |
 //            reconnect(n) | reconnect_error(err) | reconnect_failed | upgrade(transport)
-//            options() -> JSON text of the current options, before every attempt
+//            options() -> JSON text of the current options, before every attempt |
+//            trace(line) (with the option trace: true)
 //   Socket:  connect | connect_error(err with .data) | disconnect(reason) |
 //            event(name, json, buffers, replyId) | ack(ackId, err|null, json, buffers) |
 //            auth() -> JSON text (only with authFunction)
@@ -68,7 +69,9 @@ void JsSocket::reply(double reply_id, std::string_view args_json, const std::vec
 }
 
 JsManager::JsManager(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
-  sio::ManagerOptions m = manager_options(json_from_js(options_json));
+  const nlohmann::json options = json_from_js(options_json);
+  sio::ManagerOptions m = manager_options(options);
+  if (option_flag(options, "trace")) m.engine.trace = [fn](std::string_view line) { call_js(fn, "trace", line); };
   m.auto_connect = false;  // the facade connects each socket when the user's io() asks for it
   // socket.io-client reads `socket.io.opts` anew at every attempt (a changed query, transports, ...).
   m.before_open = [fn](eio::SocketOptions& engine) { read_engine_options(json_from_js(ask_js(fn, "options")), engine); };
@@ -94,7 +97,7 @@ JsSocket* JsManager::socket(std::string_view nsp, std::string_view options_json,
   if (it != sockets_.end()) return it->second.get();
   const nlohmann::json options = json_from_js(options_json);
   sio::SocketOptions s = socket_options(options);
-  if (options.is_object() && options.value("authFunction", false)) {
+  if (option_flag(options, "authFunction")) {
     s.auth_provider = [fn] {
       nlohmann::json auth = json_from_js(ask_js(fn, "auth"));
       return auth.is_object() ? auth : nlohmann::json();

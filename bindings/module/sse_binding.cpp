@@ -1,6 +1,6 @@
 // The EventSource client for JavaScript. Events:
 //   open | message(type, data, lastEventId) | error(err, status) |
-//   reconnecting(attempt, delayMs) | close
+//   reconnecting(attempt, delayMs) | close | trace(line) (with trace: true)
 #include "bindings.hpp"
 #include "js_value.hpp"
 #include "options.hpp"
@@ -8,7 +8,10 @@
 namespace twinsock::bindings {
 
 JsEventSource::JsEventSource(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
-  client_ = std::make_unique<sse::Client>(shared_loop(), std::string(url), sse_options(json_from_js(options_json)));
+  const nlohmann::json json = json_from_js(options_json);
+  sse::ClientOptions options = sse_options(json);
+  if (option_flag(json, "trace")) options.trace = [fn](std::string_view line) { call_js(fn, "trace", line); };
+  client_ = std::make_unique<sse::Client>(shared_loop(), std::string(url), std::move(options));
   auto& c = *client_;
   subs_.push_back(c.on_open.on([this] { call_js(fn_, "open"); }));
   subs_.push_back(c.on_message.on([this](const sse::MessageEvent& e) {

@@ -1,6 +1,7 @@
 // The reconnecting WebSocket for JavaScript. Events:
 //   open | message(string | Uint8Array) | close({code, reason, wasClean, error}) |
-//   error(err) | reconnecting(attempt, delayMs) | url() -> the next attempt's URL (with urlProvider)
+//   error(err) | reconnecting(attempt, delayMs) | url() -> the next attempt's URL (with urlProvider) |
+//   trace(line) (with trace: true)
 #include "bindings.hpp"
 #include "codec/json/writer.hpp"
 #include "js_value.hpp"
@@ -24,7 +25,8 @@ std::string close_event_json(const ws::CloseInfo& info) {
 JsWebSocket::JsWebSocket(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
   const nlohmann::json json = json_from_js(options_json);
   ws::ClientOptions options = ws_options(json);
-  if (json.is_object() && json.value("urlProvider", false)) {
+  if (option_flag(json, "trace")) options.trace = [fn](std::string_view line) { call_js(fn, "trace", line); };
+  if (option_flag(json, "urlProvider")) {
     // partysocket's URL provider: asked before every attempt; no answer keeps the URL given.
     options.url_provider = [fn, given = std::string(url)] {
       std::string fresh = ask_js(fn, "url");

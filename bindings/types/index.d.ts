@@ -134,7 +134,16 @@ export declare class TwinsockError extends Error {
 // Socket.IO
 
 /** Options of the Socket.IO connection (a Manager), as the core reads them. */
+/**
+ * A protocol trace for debugging: true prints each line with console.debug, a function
+ * gets them. Without the option, DEBUG (Node) or localStorage.debug (browsers) naming
+ * "twinsock" turns it on, as socket.io-client's `debug`.
+ */
+export type DebugOption = boolean | ((line: string) => void);
+
 export interface ManagerOptions {
+  /** Protocol trace (requests, WebSocket open and close). */
+  debug: DebugOption;
   /** io() only: a new Manager even when one to the same server exists. */
   forceNew: boolean;
   /** The legacy name of forceNew. */
@@ -398,6 +407,8 @@ export interface ReconnectOptions {
 // ReconnectingWebSocket
 
 export interface ReconnectingWebSocketOptions extends ReconnectOptions {
+  /** Protocol trace (handshake, open, close). */
+  debug?: DebugOption;
   /** An attempt not open after this long (ms) fails. Default 10000. */
   connectionTimeout?: number;
   /** Subprotocols (the constructor's second argument wins). */
@@ -541,6 +552,8 @@ export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, Reconnect
 // EventSourceClient
 
 export interface EventSourceClientOptions extends ReconnectOptions {
+  /** Protocol trace of the fetch backend (requests, status); the platform's EventSource shows none. */
+  debug?: DebugOption;
   /** Default "GET". */
   method?: string;
   /** The request body (with method "POST", ...). */

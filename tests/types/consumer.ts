@@ -137,7 +137,7 @@ void wrongAck;
 
 // ---- Manager ----------------------------------------------------------------
 
-const managerOptions: Partial<ManagerOptions> = { reconnectionAttempts: 3, timeout: 5000, parser: "msgpack", extraHeaders: { "x-a": "b" } };
+const managerOptions: Partial<ManagerOptions> = { reconnectionAttempts: 3, timeout: 5000, parser: "msgpack", extraHeaders: { "x-a": "b" }, debug: (line) => void line.length };
 const manager = new Manager<ServerToClientEvents, ClientToServerEvents>("http://localhost:3000", managerOptions);
 const socketOptions: Partial<SocketOptions> = { auth: (cb) => cb({ token: "fresh" }), maxBufferedPackets: 100 };
 const admin = manager.socket("/admin", socketOptions);

@@ -172,6 +172,18 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(query.EIO, '4', JSON.stringify(query));
   });
 
+  test('DebugOptionTracesTheProtocol', T, async () => {
+    const lines = [];
+    const s = t.track(io(url(), { forceNew: true, debug: (line) => lines.push(line) }));
+    await connected(s);
+    await eventually(() => s.io.engine?.transport.name === 'websocket', 'the upgrade');
+    assert.ok(lines.some((l) => /^> GET http:\/\/127\.0\.0\.1:\d+\/socket\.io\/\?EIO=4&transport=polling/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith('< 200')), lines.join('\n'));
+    assert.ok(lines.some((l) => /^WebSocket ws:\/\/.*transport=websocket&sid=/.test(l)), lines.join('\n'));
+    const quiet = t.track(io(url(), { forceNew: true, debug: false }));
+    await connected(quiet);  // and nothing to see: no listener, no console output
+  });
+
   test('ChangedOptionsCountFromTheNextAttempt', T, async () => {
     // socket.io's documentation: update socket.io.opts.query before a reconnection.
     let srv = await ownServer();

@@ -223,6 +223,16 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     }
   });
 
+  test('ADebugListenerMayDisposeItsClient', T, async () => {
+    const lines = [];
+    const c = new ReconnectingWebSocket(url('/echo'), { debug: (line) => { lines.push(line); c.dispose(); } });
+    await eventually(() => lines.length > 0, 'a trace line');
+    assert.match(lines[0], /^WebSocket ws:\/\/127\.0\.0\.1:\d+\/echo$/);
+    await sleep(100);
+    assert.equal(c.readyState, ReconnectingWebSocket.CLOSED);
+    assert.equal(lines.length, 1, 'nothing after dispose()');
+  });
+
   test('AnAsyncUrlProviderClosedBeforeItAnswersNeverConnects', T, async () => {
     let answer;
     const c = client(() => new Promise((resolve) => { answer = resolve; }));
