@@ -1,5 +1,6 @@
 // The demo page survives its server: killed (SIGKILL) and started again on the same
 // port, the page says "reconnecting", then "connected" again, and chat works again.
+// It also survives the browser going offline and coming back.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -57,5 +58,19 @@ describe('demo page across a server restart', () => {
     await chat(other, 'hello carol');
     await waitFor(page, () => window.demo.messages.some((m) => m.name === 'dave' && m.text === 'hello carol'), 'carol to hear dave');
     assert.deepEqual(page.problems.filter((p) => !/ERR_CONNECTION_REFUSED|WebSocket connection/.test(p)), []);
+  });
+
+  test('going offline closes the connection at once; back online it reconnects', async () => {
+    // The demo server pings every 25 s and waits 20 s more: without the browser's
+    // "offline" event the page would notice the loss after up to 45 s.
+    const page = await openDemo(browser, server.url, { name: 'erin' });
+    await waitFor(page, () => window.demo.status === 'connected', 'the page to connect');
+    await chat(page, 'before going offline');
+    await page.context().setOffline(true);
+    await waitFor(page, () => window.demo.status === 'reconnecting', 'the page to notice it is offline', undefined, 5000);
+    await page.context().setOffline(false);
+    await waitFor(page, () => window.demo.status === 'connected', 'the page to reconnect once online', undefined, 15_000);
+    await chat(page, 'back online');
+    await page.close();
   });
 });

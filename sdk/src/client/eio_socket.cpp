@@ -78,6 +78,12 @@ class Socket::Impl final : public TransportHandler {
            transport_->writable() && !ping_expired();
   }
 
+  void network_lost() {
+    // Nothing more can cross a network that is gone: end the session now, as a lost transport.
+    if (!started_ || closed_) return;
+    close_session(kTransportClose, errc::connection_closed, "network connection lost", true);
+  }
+
   bool heartbeat_expired() {
     if (!ping_expired()) return false;
     // A machine waking from sleep: the timer has not fired yet (_hasPingExpired).
@@ -395,6 +401,7 @@ bool Socket::finished() const { return impl_->finished(); }
 std::error_code Socket::send(Message message, bool /*compress*/) { return impl_->send(std::move(message)); }
 bool Socket::writable() const { return impl_->writable(); }
 bool Socket::heartbeat_expired() { return impl_->heartbeat_expired(); }
+void Socket::network_lost() { impl_->network_lost(); }
 ReadyState Socket::ready_state() const { return impl_->state(); }
 const std::string& Socket::id() const { return impl_->id(); }
 const std::string& Socket::transport_name() const { return impl_->transport_name(); }

@@ -258,6 +258,10 @@ void Manager::schedule_reconnect() {
   });
 }
 
+void Manager::network_lost() {
+  if (engine_) engine_->network_lost();
+}
+
 void Manager::reconfigure(const ManagerOptions& o) {
   options_->reconnection = o.reconnection;
   options_->reconnection_attempts = o.reconnection_attempts;

@@ -618,5 +618,23 @@ TEST_F(SioTest, before_open_changes_the_handshake_of_every_attempt) {
   EXPECT_TRUE(s.connected());
 }
 
+// The browser's "offline" event (the npm package calls network_lost()): closed now, not after the heartbeat.
+TEST_F(SioTest, network_lost_closes_at_once_and_reconnects) {
+  Socket& s = connected();
+  mgr->network_lost();
+  EXPECT_TRUE(s.connected());  // reported on a later turn, never inside the caller's call
+  loop.run_posted();
+  EXPECT_EQ(count("/ disconnect:transport close"), 1);
+  EXPECT_EQ(count("close:transport close"), 1);
+  EXPECT_TRUE(s.active());
+  mgr->network_lost();  // nothing left to close: a no-op
+  advance(1s);
+  ASSERT_EQ(ws.conns.size(), 2u);
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_TRUE(s.connected());
+  EXPECT_EQ(count("reconnect:1"), 1);
+}
+
 }  // namespace
 }  // namespace twinsock::sio

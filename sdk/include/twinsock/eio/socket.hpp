@@ -123,6 +123,10 @@ class Socket {
   /// passed without the timer noticing (the machine slept); the session then
   /// closes ("ping timeout", later turn). Socket.IO checks it before each emit.
   bool heartbeat_expired();
+  /// The device lost its network (a browser's "offline" event): the session ends
+  /// now, on_close("transport close") on a later turn, instead of when the heartbeat
+  /// times out. engine.io-client does this in browsers. No-op once closed.
+  void network_lost();
 
   ReadyState ready_state() const;
   const std::string& id() const;               // the Engine.IO sid

@@ -96,6 +96,11 @@ class Manager {
   /// The Engine.IO session, while one exists.
   eio::Socket* engine() { return engine_.get(); }
 
+  /// The device lost its network (a browser's "offline" event): the connection
+  /// closes now ("transport close") and the reconnection is scheduled, instead of when
+  /// the heartbeat times out, as socket.io-client does in browsers.
+  void network_lost();
+
   const ManagerOptions& options() const { return *options_; }
   /// Changes the reconnection options at run time, as socket.io-client's Manager
   /// setters do (reconnection(v), reconnectionAttempts(v), reconnectionDelay(v),
