@@ -46,7 +46,7 @@ async function pythonSession(server, extra, { surrogates = true, linger = 0 } = 
     assert.deepEqual(half.args, ['a\ufffdz']);
   }
   if (linger) {
-    // Past the server's ping interval (1 s) and timeout (2 s): we must have answered its pings.
+    // Past the first ping (at 1 s) and its 3 s timeout: the server closes a session whose pongs stop.
     await new Promise((resolve) => setTimeout(resolve, linger));
     const again = await exchange(tool, 'ack ["echo","still here"]', ofType('ack'), 'echo after the pings');
     assert.deepEqual(again.args, ['still here']);
@@ -71,7 +71,7 @@ describe('twinsock io against python-socketio (JSON parser)', { concurrency: 3 }
   });
 
   test('polling upgraded to websocket: auth, acks, binary, call(), catch-all, surrogates, pings, kick', async () => {
-    await pythonSession(server, [], { linger: 3000 });
+    await pythonSession(server, [], { linger: 5000 });
   });
 
   test('websocket only', async () => {
@@ -79,7 +79,7 @@ describe('twinsock io against python-socketio (JSON parser)', { concurrency: 3 }
   });
 
   test('polling only, past the ping interval', async () => {
-    await pythonSession(server, ['--transports', 'polling'], { linger: 3000 });
+    await pythonSession(server, ['--transports', 'polling'], { linger: 5000 });
   });
 
   test('/chat refuses a bad token: connect_error with the message and data, exit 1', async () => {
@@ -119,7 +119,7 @@ describe('twinsock io against python-socketio (msgpack parser)', { concurrency: 
   });
 
   test('polling upgraded to websocket, past the ping interval', async () => {
-    await pythonSession(server, ['--parser', 'msgpack'], { surrogates: false, linger: 3000 });
+    await pythonSession(server, ['--parser', 'msgpack'], { surrogates: false, linger: 5000 });
   });
 });
 
