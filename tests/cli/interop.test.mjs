@@ -10,14 +10,6 @@ import { assertJsonLines, errors, ofType, run, runToEnd, show, startServer } fro
 const isEvent = (name) => (e) => e.type === 'event' && e.event === name;
 const hex = (s) => ({ $binary: s });
 
-/// Writes `line`, waits for the next event matching `pred` after those already seen.
-async function exchange(tool, line, pred, what) {
-  const seen = tool.events.filter(pred).length;
-  tool.write(line);
-  await tool.waitFor(() => tool.events.filter(pred).length > seen, 10_000, what);
-  return tool.events.filter(pred)[seen];
-}
-
 /// The scenarios every Socket.IO transport and parser must pass with python-socketio.
 async function pythonSession(server, extra, { surrogates = true, linger = 0 } = {}) {
   const tool = run(['io', `http://127.0.0.1:${server.port}/`, '--auth', '{"user":"u1"}',
@@ -26,29 +18,29 @@ async function pythonSession(server, extra, { surrogates = true, linger = 0 } = 
   const welcome = await tool.waitFor(isEvent('welcome'), 10_000, 'welcome');
   assert.deepEqual(welcome.args, [[connect.id, { user: 'u1' }]], 'the server saw our sid and auth');
 
-  const echoed = await exchange(tool, 'ack ["echo","é",2,{"k":[1,null,true]}]', ofType('ack'), 'echo ack');
+  const echoed = await tool.exchange('ack ["echo","é",2,{"k":[1,null,true]}]', ofType('ack'), 'echo ack');
   assert.deepEqual(echoed.args, ['é', 2, { k: [1, null, true] }]);
   assert.deepEqual(tool.events.find(isEvent('echo')).args, ['é', 2, { k: [1, null, true] }]);
 
-  const binary = await exchange(tool, 'ack ["bin",{"$binary":"00ff"}]', ofType('ack'), 'bin ack');
+  const binary = await tool.exchange('ack ["bin",{"$binary":"00ff"}]', ofType('ack'), 'bin ack');
   assert.deepEqual(binary.args, [{ got: hex('00ff'), more: hex('010203') }]);
 
-  const any = await exchange(tool, 'ack ["no-such-handler",5]', ofType('ack'), 'catch-all ack');
+  const any = await tool.exchange('ack ["no-such-handler",5]', ofType('ack'), 'catch-all ack');
   assert.deepEqual(any.args, [['any', 'no-such-handler']]);
 
-  const answer = await exchange(tool, '["ask",{"q":"life"}]', isEvent('answer'), 'answer');
+  const answer = await tool.exchange('["ask",{"q":"life"}]', isEvent('answer'), 'answer');
   assert.deepEqual(tool.events.find(isEvent('question')).args, [{ q: 'life' }]);
   assert.deepEqual(answer.args, ['yes', hex('0908')], 'the server got our --reply to its call()');
 
   if (surrogates) {
     // JSON.dumps writes a lone surrogate as "\ud83d": read as U+FFFD, the session goes on.
-    const half = await exchange(tool, '["half"]', isEvent('half'), 'half');
+    const half = await tool.exchange('["half"]', isEvent('half'), 'half');
     assert.deepEqual(half.args, ['a\ufffdz']);
   }
   if (linger) {
     // Past the first ping (at 1 s) and its 3 s timeout: the server closes a session whose pongs stop.
     await new Promise((resolve) => setTimeout(resolve, linger));
-    const again = await exchange(tool, 'ack ["echo","still here"]', ofType('ack'), 'echo after the pings');
+    const again = await tool.exchange('ack ["echo","still here"]', ofType('ack'), 'echo after the pings');
     assert.deepEqual(again.args, ['still here']);
   }
 
@@ -95,7 +87,7 @@ describe('twinsock io against python-socketio (JSON parser)', { concurrency: 3 }
     const tool = run(['io', `http://127.0.0.1:${server.port}/chat`, '--auth', '{"token":"ok"}', '--json']);
     await tool.waitFor(ofType('connect'), 10_000, 'connect');
     assert.deepEqual((await tool.waitFor(isEvent('joined'), 10_000, 'joined')).args, ['lobby']);
-    const ack = await exchange(tool, 'ack ["say","hi"]', ofType('ack'), 'say ack');
+    const ack = await tool.exchange('ack ["say","hi"]', ofType('ack'), 'say ack');
     assert.deepEqual(ack.args, ['ok']);
     assert.deepEqual((await tool.waitFor(isEvent('said'), 10_000, 'said')).args, [{ msg: 'hi' }]);
     tool.end();
@@ -140,9 +132,9 @@ describe('twinsock ws against Python websockets (strict RFC 6455)', { concurrenc
   test('text echo, path and query, a 200,000-byte message, then its close code 4001', async () => {
     const tool = run(['ws', `ws://127.0.0.1:${plain.port}/room/1?x=y`, '--json', '--no-reconnect']);
     await tool.waitFor(ofType('open'), 10_000, 'open');
-    assert.equal((await exchange(tool, 'hello?', ofType('message'), 'hello')).data, 'subprotocol none, path /room/1?x=y');
-    assert.equal((await exchange(tool, 'héllo 👋', ofType('message'), 'echo')).data, 'héllo 👋');
-    assert.equal((await exchange(tool, 'big', ofType('message'), 'big')).data, 'x'.repeat(200_000));
+    assert.equal((await tool.exchange('hello?', ofType('message'), 'hello')).data, 'subprotocol none, path /room/1?x=y');
+    assert.equal((await tool.exchange('héllo 👋', ofType('message'), 'echo')).data, 'héllo 👋');
+    assert.equal((await tool.exchange('big', ofType('message'), 'big')).data, 'x'.repeat(200_000));
     tool.write('close');
     const result = await tool.exit();
     assertJsonLines(result);
@@ -157,7 +149,7 @@ describe('twinsock ws against Python websockets (strict RFC 6455)', { concurrenc
     const tool = run(['ws', `ws://127.0.0.1:${plain.port}/`, '--subprotocol', 'other', '--subprotocol', 'chat.v1', '--json']);
     const open = await tool.waitFor(ofType('open'), 10_000, 'open');
     assert.equal(open.protocol, 'chat.v1');
-    assert.match((await exchange(tool, 'hello?', ofType('message'), 'hello')).data, /^subprotocol chat\.v1,/);
+    assert.match((await tool.exchange('hello?', ofType('message'), 'hello')).data, /^subprotocol chat\.v1,/);
     tool.end();
     assert.equal((await tool.exit()).code, 0);
   });
@@ -166,7 +158,7 @@ describe('twinsock ws against Python websockets (strict RFC 6455)', { concurrenc
   async function echoAll(args, lines) {
     const tool = run(['ws', ...args, '--json']);
     await tool.waitFor(ofType('open'), 10_000, 'open');
-    for (const line of lines) await exchange(tool, line, ofType('message'), `echo of ${line.slice(0, 20)}`);
+    for (const line of lines) await tool.exchange(line, ofType('message'), `echo of ${line.slice(0, 20)}`);
     tool.end();
     const result = await tool.exit();
     assertJsonLines(result);

@@ -33,19 +33,13 @@ async function session(args, body = async () => {}) {
 
 /// Emits `["message", ...args]` and waits for the matching "message-back".
 async function echo(tool, args) {
-  const before = tool.events.filter(isEvent('message-back')).length;
-  tool.write(JSON.stringify(['message', ...args]));
-  await tool.waitFor(() => tool.events.filter(isEvent('message-back')).length > before, 10_000, 'message-back');
-  const back = tool.events.filter(isEvent('message-back'))[before];
+  const back = await tool.exchange(JSON.stringify(['message', ...args]), isEvent('message-back'), 'message-back');
   assert.deepEqual(back.args, args);
 }
 
 /// `ack [...]` and wait for the next ack line.
 async function ack(tool, array) {
-  const before = tool.events.filter(ofType('ack')).length;
-  tool.write('ack ' + JSON.stringify(array));
-  await tool.waitFor(() => tool.events.filter(ofType('ack')).length > before, 10_000, `ack of ${JSON.stringify(array)}`);
-  return tool.events.filter(ofType('ack'))[before];
+  return tool.exchange('ack ' + JSON.stringify(array), ofType('ack'), `ack of ${JSON.stringify(array)}`);
 }
 
 describe('twinsock io: connecting', { concurrency: 3 }, () => {

@@ -87,6 +87,7 @@ export async function unusedPort() {
 ///   events         parsed stdout lines so far (with --json)
 ///   write(line)    writes line + "\n" to stdin; end() closes stdin
 ///   waitFor(pred)  resolves with the first event matching pred (bounded)
+///   exchange(line, pred)  writes line, resolves with the next event matching pred (bounded)
 ///   done           resolves with { code, signal, stdout, stderr, events, lines }
 /// stdin stays open unless `stdin` (a string, written then closed) is given, so the
 /// tool does not end on EOF while a test waits for the server to act.
@@ -158,6 +159,13 @@ export function run(args, { stdin, env, limitMs = RUN_LIMIT_MS } = {}) {
       if (found) return Promise.resolve(found);
       const p = new Promise((resolve, reject) => waiters.push({ pred, resolve, reject }));
       return within(p, ms, `${what}\n${describe()}`);
+    },
+    /// Writes `line`, then resolves with the first event matching pred after those already seen (bounded).
+    async exchange(line, pred, what = 'event') {
+      const seen = events.filter(pred).length;
+      proc.stdin.write(line + '\n');
+      await this.waitFor(() => events.filter(pred).length > seen, 10_000, what);
+      return events.filter(pred)[seen];
     },
     /// Resolves with the result once the tool exits; rejects (after killing it) if that takes > ms.
     async exit(ms = 15_000) {
