@@ -302,7 +302,7 @@ export class Socket extends Emitter {
       case 'connect':
         return this.emitReserved('connect');
       case 'connect_error': {
-        const error = new TwinsockError({ code: a.code, message: a.message });
+        const error = new TwinsockError({ code: a.code, message: a.message, detail: a.detail });
         const data = decodeArgs(a.data.json, a.data.buffers);
         if (data !== null) error.data = data;
         if (!this.active) keepAlive(this, false);

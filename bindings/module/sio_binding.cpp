@@ -16,8 +16,8 @@ namespace twinsock::bindings {
 JsSocket::JsSocket(sio::Socket& socket, Handle fn) : socket_(socket), fn_(fn) {
   subs_.push_back(socket_.on_connect.on([this] { call_js(fn_, "connect"); }));
   subs_.push_back(socket_.on_connect_error.on([this](const sio::ConnectError& e) {
-    const std::string error = error_to_js(e.code ? e.code : make_error_code(errc::sio_connect_refused), e.message,
-                                          &e.message);
+    const std::string error = error_to_js(e.code ? e.code : make_error_code(errc::sio_connect_refused),
+                                          e.detail.empty() ? e.message : e.detail, &e.message);
     const JsArgs data = args_for_js(e.data);
     deliver_connect_error(fn_, error, data.json, data.buffers);
   }));

@@ -193,10 +193,12 @@ int run_io(int argc, char** argv) {
   }));
   subs.push_back(socket.on_connect_error.on([&](const sio::ConnectError& e) {
     if (done) return;
-    if (out.json())
-      out.event({{"type", "connect_error"}, {"message", e.message}, {"data", to_printable(e.data)}});
-    else
-      out.error(e.code, e.message);
+    if (out.json()) {
+      nlohmann::ordered_json line = {{"type", "connect_error"}, {"message", e.message}, {"data", to_printable(e.data)}};
+      if (!e.detail.empty()) line["detail"] = e.detail;  // why the connection failed
+      out.event(line);
+    } else
+      out.error(e.code, e.detail.empty() ? e.message : e.message + ": " + e.detail);
     if (e.code == errc::sio_connect_refused || !mo.reconnection)
       finish(exit_failed);  // no more attempts for this socket
   }));

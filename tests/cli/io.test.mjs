@@ -145,6 +145,37 @@ describe('twinsock io: connecting', { concurrency: 3 }, () => {
   });
 });
 
+describe('twinsock io: a server that is not Socket.IO', () => {
+  let other;
+  before(async () => {
+    other = await startServer('sse-server.mjs');  // answers /html/ with a page and the rest with 404
+  });
+  after(async () => {
+    await other?.stop();
+  });
+  const failure = async (args) => {
+    const result = await runToEnd(['io', `http://127.0.0.1:${other.port}/`, ...args, '--json', '--no-reconnect']);
+    assert.equal(result.code, 1, show(result));
+    assertJsonLines(result);
+    const e = result.events.find(ofType('connect_error'));
+    assert.ok(e, show(result));
+    return e;
+  };
+
+  test('an HTML page: connect_error "parse error" quotes what answered', async () => {
+    const e = await failure(['--path', '/html']);
+    assert.equal(e.message, 'parse error');
+    assert.equal(e.detail, 'polling response is not Engine.IO: "<p>not a stream</p>"');
+  });
+
+  test('HTTP 404, polling and websocket: connect_error names the status', async () => {
+    assert.equal((await failure([])).detail, 'HTTP 404');
+    const ws = await failure(['--transports', 'websocket']);
+    assert.equal(ws.message, 'transport error');
+    assert.match(ws.detail, /HTTP 404/);
+  });
+});
+
 describe('twinsock io: events and acks', { concurrency: 3 }, () => {
   test('stdin JSON arrays are emitted; message-back is printed as an event line', async () => {
     const result = await session([url('/')], async (tool) => {

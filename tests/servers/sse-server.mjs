@@ -5,7 +5,7 @@
 //   /drop?n=N        like /events but cuts the connection (no clean end) after N events per connection
 //   /named           an event with `event: tick`, a multi-line data event, a comment, retry: 100
 //   /echo            one event whose data is the request's method, Last-Event-ID and body as JSON
-//   /status/<code>   answers <code> with no stream; /html answers 200 text/html
+//   /status/<code>   answers <code> with no stream; /html (and /html/) answers 200 text/html
 //   /redirect        307 to /events?n=2
 //   /silent          opens the stream and sends nothing more
 //   /stream?n=N&every=MS  events with ids 1..N (resuming after Last-Event-ID), one every MS ms
@@ -78,6 +78,7 @@ const server = createServer((req, res) => {
       return;
     }
     case '/html':
+    case '/html/':  // also Engine.IO's path, for clients pointed at the wrong server
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<p>not a stream</p>');
       return;

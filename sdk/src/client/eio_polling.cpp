@@ -118,7 +118,7 @@ class PollingTransport final : public EngineTransport {
       return;
     }
     if (ec == errc::http_body_too_large)  // the body limit is max_message_size: say so
-      return fail(kTransportError, errc::eio_payload_too_large, describe_limit(errc::eio_payload_too_large));
+      return fail(kTransportError, errc::eio_payload_too_large, describe_parse_error(errc::eio_payload_too_large));
     if (ec) return fail(kTransportError, ec, detail.empty() ? std::string(ec.message()) : detail);
     if (done->status != 200) return fail(kTransportError, errc::http_status, describe_status(done->status, done->body));
     return done->is_get ? on_poll_response(done->body) : on_post_response();
@@ -138,18 +138,18 @@ class PollingTransport final : public EngineTransport {
       handler_->on_transport_packet(*this, std::move(packet));
       if (!*alive || !handler_ || state_ == State::closed) return;
     }
-    if (parse_error) return fail(kParseError, parse_error, describe_limit(parse_error));
+    if (parse_error) return fail(kParseError, parse_error, describe_parse_error(parse_error, body));
     if (state_ == State::pausing) return check_paused();
     if (state_ == State::open) poll();
   }
 
-  std::string describe_limit(std::error_code ec) const {
+  std::string describe_parse_error(std::error_code ec, std::string_view body = {}) const {
     if (ec == errc::eio_payload_too_large)
       return "polling response exceeds max_message_size (" + std::to_string(ctx_.options.max_message_size) + " bytes)";
     if (ec == errc::eio_too_many_packets)
       return "polling response exceeds max_payload_packets (" + std::to_string(ctx_.options.max_payload_packets) +
              " packets)";
-    return "bad polling payload";
+    return not_engine_io("polling response", body);
   }
 
   void on_post_response() {

@@ -60,6 +60,15 @@ Headers SessionContext::headers_for(const std::string& request_url) const {
   return headers;
 }
 
+std::string not_engine_io(std::string_view what, std::string_view data) {
+  constexpr std::size_t kShown = 60;
+  std::string detail(what);
+  detail += " is not Engine.IO: \"";
+  for (char c : data.substr(0, kShown)) detail += c >= ' ' && c <= '~' ? c : '.';
+  detail += data.size() > kShown ? "...\"" : "\"";
+  return detail;
+}
+
 void SessionContext::store_cookies(const std::string& request_url, const Headers& response) const {
   if (!options.cookie_jar) return;
   url::Url u;

@@ -103,6 +103,11 @@ class EngineTransport {
   TransportHandler* handler_ = nullptr;
 };
 
+/// The detail of a parse error: `what` and the start of the data, quoted
+/// ("polling response is not Engine.IO: \"<!DOCTYPE html>...\""), so a user who
+/// reached some other server sees what answered.
+std::string not_engine_io(std::string_view what, std::string_view data);
+
 std::unique_ptr<EngineTransport> make_polling(SessionContext& ctx, TransportHandler& handler);
 std::unique_ptr<EngineTransport> make_websocket(SessionContext& ctx, TransportHandler& handler);
 

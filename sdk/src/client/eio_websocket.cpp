@@ -75,7 +75,7 @@ class WebSocketTransport final : public EngineTransport, private ws::TransportEv
     if (type == ws::MessageType::binary) {
       packet = decode_binary(as_bytes(data));
     } else if (auto ec = decode_text(data, packet)) {
-      return fail(kParseError, ec, "bad WebSocket message");
+      return fail(kParseError, ec, not_engine_io("WebSocket message", data));
     }
     if (packet.type == PacketType::close)
       return fail(kTransportClose, errc::closed_by_server, "the server sent a close packet");

@@ -21,6 +21,7 @@ struct Manager::Impl {
   Decoder decoder;
   std::error_code url_error;
   bool open_error_reported = false;  // the engine already reported why this attempt failed
+  std::string open_error_detail;     // ... in these words
 };
 
 namespace {
@@ -127,13 +128,17 @@ void Manager::start_engine() {
                                           std::shared_ptr<const eio::SocketOptions>(options_, &options_->engine));
   impl_->decoder.reset();
   impl_->open_error_reported = false;
+  impl_->open_error_detail.clear();
   engine_subs_.reserve(6);  // the six below
   engine_subs_.push_back(engine_->on_open.on([this](const eio::HandshakeInfo&) { on_engine_open(); }));
   engine_subs_.push_back(engine_->on_message.on([this](const eio::Message& m) { on_engine_message(m); }));
   engine_subs_.push_back(engine_->on_ping.on([this] { on_ping.emit(); }));
   engine_subs_.push_back(engine_->on_upgrade.on([this](const std::string& transport) { on_upgrade.emit(transport); }));
   engine_subs_.push_back(engine_->on_error.on([this](std::error_code ec, const std::string& detail) {
-    if (state_ == ManagerState::opening) impl_->open_error_reported = true;
+    if (state_ == ManagerState::opening) {
+      impl_->open_error_reported = true;
+      impl_->open_error_detail = detail;
+    }
     on_error.emit(ec, detail);
   }));
   engine_subs_.push_back(engine_->on_close.on([this](const std::string& reason, std::error_code cause) {
@@ -232,7 +237,8 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause) 
     }
     for (auto& [name, socket] : sockets_) {
       if (socket->connected() || !socket->active()) continue;
-      socket->on_connect_error.emit(ConnectError{.message = reason, .data = nullptr, .code = ec});
+      socket->on_connect_error.emit(
+          ConnectError{.message = reason, .data = nullptr, .code = ec, .detail = impl_->open_error_detail});
       if (!*alive) return;
     }
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 
-import { eventually, sleep, startServer, tracker, twinsock, within } from './support.mjs';
+import { eventually, sleep, startServer, tracker, twinsock, waitFor, within } from './support.mjs';
 
 const { io, Manager } = twinsock;
 const T = { timeout: 20_000 };
@@ -216,6 +216,24 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.ok(errors.length >= 1, 'the WebSocket-only attempt failed first');
     assert.equal(s.io.engine.transport.name, 'polling');
     assert.deepEqual(await ask(s, 'transport'), ['polling']);
+  });
+
+  test('AServerThatIsNotSocketIOIsNamedInConnectError', T, async () => {
+    // A page or a 404 where Engine.IO was expected: the error says what answered.
+    const other = t.track(await startServer('sse-server.mjs'));  // a page at /html/, 404 elsewhere
+    const failure = async (opts) => {
+      const s = t.track(io(`http://127.0.0.1:${other.port}`, { forceNew: true, reconnection: false, ...opts }));
+      const [error] = await waitFor(s, 'connect_error');
+      s.disconnect();
+      return error;
+    };
+    const page = await failure({ path: '/html', transports: ['polling'] });
+    assert.equal(page.code, 'TWINSOCK_ERR_EIO_BAD_PACKET_TYPE');
+    assert.equal(page.detail, 'polling response is not Engine.IO: "<p>not a stream</p>"');
+    assert.equal(page.message, `parse error: ${page.detail}`);
+    const missing = await failure({ transports: ['polling'] });
+    assert.equal(missing.code, 'TWINSOCK_ERR_HTTP_STATUS');
+    assert.equal(missing.detail, 'HTTP 404');
   });
 
   test('PollingOnly', T, async () => {

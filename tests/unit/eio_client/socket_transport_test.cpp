@@ -273,10 +273,21 @@ TEST_F(EioTest, ParseErrorInPollingPayload) {
                                            "close:parse error"}));
 }
 
+TEST_F(EioTest, ParseErrorQuotesWhatAnswered) {
+  // Someone else's server (a page where Engine.IO was expected): the detail shows its
+  // first 60 bytes, control characters as '.', so the user sees what answered.
+  make(options());
+  http.pending("GET")->ok("<!DOCTYPE html>\n<html><head><title>Welcome</title></head><body>" + std::string(100, 'x'));
+  EXPECT_EQ(log, (std::vector<std::string>{"error:TWINSOCK_ERR_EIO_BAD_PACKET_TYPE", "close:parse error"}));
+  EXPECT_EQ(last_error_detail,
+            "polling response is not Engine.IO: \"<!DOCTYPE html>.<html><head><title>Welcome</title></head><bo...\"");
+}
+
 TEST_F(EioTest, ParseErrorOnWebSocket) {
   open_websocket();
   ws.last()->text("x");
   EXPECT_EQ(log.back(), "close:parse error");
+  EXPECT_EQ(last_error_detail, "WebSocket message is not Engine.IO: \"x\"");
   EXPECT_EQ(ws.last()->close_calls, std::vector<std::uint16_t>{1002});
 }
 

@@ -69,6 +69,9 @@ struct ConnectError {
   std::string message;  // the server's message ("Not authorized", "Invalid namespace", ...)
   nlohmann::json data;  // the middleware's `err.data`, or null
   std::error_code code; // errc::sio_connect_refused, or a timeout
+  /// When the connection itself failed (message "transport error", "parse error"...):
+  /// the engine's explanation, e.g. "server answered HTTP 404 Not Found"; else empty.
+  std::string detail;
 };
 
 struct SocketOptions {
