@@ -7,9 +7,17 @@
 #include "codec/eio/handshake.hpp"
 #include "codec/eio/payload.hpp"
 #include "twinsock/error.hpp"
+#include "util/ascii.hpp"
 
 namespace twinsock::eio::detail {
 namespace {
+
+// Engine.IO v3 prefixed each packet of a polling payload with its length: "96:0{...}2:40".
+bool looks_like_engine_io_v3(std::string_view body) {
+  std::size_t digits = 0;
+  while (digits < body.size() && ascii::is_digit(body[digits])) ++digits;
+  return digits > 0 && digits + 1 < body.size() && body[digits] == ':' && ascii::is_digit(body[digits + 1]);
+}
 
 // "HTTP 400: Session ID unknown" from the reference server's JSON error body.
 std::string describe_status(int status, const std::string& body) {
@@ -149,6 +157,8 @@ class PollingTransport final : public EngineTransport {
     if (ec == errc::eio_too_many_packets)
       return "polling response exceeds max_payload_packets (" + std::to_string(ctx_.options.max_payload_packets) +
              " packets)";
+    if (looks_like_engine_io_v3(body))
+      return "the server speaks Engine.IO v3 (Socket.IO 2): this client needs Socket.IO 3 or later";
     return not_engine_io("polling response", body);
   }
 

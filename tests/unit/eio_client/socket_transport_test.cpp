@@ -283,6 +283,14 @@ TEST_F(EioTest, ParseErrorQuotesWhatAnswered) {
             "polling response is not Engine.IO: \"<!DOCTYPE html>.<html><head><title>Welcome</title></head><bo...\"");
 }
 
+TEST_F(EioTest, AnEngineIoV3ServerIsNamed) {
+  // A Socket.IO 2 server answers the handshake in v3's framing: length-prefixed packets.
+  make(options());
+  http.pending("GET")->ok("96:0{\"sid\":\"x\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":5000}2:40");
+  EXPECT_EQ(log.back(), "close:parse error");
+  EXPECT_EQ(last_error_detail, "the server speaks Engine.IO v3 (Socket.IO 2): this client needs Socket.IO 3 or later");
+}
+
 TEST_F(EioTest, ParseErrorOnWebSocket) {
   open_websocket();
   ws.last()->text("x");
