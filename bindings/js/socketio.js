@@ -17,6 +17,10 @@ function resolveUrl(uri) {
     if (!base) throw new TypeError('io(): a URL is required outside the browser');
     uri = '/';
   }
+  // socket.io-client's url(): "localhost:3000" and "//host" take the page's protocol, or https outside a page.
+  const protocol = base ? new URL(base).protocol : 'https:';
+  if (uri.startsWith('//')) uri = protocol + uri;
+  else if (!uri.startsWith('/') && !/^[a-z][a-z\d+.-]*:\/\//i.test(uri)) uri = `${protocol}//${uri}`;
   let url;
   try {
     url = new URL(uri, base);

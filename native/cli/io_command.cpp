@@ -19,8 +19,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: twinsock io URL [options]\n"
     "\n"
-    "Connects to a Socket.IO server (http://, https://, ws:// or wss://). The URL's path is\n"
-    "the namespace, as in socket.io-client (http://host:3000/chat joins /chat).\n"
+    "Connects to a Socket.IO server (http://, https://, ws:// or wss://; host:port means\n"
+    "http://). The URL's path is the namespace, as in socket.io-client (http://host:3000/chat\n"
+    "joins /chat).\n"
     "Each stdin line is a JSON array [\"event\", arg...] and is emitted; a line\n"
     "`ack [\"event\", arg...]` is emitted with an acknowledgement and its reply printed.\n"
     "Events that ask us for an acknowledgement are answered only with --reply.\n"

@@ -127,6 +127,8 @@ std::optional<int> parse_command_line(int argc, char** argv, const char* command
       error = "unexpected argument " + arg;
   }
   if (error.empty() && common.url.empty()) error = "missing URL";
+  // "localhost:3000" means the command's first scheme (http://, or ws:// for ws), as wscat reads it.
+  if (error.empty() && common.url.find("://") == std::string::npos) common.url = schemes.front() + "://" + common.url;
   if (error.empty()) {
     url::Url parsed;
     if (auto ec = url::parse(common.url, parsed))

@@ -66,7 +66,7 @@ using OptionParser = std::function<bool(ArgReader& args, const std::string& arg,
 
 /// Walks `argv` after the command name: --help (prints `usage`), the shared
 /// options, the command's own, then the URL, which must parse and use one of
-/// `schemes` (`scheme_hint` explains which). On a usage error it prints
+/// `schemes` (`scheme_hint` explains which); a URL without a scheme gets the first one. On a usage error it prints
 /// "twinsock <command>: <why>" and the usage on stderr. Returns the exit code
 /// when the command should end here (0 after --help, 2 on a usage error).
 std::optional<int> parse_command_line(int argc, char** argv, const char* command, const char* usage,

@@ -16,8 +16,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: twinsock sse URL [options]\n"
     "\n"
-    "Reads a Server-Sent Events stream (http:// or https://) and prints each event to\n"
-    "stdout, in the stream's own format (event:, id:, data: lines, then a blank line).\n"
+    "Reads a Server-Sent Events stream (http:// or https://; host:port/path means http://)\n"
+    "and prints each event to stdout, in the stream's own format (event:, id:, data: lines,\n"
+    "then a blank line).\n"
     "Status goes to stderr. Reconnects with Last-Event-ID unless --no-reconnect.\n"
     "\n"
     "options:\n"

@@ -17,8 +17,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: twinsock ws URL [options]\n"
     "\n"
-    "Connects to a WebSocket server (ws:// or wss://). Each line of stdin is sent as one\n"
-    "text message; received messages are printed to stdout, one per line (binary ones as hex).\n"
+    "Connects to a WebSocket server (ws:// or wss://; host:port means ws://). Each line of\n"
+    "stdin is sent as one text message; received messages are printed to stdout, one per\n"
+    "line (binary ones as hex).\n"
     "Status goes to stderr. Reconnects with exponential backoff unless --no-reconnect.\n"
     "\n"
     "options:\n"

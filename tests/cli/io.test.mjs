@@ -71,6 +71,13 @@ describe('twinsock io: connecting', { concurrency: 3 }, () => {
     assert.deepEqual(nsp.args, ['/custom']);
   });
 
+  test('a URL without a scheme is http://', async () => {
+    const result = await session([`127.0.0.1:${server.port}/custom`], async (tool) => {
+      assert.deepEqual((await ack(tool, ['nsp'])).args, ['/custom']);
+    });
+    assert.equal(result.code, 0, show(result));
+  });
+
   test('/admin without a token: a connect_error line with message and data, exit 1', async () => {
     const result = await runToEnd(['io', url('/admin'), '--json']);
     assert.equal(result.code, 1, show(result));

@@ -36,6 +36,12 @@ describe('twinsock sse: events', { concurrency: 3 }, () => {
     assert.equal(errors(result).length, 0);
   });
 
+  test('a URL without a scheme is http://', async () => {
+    const result = await runToEnd(['sse', url('/events?n=1').replace('http://', ''), '--json', '--no-reconnect']);
+    assert.equal(result.code, 0, show(result));
+    assert.deepEqual(messages(result).map((m) => m.data), ['event 1']);
+  });
+
   test('--json: named event, multi-line data, comments ignored', async () => {
     const result = await runToEnd(['sse', url('/named'), '--json', '--no-reconnect']);
     assert.equal(result.code, 0, show(result));

@@ -47,6 +47,17 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     assert.match(result.stderr, /closed: 1000/);
   });
 
+  test('a URL without a scheme is ws://, as in wscat', async () => {
+    const tool = run(['ws', `127.0.0.1:${server.port}/echo`]);
+    tool.write('no scheme');
+    await tool.waitForOutput((out) => out.includes('\n'), 10_000, 'the echo');
+    tool.end();
+    const result = await tool.exit();
+    assert.equal(result.code, 0, show(result));
+    assert.equal(result.stdout, 'no scheme\n', show(result));
+    assert.match(result.stderr, /connected to ws:\/\/127\.0\.0\.1:\d+\/echo/);
+  });
+
   test('CRLF line endings are stripped before sending', async () => {
     const tool = run(['ws', url('/echo'), '--json']);
     tool.proc.stdin.write('crlf line\r\n');

@@ -172,6 +172,19 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(query.EIO, '4', JSON.stringify(query));
   });
 
+  test('UrlWithoutSchemeIsHttpsOutsideAPage', T, async () => {
+    // socket.io-client's url(): a page's protocol in browsers, https in Node.
+    for (const [given, uri, nsp] of [['127.0.0.1:9/custom', 'https://127.0.0.1:9', '/custom'],
+                                     ['//127.0.0.1:9', 'https://127.0.0.1:9', '/'],
+                                     ['ws://127.0.0.1:9/a', 'ws://127.0.0.1:9', '/a']]) {
+      const s = io(given, { autoConnect: false, forceNew: true });
+      t.track(s.io);
+      assert.equal(s.io.uri, uri, given);
+      assert.equal(s.nsp, nsp, given);
+    }
+    assert.throws(() => io('ftp://127.0.0.1:9'), /unsupported URL scheme/);
+  });
+
   test('DebugOptionTracesTheProtocol', T, async () => {
     const lines = [];
     const s = t.track(io(url(), { forceNew: true, debug: (line) => lines.push(line) }));
