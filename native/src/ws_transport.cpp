@@ -116,8 +116,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     if (state_ != State::connecting) return;
     url::Url& url = handshake_->url;
     if (auto ec = url::parse(handshake_->params.url, url)) return finish({.error = ec, .detail = "bad URL: " + handshake_->params.url});
-    if (url.scheme != "ws" && url.scheme != "wss")
-      return finish({.error = errc::url_bad_scheme, .detail = "a WebSocket URL starts with ws:// or wss://"});
+    url = url.with_websocket_scheme();  // http and https mean ws and wss, as in browsers and ws 8
     std::optional<ProxySettings> proxy;
     if (auto ec = proxy_for(url, handshake_->params.proxy, proxy)) return finish({.error = ec, .detail = "bad proxy URL"});
     ConnectRequest request{.host = url.host, .port = url.port, .tls = url.secure(), .proxy = proxy,

@@ -54,6 +54,16 @@ TEST_F(WsIntegration, EchoesTextAndBinary) {
   EXPECT_EQ(client.ready_state(), ReadyState::open);
 }
 
+TEST_F(WsIntegration, AnHttpUrlMeansWs) {
+  // As in browsers (WHATWG WebSocket) and ws 8.
+  Client client(loop, server.url("http", "/echo"));
+  Events ev;
+  ev.attach(client);
+  ASSERT_FALSE(client.send("over http://"));
+  ASSERT_TRUE(run_until(loop, [&] { return ev.messages.size() == 1; }));
+  EXPECT_EQ(ev.messages[0].data, "over http://");
+}
+
 TEST_F(WsIntegration, SixteenMebibyteMessagesBothWays) {
   ClientOptions o;
   o.max_frame_size = 1 << 20;  // the server reassembles 16 fragments

@@ -1,6 +1,7 @@
 #include "twinsock/sse/client.hpp"
 
 #include "codec/sse/parser.hpp"
+#include "codec/url/url.hpp"
 #include "client/url_resolve.hpp"
 #include "proto/backoff.hpp"
 #include "twinsock/error.hpp"
@@ -74,6 +75,12 @@ class Client::Impl final : public HttpResponseEvents {
 
  private:
   void start_attempt() {
+    // Checked here, so every platform reports a bad URL (or redirect target) alike; EventSource
+    // refuses such a URL outright, and no retry could succeed.
+    url::Url parsed;
+    std::error_code bad_url = url::parse(current_url_, parsed);
+    if (!bad_url && parsed.scheme != "http" && parsed.scheme != "https") bad_url = errc::url_bad_scheme;
+    if (bad_url) return fail_for_good(bad_url, "bad event stream URL (http:// or https://): " + current_url_, 0);
     HttpRequest request{
         .method = method_,
         .url = current_url_,

@@ -1,5 +1,6 @@
 #include "twinsock/ws/client.hpp"
 
+#include "codec/url/url.hpp"
 #include "proto/backoff.hpp"
 #include "twinsock/error.hpp"
 
@@ -50,6 +51,12 @@ void Client::connect() {
 
 void Client::start_attempt() {
   current_url_ = options_.url_provider ? options_.url_provider() : url_;
+  // Checked here, so every platform reports a bad URL alike (http and https mean ws and wss).
+  url::Url parsed;
+  if (const std::error_code ec = url::parse(current_url_, parsed)) {
+    state_ = ReadyState::connecting;
+    return handle_loss({.code = 1006, .error = ec, .detail = "bad URL: " + current_url_});
+  }
   ConnectParams params{
       .url = current_url_,
       .headers = options_.headers,
@@ -124,6 +131,9 @@ void Client::handle_loss(CloseInfo info) {
   on_close.emit(info);
   if (!*alive || state_ != ReadyState::closed || transport_ || reconnect_timer_.armed()) return;
   if (closed_by_user_ || !options_.should_reconnect(info, false)) return;
+  // Misuse (a bad URL, headers a browser cannot send) fails again on every attempt;
+  // only a url_provider may change the outcome.
+  if (info.error == condition::invalid_argument && !options_.url_provider) return;
   schedule_reconnect();
 }
 

@@ -59,6 +59,18 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     assert.equal(c.readyState, EventSourceClient.CLOSED);
   });
 
+  test('ABadUrlFailsForGoodWithoutARequest', T, async () => {
+    for (const bad of ['not a url', url('/events').replace('http://', 'ws://')]) {
+      const c = client(bad, { headers: { 'X-Fetch': 'yes' } });
+      const log = logClient(c);
+      await eventually(() => log.closes === 1, `the close for ${bad}`);
+      await sleep(100);
+      assert.deepEqual(log.errors, ['TWINSOCK_ERR_URL_BAD_SCHEME'], bad);
+      assert.equal(log.reconnects, 0, bad);
+      assert.equal(c.readyState, EventSourceClient.CLOSED, bad);
+    }
+  });
+
   test('TextArrivesExactlyWithTheIdInForce', T, async () => {
     const c = client(url('/text'), { reconnect: false });
     const log = logClient(c, ['\u00fcber']);

@@ -53,6 +53,26 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.equal(c.readyState, c.OPEN);
   });
 
+  test('ABadUrlFailsOnceWithoutRetries', T, async () => {
+    for (const bad of ['not a url', 'localhost:8080/echo', 'ftp://127.0.0.1/']) {
+      const c = client(bad, undefined, { minReconnectionDelay: 10 });
+      const log = logClient(c);
+      await eventually(() => log.closes.length === 1, `the close for ${bad}`);
+      await sleep(100);
+      assert.deepEqual(log.errors, ['TWINSOCK_ERR_URL_BAD_SCHEME'], bad);
+      assert.deepEqual(log.reconnects, [], bad);
+      assert.equal(c.readyState, ReconnectingWebSocket.CLOSED, bad);
+    }
+  });
+
+  test('AnHttpUrlMeansWs', T, async () => {
+    const c = client(url('/echo').replace('ws://', 'http://'));
+    const log = logClient(c);
+    c.send('over http://');
+    await eventually(() => log.messages.length === 1, 'the echo');
+    assert.equal(log.messages[0], 'over http://');
+  });
+
   test('LongTextMessagesRoundTrip', T, async () => {
     const c = client(url('/echo'));
     const log = logClient(c);

@@ -159,6 +159,34 @@ TEST(SseClient, WrongContentTypeFails) {
   EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_SSE_BAD_CONTENT_TYPE:200", "close"}));
 }
 
+TEST(SseClient, ABadUrlFailsForGoodWithoutARequest) {
+  for (const char* url : {"not a url", "ws://h/events"}) {
+    FakeLoop loop;
+    FakeHttpServer server;
+    Client client(loop, url, fake_options(server));
+    Recorder rec;
+    rec.attach(client);
+    loop.run_posted();
+    loop.advance(milliseconds(60'000));
+    EXPECT_TRUE(server.requests.empty()) << url;
+    EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_URL_BAD_SCHEME", "close"})) << url;
+    EXPECT_EQ(client.ready_state(), ReadyState::closed);
+  }
+}
+
+TEST(SseClient, ARedirectToABadUrlFailsForGood) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(302, {{"Location", "ftp://h/file"}});
+  loop.advance(milliseconds(60'000));
+  EXPECT_EQ(server.requests.size(), 1u);
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_URL_BAD_SCHEME", "close"}));
+}
+
 TEST(SseClient, FollowsRedirectsUpToTheLimit) {
   FakeLoop loop;
   FakeHttpServer server;

@@ -337,6 +337,59 @@ TEST(WsClient, UrlProviderRunsBeforeEveryAttempt) {
   EXPECT_EQ(server.attempts[1].url, "ws://h/?token=2");
 }
 
+TEST(WsClient, ABadUrlFailsOnceWithoutATransportOrRetries) {
+  FakeLoop loop;
+  FakeWsServer server;
+  Client client(loop, "not a url", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  loop.advance(milliseconds(60'000));
+  EXPECT_TRUE(server.attempts.empty());  // every platform hears of it from the client, not its transport
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_URL_BAD_SCHEME", "close:1006:unclean"}));
+  EXPECT_EQ(client.ready_state(), ReadyState::closed);
+}
+
+TEST(WsClient, MisuseReportedByTheTransportIsNotRetried) {
+  FakeLoop loop;
+  FakeWsServer server;
+  Client client(loop, "ws://h/", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  // A browser refusing handshake headers: no attempt can do better.
+  server.current->close_from_server({.code = 1006, .error = errc::not_supported});
+  loop.advance(milliseconds(60'000));
+  EXPECT_EQ(server.attempts.size(), 1u);
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_NOT_SUPPORTED", "close:1006:unclean"}));
+}
+
+TEST(WsClient, HttpUrlsAreAccepted) {
+  FakeLoop loop;
+  FakeWsServer server;
+  Client client(loop, "https://h/chat", fake_options(server));
+  loop.run_posted();
+  ASSERT_EQ(server.attempts.size(), 1u);  // the platform reads https as wss, as browsers do
+  EXPECT_EQ(server.attempts[0].url, "https://h/chat");
+}
+
+TEST(WsClient, AUrlProviderIsAskedAgainAfterABadUrl) {
+  FakeLoop loop;
+  FakeWsServer server;
+  auto o = fake_options(server);
+  int n = 0;
+  o.url_provider = [&] { return ++n == 1 ? std::string("ws://bad host/") : std::string("ws://h/"); };
+  o.reconnect.min_delay = milliseconds(10);
+  Client client(loop, "ws://ignored/", o);
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  loop.advance(milliseconds(100));
+  ASSERT_EQ(server.attempts.size(), 1u);
+  EXPECT_EQ(server.attempts[0].url, "ws://h/");
+  EXPECT_EQ(rec.log.front(), "error:TWINSOCK_ERR_URL_BAD_HOST");
+}
+
 TEST(WsClient, HeartbeatPingsAndDetectsADeadPeer) {
   FakeLoop loop;
   FakeWsServer server;
