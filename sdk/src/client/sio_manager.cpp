@@ -116,7 +116,10 @@ void Manager::start_engine() {
   engine_subs_.clear();
   engine_.reset();
   if (impl_->url_error) {
+    // No attempt can succeed with this URL: report it, and no reconnection (open() tries again).
     const std::error_code ec = impl_->url_error;
+    impl_->open_error_detail = "bad URL: " + url_;
+    skip_reconnect_ = true;
     loop_.post([this, alive = alive_, ec] {
       if (*alive && state_ == ManagerState::opening) on_engine_close("transport error", ec);
     });
@@ -228,7 +231,7 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause) 
     // The connection never opened: an error for the Manager, connect_error for waiting sockets.
     const std::error_code ec = cause ? cause : std::error_code(errc::connect_failed);
     if (!impl_->open_error_reported) {  // once per failed attempt, as socket.io-client does
-      on_error.emit(ec, reason);
+      on_error.emit(ec, impl_->open_error_detail.empty() ? reason : impl_->open_error_detail);
       if (!*alive) return;
     }
     if (reconnecting_) {

@@ -431,6 +431,21 @@ TEST_F(SioTest, should_not_try_to_reconnect_with_incorrect_port_when_reconnectio
   EXPECT_EQ(count("error:TWINSOCK_ERR_CONNECT_REFUSED"), 1) << ::testing::PrintToString(log);
 }
 
+TEST_F(SioTest, a_bad_url_fails_once_without_reconnecting) {
+  Manager& m = make(options(), "not a url");
+  Socket& s = m.socket();
+  watch(s);
+  ConnectError err;
+  subs.push_back(s.on_connect_error.once([&](const ConnectError& e) { err = e; }));
+  loop.run_posted();
+  advance(60s);
+  EXPECT_EQ(log, (std::vector<std::string>{"error:TWINSOCK_ERR_URL_BAD_SCHEME", "/ connect_error:transport error"}));
+  EXPECT_EQ(err.detail, "bad URL: not a url");
+  EXPECT_TRUE(ws.conns.empty());
+  EXPECT_EQ(loop.timer_count(), 0u);
+  s.disconnect();
+}
+
 TEST_F(SioTest, should_still_try_to_reconnect_twice_after_opening_another_socket_asynchronously) {
   ManagerOptions o = options();
   o.reconnection_attempts = 2;
