@@ -20,7 +20,7 @@ nlohmann::json load_vectors(const std::string& area) {
 TEST(GoldenVectors, MatchExpectedOutput) {
   const std::string area = TWINSOCK_TEST_AREA;
   const nlohmann::json file = load_vectors(area);
-  if (file.is_null()) GTEST_SKIP() << "no vectors/" << area << ".json";
+  ASSERT_FALSE(file.is_null()) << "no vectors/" << area << ".json beside its runner";
   ASSERT_FALSE(file.is_discarded()) << "vectors/" << area << ".json is not valid JSON";
   ASSERT_TRUE(file.contains("vectors") && file["vectors"].is_array());
   ASSERT_FALSE(file["vectors"].empty());
