@@ -17,9 +17,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: twinsock ws URL [options]\n"
     "\n"
-    "Connects to a WebSocket server (ws:// or wss://; host:port means ws://). Each line of\n"
-    "stdin is sent as one text message; received messages are printed to stdout, one per\n"
-    "line (binary ones as hex).\n"
+    "Connects to a WebSocket server (ws:// or wss://; http:// and https:// mean the same,\n"
+    "as in browsers; host:port means ws://). Each line of stdin is sent as one text\n"
+    "message; received messages are printed to stdout, one per line (binary ones as hex).\n"
     "Status goes to stderr. Reconnects with exponential backoff unless --no-reconnect.\n"
     "\n"
     "options:\n"
@@ -99,8 +99,9 @@ int run_ws(int argc, char** argv) {
     }
     return true;
   };
-  if (auto code = parse_command_line(argc, argv, "ws", kUsage, {"ws", "wss"},
-                                     "a WebSocket URL starts with ws:// or wss://", common, own))
+  if (auto code = parse_command_line(argc, argv, "ws", kUsage, {"ws", "wss", "http", "https"},
+                                     "a WebSocket URL starts with ws:// or wss:// (or http://, https://)",
+                                     common, own))
     return *code;
 
   Session s(common.json);

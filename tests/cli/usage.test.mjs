@@ -70,7 +70,6 @@ describe('twinsock ws: usage', { concurrency: 4 }, () => {
   });
 
   test('wrong scheme', async () => {
-    await usageError(['ws', 'http://127.0.0.1:9/'], /ws:\/\/ or wss:\/\//);
     await usageError(['ws', 'ftp://127.0.0.1:9/'], /ws:\/\/ or wss:\/\//);
   });
 

@@ -58,6 +58,16 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     assert.match(result.stderr, /connected to ws:\/\/127\.0\.0\.1:\d+\/echo/);
   });
 
+  test('an http:// URL means ws://, as in browsers', async () => {
+    const tool = run(['ws', url('/echo').replace('ws://', 'http://')]);
+    tool.write('over http');
+    await tool.waitForOutput((out) => out.includes('\n'), 10_000, 'the echo');
+    tool.end();
+    const result = await tool.exit();
+    assert.equal(result.code, 0, show(result));
+    assert.equal(result.stdout, 'over http\n', show(result));
+  });
+
   test('CRLF line endings are stripped before sending', async () => {
     const tool = run(['ws', url('/echo'), '--json']);
     tool.proc.stdin.write('crlf line\r\n');
