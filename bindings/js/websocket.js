@@ -2,11 +2,13 @@
 // reconnection, an offline queue and heartbeats from the C++ ws::Client.
 import { core } from './core.js';
 import { DomEmitter, withHandlerProperties } from './emitter.js';
-import { TwinsockError, reportListenerError, toError } from './errors.js';
+import { TwinsockError, toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 import { deliverTrace, tracer } from './debug.js';
+import { Provider } from './provider.js';
 
 const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+const protocolList = (p) => (p == null ? [] : Array.isArray(p) ? p.map(String) : [String(p)]);
 
 export class ReconnectingWebSocket extends DomEmitter {
   static CONNECTING = 0;
@@ -16,52 +18,32 @@ export class ReconnectingWebSocket extends DomEmitter {
 
   #native;
   #disposed = false;
-  #urlProvider;     // partysocket's `url` as a function: asked before every attempt
-  #asyncProvider = false;
-  #nextUrl = '';    // its latest answer
-  #answered = false;  // the constructor asked it: the first attempt uses that answer
-  #wantOpen;        // an async provider's first answer is awaited: connect then, unless closed meanwhile
+  #url;        // partysocket's providers: `url` or `protocols` as a function, asked before every attempt
+  #protocols;
+  #wantOpen;   // an async provider's first answer is awaited: connect then, unless closed meanwhile
   #trace;
   binaryType = 'arraybuffer';
 
   constructor(url, protocols, options) {
     super();
-    if (protocols !== undefined && !Array.isArray(protocols) && typeof protocols !== 'string') [protocols, options] = [undefined, protocols];
+    if (protocols != null && typeof protocols === 'object' && !Array.isArray(protocols)) [protocols, options] = [undefined, protocols];
     options = { ...(options ?? {}) };
-    if (protocols !== undefined) options.protocols = Array.isArray(protocols) ? protocols : [protocols];
     this.#trace = tracer(options.debug, 'websocket');
     options.trace = !!this.#trace;
-    options.urlProvider = typeof url === 'function';
-    let first;
-    if (options.urlProvider) {
-      this.#urlProvider = url;
-      first = this.#refreshUrl();
-      this.#answered = true;
-      this.#wantOpen = !options.startClosed;
-      if (first) options.startClosed = true;  // a Promise: connect once it settles
-    }
-    this.#native = new core.WebSocketClient(this.#urlProvider ? this.#nextUrl : String(url), JSON.stringify(options),
+    if (typeof url === 'function') this.#url = new Provider(url, String);
+    if (typeof protocols === 'function') this.#protocols = new Provider(protocols, protocolList);
+    else if (protocols != null) options.protocols = protocolList(protocols);
+    options.urlProvider = !!this.#url;
+    options.protocolsProvider = !!this.#protocols;
+    // The first attempt uses the answers asked for here; Promises are awaited before it.
+    const pending = [this.#url?.ask(), this.#protocols?.ask()].filter(Boolean);
+    this.#wantOpen = !options.startClosed;
+    if (pending.length) options.startClosed = true;
+    this.#native = new core.WebSocketClient(this.#url ? this.#url.value ?? '' : String(url), JSON.stringify(options),
                                             weakDispatcher(this, '_onNative'));
     own(this, this.#native);
-    keepAlive(this, !options.startClosed || this.#wantOpen);
-    first?.finally(() => { if (this.#wantOpen && !this.#disposed) this.#native.connect(); });
-  }
-
-  /** Asks the URL provider; returns a Promise when its answer is one (#nextUrl is set when it settles). */
-  #refreshUrl() {
-    let answer;
-    try {
-      answer = this.#urlProvider();
-    } catch (error) {
-      reportListenerError(error);  // the previous URL is used
-      return undefined;
-    }
-    if (typeof answer?.then !== 'function') {
-      this.#nextUrl = String(answer);
-      return undefined;
-    }
-    this.#asyncProvider = true;
-    return Promise.resolve(answer).then((u) => { this.#nextUrl = String(u); }, reportListenerError);
+    keepAlive(this, this.#wantOpen);
+    if (pending.length) Promise.allSettled(pending).then(() => { if (this.#wantOpen && !this.#disposed) this.#native.connect(); });
   }
 
   get readyState() { return this.#native.readyState(); }
@@ -88,14 +70,18 @@ export class ReconnectingWebSocket extends DomEmitter {
   reconnect(code = 1000, reason = '') {
     if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
-    this.#answered = false;
+    this.#forgetAnswers();
     this.#native.reconnect(code, reason);
   }
   connect() {
     if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
-    this.#answered = false;
+    this.#forgetAnswers();
     this.#native.connect();
+  }
+  #forgetAnswers() {
+    this.#url?.forget();
+    this.#protocols?.forget();
   }
   /** Closes at once and frees the client; nothing is delivered afterwards. */
   dispose() {
@@ -128,14 +114,15 @@ export class ReconnectingWebSocket extends DomEmitter {
         return this.fire('error', { type: 'error', error, message: error.message, target: this });
       }
       case 'reconnecting':
-        if (this.#asyncProvider) this.#refreshUrl();  // settles during the delay, ready for the attempt
+        this.#url?.scheduled();  // an async answer settles during the delay, ready for the attempt
+        this.#protocols?.scheduled();
         return this.fire('reconnecting', { type: 'reconnecting', attempt: value, delay: extra, target: this });
       case 'trace':
         return deliverTrace(this.#trace, value);
-      case 'url':  // before every attempt: a function provider is asked now, a Promise one was asked already
-        if (!this.#asyncProvider && !this.#answered) this.#refreshUrl();
-        this.#answered = false;
-        return this.#nextUrl;
+      case 'url':  // before every attempt
+        return this.#url.take();
+      case 'protocols':
+        return JSON.stringify(this.#protocols.take() ?? null);
       default:
         return undefined;
     }

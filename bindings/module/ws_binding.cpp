@@ -1,6 +1,7 @@
 // The reconnecting WebSocket for JavaScript. Events:
 //   open | message(string | Uint8Array) | close({code, reason, wasClean, error}) |
 //   error(err) | reconnecting(attempt, delayMs) | url() -> the next attempt's URL (with urlProvider) |
+//   protocols() -> JSON array of the next attempt's subprotocols (with protocolsProvider) |
 //   trace(line) (with trace: true)
 #include "bindings.hpp"
 #include "codec/json/writer.hpp"
@@ -31,6 +32,17 @@ JsWebSocket::JsWebSocket(std::string_view url, std::string_view options_json, Ha
     options.url_provider = [fn, given = std::string(url)] {
       std::string fresh = ask_js(fn, "url");
       return fresh.empty() ? given : fresh;
+    };
+  }
+  if (option_flag(json, "protocolsProvider")) {
+    // partysocket's protocols provider, likewise: a JSON array of strings, else the protocols given.
+    options.subprotocols_provider = [fn, given = options.subprotocols] {
+      const nlohmann::json answer = json_from_js(ask_js(fn, "protocols"));
+      if (!answer.is_array()) return given;
+      std::vector<std::string> fresh;
+      for (const auto& p : answer)
+        if (p.is_string()) fresh.push_back(p.get<std::string>());
+      return fresh;
     };
   }
   client_ = std::make_unique<ws::Client>(shared_loop(), std::string(url), std::move(options));

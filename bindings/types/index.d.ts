@@ -500,6 +500,9 @@ declare class DomTypedEmitter<ListenEvents extends EventsMap, ReservedEvents ext
  */
 export type UrlProvider = () => string | GlobalURL | Promise<string | GlobalURL>;
 
+/** partysocket's protocols provider: asked before every attempt, as the URL provider is. */
+export type ProtocolsProvider = () => string | string[] | null | Promise<string | string[] | null>;
+
 export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, ReconnectingWebSocketEvents> {
   static readonly CONNECTING: 0;
   static readonly OPEN: 1;
@@ -510,7 +513,8 @@ export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, Reconnect
   readonly CLOSING: 2;
   readonly CLOSED: 3;
 
-  constructor(url: string | GlobalURL | UrlProvider, protocols?: string | string[], options?: ReconnectingWebSocketOptions);
+  constructor(url: string | GlobalURL | UrlProvider, protocols?: string | string[] | ProtocolsProvider | null,
+              options?: ReconnectingWebSocketOptions);
   constructor(url: string | GlobalURL | UrlProvider, options?: ReconnectingWebSocketOptions);
 
   readonly readyState: WebSocketReadyState;

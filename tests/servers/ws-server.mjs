@@ -5,7 +5,8 @@
 // and reason "bye"), /ping (pings the client and echoes the pong payload back as text),
 // /subprotocol (accepts the first offered subprotocol), /deflate (permessage-deflate on),
 // /big/<n> (sends one binary message of n bytes), /count (sends "1".."5" then closes 1000),
-// /url (sends the request's path and query, then closes with 1012: the client comes back).
+// /url (sends the request's path and query, then closes with 1012: the client comes back),
+// /protocols (likewise with the offered subprotocols, Sec-WebSocket-Protocol).
 import { WebSocketServer } from 'ws';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createHttps } from 'node:https';
@@ -61,6 +62,11 @@ function onConnection(ws, path, req) {
   }
   if (path === '/url') {
     ws.send(req.url);
+    ws.close(1012, 'again');
+    return;
+  }
+  if (path === '/protocols') {
+    ws.send(req.headers['sec-websocket-protocol'] ?? '');
     ws.close(1012, 'again');
     return;
   }

@@ -183,6 +183,12 @@ const ws2 = new ReconnectingWebSocket("ws://localhost:8080/echo", { startClosed:
 ws2.connect();
 const fresh = new ReconnectingWebSocket(() => `ws://localhost:8080/echo?t=${Date.now()}`);
 const awaited = new ReconnectingWebSocket(async () => "ws://localhost:8080/echo", ["chat"]);
+const tokens = new ReconnectingWebSocket("ws://localhost:8080/echo", () => ["chat", "token.abc"], { maxRetries: 3 });
+const tokensLater = new ReconnectingWebSocket("ws://localhost:8080/echo", async () => null);
+tokens.close();
+tokensLater.close();
+// @ts-expect-error a protocols provider gives strings
+new ReconnectingWebSocket("ws://localhost:8080/echo", () => 42);
 void [fresh, awaited];
 // @ts-expect-error a provider gives a URL
 new ReconnectingWebSocket(() => 42);

@@ -60,7 +60,7 @@ void Client::start_attempt() {
   ConnectParams params{
       .url = current_url_,
       .headers = options_.headers,
-      .subprotocols = options_.subprotocols,
+      .subprotocols = options_.subprotocols_provider ? options_.subprotocols_provider() : options_.subprotocols,
       .max_message_size = options_.max_message_size,
       .max_fragments = options_.max_fragments,
       .max_frame_size = options_.max_frame_size,

@@ -243,6 +243,30 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     }
   });
 
+  test('ProtocolsProviderIsAskedBeforeEveryAttempt', T, async () => {
+    // partysocket's `protocols: () => string[]` (a token carried as a subprotocol), and its async form.
+    for (const async of [false, true]) {
+      let n = 0;
+      const next = () => ['chat', `token.${++n}`];
+      const c = client(url('/protocols'), async ? async () => next() : next, { minReconnectionDelay: 50, jitter: 0 });
+      const log = logClient(c);
+      await eventually(() => log.messages.length >= 3, `three connections (async: ${async})`);
+      c.close();
+      const offered = log.messages.slice(0, 3).map((m) => m.split(/,\s*/).join(','));  // "a, b" or "a,b"
+      assert.deepEqual(offered, ['chat,token.1', 'chat,token.2', 'chat,token.3'], `async: ${async}`);
+    }
+  });
+
+  test('UrlAndProtocolsProvidersTogether', T, async () => {
+    let n = 0;
+    const c = client(async () => url(`/protocols?n=${++n}`), () => 'only', { minReconnectionDelay: 50, jitter: 0 });
+    const log = logClient(c);
+    await eventually(() => log.messages.length >= 2, 'two connections');
+    c.close();
+    assert.deepEqual(log.messages.slice(0, 2), ['only', 'only']);
+    assert.ok(n >= 2, `the URL provider was asked ${n} times`);
+  });
+
   test('ADebugListenerMayDisposeItsClient', T, async () => {
     const lines = [];
     const c = new ReconnectingWebSocket(url('/echo'), { debug: (line) => { lines.push(line); c.dispose(); } });

@@ -337,6 +337,23 @@ TEST(WsClient, UrlProviderRunsBeforeEveryAttempt) {
   EXPECT_EQ(server.attempts[1].url, "ws://h/?token=2");
 }
 
+TEST(WsClient, SubprotocolsProviderRunsBeforeEveryAttempt) {
+  FakeLoop loop;
+  FakeWsServer server;
+  auto o = fake_options(server);
+  int n = 0;
+  o.subprotocols = {"ignored"};
+  o.subprotocols_provider = [&] { return std::vector<std::string>{"chat", "token." + std::to_string(++n)}; };
+  o.reconnect.min_delay = milliseconds(10);
+  Client client(loop, "ws://h/", o);
+  loop.run_posted();
+  server.current->close_from_server({.code = 1006});
+  loop.advance(milliseconds(100));
+  ASSERT_EQ(server.attempts.size(), 2u);
+  EXPECT_EQ(server.attempts[0].subprotocols, (std::vector<std::string>{"chat", "token.1"}));
+  EXPECT_EQ(server.attempts[1].subprotocols, (std::vector<std::string>{"chat", "token.2"}));
+}
+
 TEST(WsClient, ABadUrlFailsOnceWithoutATransportOrRetries) {
   FakeLoop loop;
   FakeWsServer server;

@@ -55,6 +55,9 @@ struct ClientOptions {
   std::function<std::string()> url_provider;
   Headers headers;                      // extra handshake headers (native only)
   std::vector<std::string> subprotocols;
+  /// Called before every attempt; its result replaces `subprotocols` (e.g. a token carried
+  /// as a subprotocol, the browser's only way to send one).
+  std::function<std::vector<std::string>()> subprotocols_provider;
   std::size_t max_message_size = 64 * 1024 * 1024;  // larger incoming messages close with 1009
   /// Frames of one incoming message; more close with 1009 (a message that never ends). Native only.
   std::size_t max_fragments = 100'000;
