@@ -137,7 +137,6 @@ export function bindNative(m) {
     open() { if (this.ptr) m._twinsock_manager_open(this.ptr); }
     close() { if (this.ptr) m._twinsock_manager_close(this.ptr); }
     state() { return this.ptr ? m._twinsock_manager_state(this.ptr) : 0; }
-    networkLost() { if (this.ptr) m._twinsock_manager_network_lost(this.ptr); }
     /** Sets the six options of the Manager setters from `optionsJson` (all of them; option() reads each). */
     reconfigure(optionsJson) {
       if (this.ptr) withData(optionsJson, '', null, (o, on) => m._twinsock_manager_reconfigure(this.ptr, o, on));

@@ -39,20 +39,6 @@ function managerOptions(opts) {
   return out;
 }
 
-// Managers with a connection open or being made. As engine.io-client in browsers, they
-// close it when the browser goes offline (not a localhost one: that needs no network),
-// so the reconnection starts now instead of when the heartbeat times out.
-const connecting = new Set();
-globalThis.addEventListener?.('offline', () => {
-  for (const manager of [...connecting]) manager._networkLost();
-});
-
-function setActive(manager, active) {
-  keepAlive(manager, active);
-  if (active) connecting.add(manager);
-  else connecting.delete(manager);
-}
-
 // The options the Manager's setters change, in the order native.js's option(index) reads them.
 const RECONNECTION_OPTIONS = ['reconnection', 'reconnectionAttempts', 'reconnectionDelay', 'reconnectionDelayMax',
                               'randomizationFactor', 'timeout'];
@@ -99,7 +85,7 @@ export class Manager extends Emitter {
   _hasSocket(nsp) { return this.#nsps.has(nsp); }
 
   open(fn) {
-    setActive(this, true);
+    keepAlive(this, true);
     this.#native.open();
     if (typeof fn === 'function') {
       const done = (err) => { this.off('open', onOpen); this.off('error', onError); safeCall(this, fn, [err]); };
@@ -114,7 +100,7 @@ export class Manager extends Emitter {
 
   close() {
     this.#native.close();
-    setActive(this, false);
+    keepAlive(this, false);
     return this;
   }
   disconnect() { return this.close(); }
@@ -140,10 +126,6 @@ export class Manager extends Emitter {
     if (all.reconnectionAttempts === Infinity) all.reconnectionAttempts = 1e300;
     this.#native.reconfigure(JSON.stringify(all));
     return this;
-  }
-
-  _networkLost() {
-    if (new URL(this.#url).hostname !== 'localhost') this.#native.networkLost();
   }
 
   get _readyState() { return MANAGER_STATES[this.#native.state()] ?? 'closed'; }
@@ -176,10 +158,10 @@ export class Manager extends Emitter {
       case 'close':
         this.#retireEngine(value);
         // The connection ended and no namespace is trying to come back: nothing left to keep alive.
-        if (![...this.#nsps.values()].some((socket) => socket.active)) setActive(this, false);
+        if (![...this.#nsps.values()].some((socket) => socket.active)) keepAlive(this, false);
         return this.emitReserved('close', value);
       case 'reconnect_failed':
-        setActive(this, false);
+        keepAlive(this, false);
         return this.emitReserved(type);
       default:
         return this.emitReserved(type, value);

@@ -55,7 +55,6 @@ EMSCRIPTEN_KEEPALIVE JsSocket* twinsock_manager_socket(JsManager* m, const char*
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_open(JsManager* m) { m->manager().open(); }
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_close(JsManager* m) { m->manager().close(); }
 EMSCRIPTEN_KEEPALIVE int twinsock_manager_state(JsManager* m) { return static_cast<int>(m->manager().state()); }
-EMSCRIPTEN_KEEPALIVE void twinsock_manager_network_lost(JsManager* m) { m->manager().network_lost(); }
 /// The socket.io-client Manager setters: `options` holds all six (read_reconnection_options).
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_reconfigure(JsManager* m, const char* options, std::size_t options_size) {
   twinsock::sio::ManagerOptions o;  // a copy of the Manager's would carry its engine options for nothing

@@ -33,6 +33,10 @@ class FakeLoop final : public Loop {
 
   void post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
 
+  /// The platform's "network lost" (a browser's "offline"): lose_network() reports it.
+  Subscription on_network_lost(std::function<void()> fn) override { return network_lost_.on(std::move(fn)); }
+  void lose_network() { network_lost_.emit(); }
+
   /// Runs posted work until none is left (work posted by work included).
   void run_posted() {
     for (int guard = 0; guard < 100000 && !posted_.empty(); ++guard) {
@@ -65,6 +69,7 @@ class FakeLoop final : public Loop {
   std::size_t posted_count() const { return posted_.size(); }
 
  private:
+  Event<> network_lost_;
   TimePoint now_ = TimePoint(std::chrono::hours(1));
   std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;
   std::vector<std::function<void()>> posted_;

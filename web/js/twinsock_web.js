@@ -98,6 +98,11 @@ mergeInto(LibraryManager.library, {
   twinsock_js_schedule_flush: function (loop) {
     queueMicrotask(function () { _twinsock_loop_on_flush(loop); });
   },
+  // Node has no "offline" event; a destroyed loop's handle finds nothing.
+  twinsock_js_watch_offline: function (loop) {
+    if (typeof globalThis.addEventListener !== 'function') return;
+    globalThis.addEventListener('offline', function () { _twinsock_loop_on_offline(loop); });
+  },
 
   // ---- WebSocket -----------------------------------------------------------------------
   twinsock_js_ws_open__deps: ['$TWS'],

@@ -55,6 +55,14 @@ void BrowserLoop::post(std::function<void()> fn) {
   }
 }
 
+Subscription BrowserLoop::on_network_lost(std::function<void()> fn) {
+  if (!watching_network_) {
+    watching_network_ = true;
+    twinsock_js_watch_offline(handle_);
+  }
+  return network_lost_.on(std::move(fn));
+}
+
 void BrowserLoop::fire_timer(TimerId id) {
   auto it = timers_.find(id);
   if (it == timers_.end()) return;
@@ -97,6 +105,10 @@ EMSCRIPTEN_KEEPALIVE void twinsock_loop_on_timer(std::uint32_t loop, double time
 
 EMSCRIPTEN_KEEPALIVE void twinsock_loop_on_flush(std::uint32_t loop) {
   if (auto* l = twinsock::web::loops().find(loop)) l->run_posted();
+}
+
+EMSCRIPTEN_KEEPALIVE void twinsock_loop_on_offline(std::uint32_t loop) {
+  if (auto* l = twinsock::web::loops().find(loop)) l->network_lost();
 }
 
 }

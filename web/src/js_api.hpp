@@ -10,6 +10,8 @@ extern "C" {
 int twinsock_js_set_timeout(std::uint32_t loop, double timer_id, double delay_ms);
 void twinsock_js_clear_timeout(int js_handle);
 void twinsock_js_schedule_flush(std::uint32_t loop);
+/// Calls twinsock_loop_on_offline(loop) on every "offline" event of the global scope (browsers).
+void twinsock_js_watch_offline(std::uint32_t loop);
 
 // WebSocket (the browser's, or Module.WebSocket / the `ws` package in Node).
 // Returns 0, or a negative value when no WebSocket implementation exists.

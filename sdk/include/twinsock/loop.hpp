@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "twinsock/event.hpp"
+
 namespace twinsock {
 
 using Clock = std::chrono::steady_clock;
@@ -37,6 +39,15 @@ class Loop {
   /// Queues `fn` to run on the loop thread after the current callback returns.
   /// The one thread-safe member: may be called from any thread.
   virtual void post(std::function<void()> fn) = 0;
+
+  /// Calls `fn` on the loop thread whenever the platform learns that the device lost its
+  /// network (a browser's "offline" event), while the Subscription lives. Socket.IO
+  /// Managers use it to reconnect at once. Natively nothing tells: never called.
+  /// Loop affinity: loop thread.
+  virtual Subscription on_network_lost(std::function<void()> fn) {
+    (void)fn;
+    return {};
+  }
 };
 
 /// Owns a timer and cancels it on destruction or re-arm: the usual way for a

@@ -74,6 +74,8 @@ Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
     nsp_ = "/";
     return;
   }
+  // As engine.io-client: a localhost connection needs no network and outlives its loss.
+  if (parsed.host != "localhost") network_sub_ = loop_.on_network_lost([this] { network_lost(); });
   const url::SocketIoTarget target = url::split_socketio(parsed);
   nsp_ = target.nsp.empty() ? "/" : target.nsp;
   engine_url_ = target.engine.href();

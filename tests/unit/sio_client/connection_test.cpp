@@ -628,10 +628,10 @@ TEST_F(SioTest, before_open_changes_the_handshake_of_every_attempt) {
   EXPECT_TRUE(s.connected());
 }
 
-// The browser's "offline" event (the npm package calls network_lost()): closed now, not after the heartbeat.
+// The browser's "offline" event, reported by the Loop: closed now, not after the heartbeat.
 TEST_F(SioTest, network_lost_closes_at_once_and_reconnects) {
   Socket& s = connected();
-  mgr->network_lost();
+  loop.lose_network();
   EXPECT_TRUE(s.connected());  // reported on a later turn, never inside the caller's call
   loop.run_posted();
   EXPECT_EQ(count("/ disconnect:transport close"), 1);
@@ -644,6 +644,16 @@ TEST_F(SioTest, network_lost_closes_at_once_and_reconnects) {
   accept("/", "s2");
   EXPECT_TRUE(s.connected());
   EXPECT_EQ(count("reconnect:1"), 1);
+}
+
+// As engine.io-client: a localhost connection needs no network and ignores its loss.
+TEST_F(SioTest, network_lost_leaves_a_localhost_connection_alone) {
+  Socket& s = connected(options(), "http://localhost:3000");
+  loop.lose_network();
+  loop.run_posted();
+  EXPECT_TRUE(s.connected());
+  EXPECT_EQ(count_prefix("/ disconnect"), 0);
+  s.disconnect();
 }
 
 }  // namespace

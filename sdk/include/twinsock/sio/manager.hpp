@@ -96,9 +96,10 @@ class Manager {
   /// The Engine.IO session, while one exists.
   eio::Socket* engine() { return engine_.get(); }
 
-  /// The device lost its network (a browser's "offline" event): the connection
-  /// closes now ("transport close") and the reconnection is scheduled, instead of when
-  /// the heartbeat times out, as socket.io-client does in browsers.
+  /// The device lost its network: the connection closes now ("transport close") and the
+  /// reconnection is scheduled, instead of when the heartbeat times out, as socket.io-client
+  /// does in browsers. The Manager calls it itself when its Loop reports the loss (the
+  /// browser's "offline" event), unless its host is "localhost", which needs no network.
   void network_lost();
 
   const ManagerOptions& options() const { return *options_; }
@@ -159,6 +160,7 @@ class Manager {
   std::unique_ptr<Impl> impl_;
   std::unique_ptr<eio::Socket> engine_;
   std::vector<Subscription> engine_subs_;
+  Subscription network_sub_;  // the Loop's "network lost"
   std::map<std::string, std::unique_ptr<Socket>> sockets_;
   ManagerState state_ = ManagerState::closed;
   bool skip_reconnect_ = false;

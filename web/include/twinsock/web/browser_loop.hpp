@@ -26,10 +26,13 @@ class BrowserLoop final : public Loop {
   TimerId set_timer(Duration delay, std::function<void()> fn) override;
   void cancel_timer(TimerId id) override;
   void post(std::function<void()> fn) override;
+  /// The browser's "offline" events (none in Node).
+  Subscription on_network_lost(std::function<void()> fn) override;
 
   // Entry points for the JavaScript side (web/js/twinsock_web.js).
   void fire_timer(TimerId id);
   void run_posted();
+  void network_lost() { network_lost_.emit(); }
 
  private:
   struct PendingTimer {
@@ -41,6 +44,8 @@ class BrowserLoop final : public Loop {
   std::map<TimerId, PendingTimer> timers_;  // ordered: no hash table code in the wasm
   std::vector<std::function<void()>> posted_;  // swapped out whole by each flush
   bool flush_scheduled_ = false;
+  bool watching_network_ = false;  // the "offline" listener is added on first use
+  Event<> network_lost_;
   TimerId next_id_ = 1;
   std::uint32_t handle_;  // this loop's key in the registry the JS callbacks go through
 };
