@@ -42,6 +42,8 @@ constexpr const char* kUsage =
     "  --count N                  exit after N received events\n"
     "  --timeout SEC              exit after SEC seconds\n"
     "  --no-reconnect             exit when the connection ends\n"
+    "  --reconnect-attempts N     give up (exit 1) after N reconnection attempts\n"
+    "  --reconnect-delay MS       first reconnection delay (default 1000, growing to 5000)\n"
     "  --insecure, -k  --ca FILE  --cert FILE --key FILE  --proxy URL  --max-message BYTES\n"
     "  -v, --verbose              protocol trace on stderr\n"
     "  -h, --help                 this help\n"

@@ -97,6 +97,20 @@ bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, s
     if (args.value(arg, "--proxy", v, error)) out.proxy = v;
     return true;
   }
+  if (is_option(arg, "--reconnect-attempts")) {
+    long n = 0;
+    if (args.value(arg, "--reconnect-attempts", v, error) && !parse_count(v, n))
+      error = "--reconnect-attempts needs a whole number, got \"" + v + "\"";
+    out.reconnect_attempts = std::min(n, 1'000'000'000L);  // fits the clients' 32-bit counters
+    return true;
+  }
+  if (is_option(arg, "--reconnect-delay")) {
+    long ms = 0;
+    if (args.value(arg, "--reconnect-delay", v, error) && !parse_count(v, ms))
+      error = "--reconnect-delay needs milliseconds, got \"" + v + "\"";
+    out.reconnect_delay_ms = ms;
+    return true;
+  }
   if (is_option(arg, "--max-message")) {
     long n = 0;
     if (args.value(arg, "--max-message", v, error) && (!parse_count(v, n) || n < 1))
@@ -105,6 +119,16 @@ bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, s
     return true;
   }
   return false;
+}
+
+ReconnectPolicy reconnect_policy(const CommonOptions& common, ReconnectPolicy base) {
+  base.enabled = !common.no_reconnect;
+  if (common.reconnect_attempts) base.max_retries = static_cast<std::uint32_t>(*common.reconnect_attempts);
+  if (common.reconnect_delay_ms) {
+    base.min_delay = Duration(*common.reconnect_delay_ms);
+    base.max_delay = std::max(base.max_delay, base.min_delay);
+  }
+  return base;
 }
 
 std::optional<int> parse_command_line(int argc, char** argv, const char* command, const char* usage,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "twinsock/http_header.hpp"
+#include "twinsock/reconnect.hpp"
 #include "twinsock/tls_options.hpp"
 
 namespace twinsock::cli {
@@ -19,6 +20,8 @@ struct CommonOptions {
   std::optional<long> count;      // exit after N received messages / events
   std::optional<double> timeout;  // exit after SEC seconds
   bool no_reconnect = false;
+  std::optional<long> reconnect_attempts;  // give up after N attempts (exit 1)
+  std::optional<long> reconnect_delay_ms;  // the first reconnection delay
   TlsOptions tls;
   std::optional<std::size_t> max_message;
   bool verbose = false;
@@ -72,6 +75,9 @@ using OptionParser = std::function<bool(ArgReader& args, const std::string& arg,
 std::optional<int> parse_command_line(int argc, char** argv, const char* command, const char* usage,
                                       const std::vector<std::string>& schemes, const char* scheme_hint,
                                       CommonOptions& common, const OptionParser& own);
+
+/// The reconnection policy of ws and sse: `base` with --reconnect-attempts / --reconnect-delay.
+ReconnectPolicy reconnect_policy(const CommonOptions& common, ReconnectPolicy base);
 
 bool parse_number(const std::string& text, double& out);
 /// `arg` is the option `name`, alone or as "name=value" (never a longer option that shares the prefix).

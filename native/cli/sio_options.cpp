@@ -1,5 +1,6 @@
 #include "sio_options.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace twinsock::cli {
@@ -62,6 +63,11 @@ void apply_common_options(const CommonOptions& common, sio::ManagerOptions& out)
   out.engine.tls = common.tls;
   out.engine.proxy = common.proxy;
   if (common.max_message) out.engine.max_message_size = out.max_packet_bytes = *common.max_message;
+  if (common.reconnect_attempts) out.reconnection_attempts = static_cast<std::uint32_t>(*common.reconnect_attempts);
+  if (common.reconnect_delay_ms) {
+    out.reconnection_delay = Duration(*common.reconnect_delay_ms);
+    out.reconnection_delay_max = std::max(out.reconnection_delay_max, out.reconnection_delay);
+  }
 }
 
 }  // namespace twinsock::cli

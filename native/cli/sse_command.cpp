@@ -30,6 +30,8 @@ constexpr const char* kUsage =
     "  --count N                  exit after N events\n"
     "  --timeout SEC              exit after SEC seconds\n"
     "  --no-reconnect             exit when the stream ends\n"
+    "  --reconnect-attempts N     give up (exit 1) after N reconnection attempts\n"
+    "  --reconnect-delay MS       first reconnection delay (default 1000, growing to 10000)\n"
     "  --max-message BYTES        largest event data accepted (default 4 MiB)\n"
     "  --insecure, -k             do not verify the server's TLS certificate\n"
     "  --ca FILE                  trust the CA certificates in FILE (PEM)\n"
@@ -78,7 +80,7 @@ int run_sse(int argc, char** argv) {
   options.last_event_id = sso.last_event_id;
   options.tls = common.tls;
   options.proxy = common.proxy;
-  options.reconnect.enabled = !common.no_reconnect;
+  options.reconnect = reconnect_policy(common, options.reconnect);
   if (common.max_message) options.max_event_size = *common.max_message;
   if (common.verbose) options.trace = [&out](std::string_view line) { out.trace(line); };
   sse::Client client(loop, common.url, options);

@@ -32,6 +32,8 @@ constexpr const char* kUsage =
     "  --count N                  exit after N received messages\n"
     "  --timeout SEC              exit after SEC seconds\n"
     "  --no-reconnect             exit when the connection ends\n"
+    "  --reconnect-attempts N     give up (exit 1) after N reconnection attempts\n"
+    "  --reconnect-delay MS       first reconnection delay (default 1000, growing to 10000)\n"
     "  --max-message BYTES        largest message accepted (default 64 MiB)\n"
     "  --insecure, -k             do not verify the server's TLS certificate\n"
     "  --ca FILE                  trust the CA certificates in FILE (PEM)\n"
@@ -113,7 +115,7 @@ int run_ws(int argc, char** argv) {
   options.per_message_deflate = wso.deflate;
   options.tls = common.tls;
   options.proxy = common.proxy;
-  options.reconnect.enabled = !common.no_reconnect;
+  options.reconnect = reconnect_policy(common, options.reconnect);
   if (common.max_message) options.max_message_size = *common.max_message;
   if (wso.ping_interval) options.heartbeat_interval = Duration(static_cast<long>(*wso.ping_interval * 1000));
   if (common.verbose) options.trace = [&s](std::string_view line) { s.out.trace(line); };

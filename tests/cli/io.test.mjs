@@ -143,6 +143,16 @@ describe('twinsock io: connecting', { concurrency: 3 }, () => {
     assert.equal(result.code, 0, show(result));
   });
 
+  test('nothing listening: --reconnect-attempts 2 makes two attempts, then exits 1', async () => {
+    const port = await unusedPort();
+    const result = await runToEnd(['io', url('/', port), '--json', '--reconnect-attempts', '2',
+                                   '--reconnect-delay', '10']);
+    assert.equal(result.code, 1, show(result));
+    assertJsonLines(result);
+    assert.deepEqual(result.events.filter(ofType('reconnect_attempt')).map((e) => e.attempt), [1, 2], show(result));
+    assert.equal(result.events.filter(ofType('connect_error')).length, 3, show(result));
+  });
+
   test('nothing listening: --no-reconnect exits 1 with a connect_error line', async () => {
     const port = await unusedPort();
     const result = await runToEnd(['io', url('/', port), '--json', '--no-reconnect']);

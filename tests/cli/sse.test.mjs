@@ -252,6 +252,18 @@ describe('twinsock sse: resume and failures', { concurrency: 3 }, () => {
     assert.equal(errors(result)[0]?.code, 'TWINSOCK_ERR_CONNECT_REFUSED', show(result));
   });
 
+  test('--reconnect-attempts 2 --reconnect-delay 10: two attempts from about 10 ms, then exit 1', async () => {
+    const port = await unusedPort();
+    const result = await runToEnd(['sse', `http://127.0.0.1:${port}/events`, '--json', '--reconnect-attempts', '2',
+                                   '--reconnect-delay', '10']);
+    assert.equal(result.code, 1, show(result));
+    assertJsonLines(result);
+    const attempts = result.events.filter(ofType('reconnecting'));
+    assert.deepEqual(attempts.map((e) => e.attempt), [1, 2], show(result));
+    assert.ok(attempts[0].delay_ms >= 5 && attempts[0].delay_ms <= 15, show(result));  // 10 ms +/- the jitter
+    assert.equal(errors(result).at(-1)?.code, 'TWINSOCK_ERR_RECONNECT_FAILED', show(result));
+  });
+
   test('--max-message: an event over the limit fails for good', async () => {
     const result = await runToEnd(['sse', url('/events?n=1'), '--json', '--max-message', '3']);
     assert.equal(result.code, 1, show(result));

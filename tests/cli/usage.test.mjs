@@ -85,6 +85,13 @@ describe('twinsock ws: usage', { concurrency: 4 }, () => {
     await usageError(['ws', WS, WS], /unexpected argument/);
   });
 
+  test('bad --reconnect-attempts and --reconnect-delay', async () => {
+    for (const v of ['-1', 'abc', '1.5', '']) {
+      await usageError(['ws', WS, '--reconnect-attempts', v], /--reconnect-attempts/);
+      await usageError(['sse', HTTP, '--reconnect-delay', v], /--reconnect-delay/);
+    }
+  });
+
   test('bad --count', async () => {
     for (const v of ['0', '-1', 'abc', '1.5', '', '3x']) await usageError(['ws', WS, '--count', v], /--count/);
     await usageError(['ws', WS, '--count=0'], /--count/);
