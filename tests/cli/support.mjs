@@ -185,6 +185,17 @@ export async function runToEnd(args, options = {}) {
   return handle.exit(options.exitMs ?? 15_000);
 }
 
+/// A ws or sse run with --reconnect-attempts 2 --reconnect-delay 10 against a closed port:
+/// two attempts, the first after about 10 ms (the jitter is +/- 50%), then RECONNECT_FAILED, exit 1.
+export function assertGaveUpAfterTwoAttempts(result) {
+  assert.equal(result.code, 1, show(result));
+  assertJsonLines(result);
+  const attempts = result.events.filter(ofType('reconnecting'));
+  assert.deepEqual(attempts.map((e) => e.attempt), [1, 2], show(result));
+  assert.ok(attempts[0].delay_ms >= 5 && attempts[0].delay_ms <= 15, show(result));
+  assert.equal(errors(result).at(-1)?.code, 'TWINSOCK_ERR_RECONNECT_FAILED', show(result));
+}
+
 /// Every stdout line is a JSON object whose first key is "type".
 export function assertJsonLines(result) {
   for (const line of result.lines) {
