@@ -88,6 +88,9 @@ std::error_code tls_handshake_error(SSL* ssl, std::string& detail) {
   char text[256] = "TLS handshake failed";
   if (err) ERR_error_string_n(err, text, sizeof text);
   detail = text;
+  // What a TLS client hears from a server that answers in plain text (HTTP) instead.
+  if (err && ERR_GET_REASON(err) == SSL_R_WRONG_VERSION_NUMBER)
+    detail += " (the server does not speak TLS on this port: a plain http:// or ws:// server?)";
   ERR_clear_error();
   return errc::tls_failed;
 }

@@ -59,6 +59,16 @@ TEST_F(TlsIntegration, TrustedCertificateConnects) {
   EXPECT_EQ(out.error, "");
 }
 
+TEST_F(TlsIntegration, APlainServerIsNamedAsSuch) {
+  ServerProcess server("ws-server.mjs", {});  // no TLS: it answers the ClientHello in plain HTTP
+  ASSERT_TRUE(server.ok());
+  const std::string plain = server.url("ws", "/echo");
+  Outcome out = connect_once("wss" + plain.substr(2), {});
+  EXPECT_FALSE(out.opened);
+  EXPECT_EQ(out.error, "TWINSOCK_ERR_TLS_FAILED");
+  EXPECT_NE(out.detail.find("does not speak TLS"), std::string::npos) << out.detail;
+}
+
 TEST_F(TlsIntegration, LocalhostNameIsVerifiedToo) {
   ServerProcess server("ws-server.mjs", {"--tls", certs->valid().cert, certs->valid().key});
   ASSERT_TRUE(server.ok());
