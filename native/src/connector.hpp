@@ -79,4 +79,8 @@ class Connector {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
+/// The detail of a connection the server closed before answering at all. A TLS server
+/// does that to a plain-text request, hence the hint when `secure` is false.
+std::string closed_without_response(bool secure);
+
 }  // namespace twinsock::native

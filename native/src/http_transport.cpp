@@ -116,7 +116,8 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
         case http::EventKind::message_end:
           if (parser_.head().status < 200) break;  // an interim response ended: the final one follows
           return end({}, "");
-        case http::EventKind::closed: return end({}, "");
+        case http::EventKind::closed:  // before any response: one request per connection here
+          return end(errc::connection_closed, closed_without_response(url_.secure()));
         case http::EventKind::upgrade: return end(errc::http_bad_status_line, "unexpected 101 response");
         case http::EventKind::error: return end(event.error, http::describe_error(event.error, parser_.limits()));
       }

@@ -292,6 +292,8 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
       if (ec == errc::connection_closed) {
         handshake_->response.finish();  // EOF in the middle of the head is a truncated response
         const http::Event event = handshake_->response.next();
+        if (event.kind == http::EventKind::closed)  // not a byte of response
+          return finish({.error = ec, .detail = closed_without_response(handshake_->url.secure())});
         ec = event.kind == http::EventKind::error ? event.error : std::error_code(errc::ws_handshake_bad_status);
       }
       return finish({.error = ec, .detail = "connection closed during the WebSocket handshake"});

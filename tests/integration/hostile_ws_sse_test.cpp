@@ -74,6 +74,17 @@ WsRun run_ws(ScriptedPeer& peer, ws::ClientOptions o = {}) {
 
 std::string head_101(const std::string& key) { return ScriptedPeer::good_101(key); }
 
+constexpr const char* kNoResponse =
+    "the server closed the connection without a response (a TLS port? try https:// or wss://)";
+
+TEST(HostileWebSocket, AServerThatClosesWithoutAResponseIsNamed) {
+  ScriptedPeer peer([](const std::string&) { return Steps{}; });  // reads the request, then closes
+  const WsRun r = run_ws(peer);
+  EXPECT_FALSE(r.opened);
+  EXPECT_EQ(r.error, "TWINSOCK_ERR_CONNECTION_CLOSED");
+  EXPECT_EQ(r.detail, kNoResponse);
+}
+
 TEST(HostileWebSocket, HeaderWithoutEndStopsAtMaxHeadBytes) {
   ScriptedPeer peer([](const std::string&) {
     return Steps{{"HTTP/1.1 101 Switching Protocols\r\nX-Endless: "}, flood("x")};
@@ -279,6 +290,14 @@ SseRun run_sse(ScriptedPeer& peer, sse::ClientOptions o = {}) {
   r.heap_growth = heap.growth();
   report(r.error.empty() ? "" : r.error + " " + r.detail, r.heap_growth);
   return r;
+}
+
+TEST(HostileSse, AServerThatClosesWithoutAResponseIsNamed) {
+  ScriptedPeer peer([](const std::string&) { return Steps{}; });
+  const SseRun r = run_sse(peer);
+  EXPECT_EQ(r.opens, 0);
+  EXPECT_EQ(r.error, "TWINSOCK_ERR_CONNECTION_CLOSED");
+  EXPECT_EQ(r.detail, kNoResponse);
 }
 
 const char* const kStreamHead = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n";
