@@ -11,6 +11,7 @@ import { DomEmitter, withHandlerProperties } from './emitter.js';
 import { toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 import { deliverTrace, tracer } from './debug.js';
+import { resolveAgainstPage } from './page_url.js';
 
 function originOf(url) {
   try {
@@ -33,6 +34,7 @@ export class EventSourceClient extends DomEmitter {
   constructor(url, options) {
     super();
     options = { ...(options ?? {}) };
+    url = resolveAgainstPage(url);
     this.withCredentials = !!options.withCredentials;
     const dispatch = weakDispatcher(this, '_onNative');
     const useEventSource = options.transport === 'eventsource' || (eventSourceSuffices(options) && EventSourceImpl);
@@ -41,7 +43,7 @@ export class EventSourceClient extends DomEmitter {
     this.#trace = tracer(options.debug, 'eventsource');
     options.trace = !!this.#trace;
     this.#native = useEventSource ? new DomEventSource(EventSourceImpl, url, options, dispatch)
-                                  : new core.EventSourceClient(String(url), JSON.stringify(options), dispatch);
+                                  : new core.EventSourceClient(url, JSON.stringify(options), dispatch);
     own(this, this.#native);
     keepAlive(this, !options.startClosed);
   }

@@ -7,12 +7,13 @@ import { Engine } from './engine.js';
 import { deliverTrace, tracer } from './debug.js';
 import { TwinsockError, toError } from './errors.js';
 import { keepAlive, own, weakDispatcher } from './lifetime.js';
+import { pageBase } from './page_url.js';
 
 const RESERVED_EVENTS = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 const MANAGER_STATES = ['closed', 'opening', 'open'];
 
 function resolveUrl(uri) {
-  const base = typeof location === 'object' && location?.href ? location.href : undefined;
+  const base = pageBase();
   if (uri === undefined) {
     if (!base) throw new TypeError('io(): a URL is required outside the browser');
     uri = '/';

@@ -6,8 +6,11 @@ import { TwinsockError, toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 import { deliverTrace, tracer } from './debug.js';
 import { Provider } from './provider.js';
+import { resolveAgainstPage } from './page_url.js';
 
 const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
+// As the DOM's WebSocket: relative to the page, and http(s) read as ws(s) (`url` shows that).
+const webSocketUrl = (u) => resolveAgainstPage(u).replace(/^http(s?):/i, 'ws$1:');
 const protocolList = (p) => (p == null ? [] : Array.isArray(p) ? p.map(String) : [String(p)]);
 
 export class ReconnectingWebSocket extends DomEmitter {
@@ -30,7 +33,7 @@ export class ReconnectingWebSocket extends DomEmitter {
     options = { ...(options ?? {}) };
     this.#trace = tracer(options.debug, 'websocket');
     options.trace = !!this.#trace;
-    if (typeof url === 'function') this.#url = new Provider(url, String);
+    if (typeof url === 'function') this.#url = new Provider(url, webSocketUrl);
     if (typeof protocols === 'function') this.#protocols = new Provider(protocols, protocolList);
     else if (protocols != null) options.protocols = protocolList(protocols);
     options.urlProvider = !!this.#url;
@@ -39,7 +42,7 @@ export class ReconnectingWebSocket extends DomEmitter {
     const pending = [this.#url?.ask(), this.#protocols?.ask()].filter(Boolean);
     this.#wantOpen = !options.startClosed;
     if (pending.length) options.startClosed = true;
-    this.#native = new core.WebSocketClient(this.#url ? this.#url.value ?? '' : String(url), JSON.stringify(options),
+    this.#native = new core.WebSocketClient(this.#url ? this.#url.value ?? '' : webSocketUrl(url), JSON.stringify(options),
                                             weakDispatcher(this, '_onNative'));
     own(this, this.#native);
     keepAlive(this, this.#wantOpen);

@@ -110,6 +110,25 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
     ]);
   });
 
+  test('URLs relative to the page, as the DOM takes them (fetch backend and WebSocket)', async () => {
+    const result = await inPage(async () => {
+      const es = new window.twinsock.EventSourceClient('events?n=1', { transport: 'fetch' });
+      const data = await new Promise((resolve) => (es.onmessage = (e) => resolve(e.data)));
+      es.close();
+      const ws = new window.twinsock.ReconnectingWebSocket('/ws');
+      const echo = await new Promise((resolve) => {
+        ws.onopen = () => ws.send('relative');
+        ws.onmessage = (e) => resolve(e.data);
+      });
+      ws.close();
+      return { data, esUrl: es.url, echo, wsUrl: ws.url, page: location.href };
+    }, undefined, 'the relative URLs');
+    assert.equal(result.data, 'event 1');
+    assert.equal(result.esUrl, new URL('events?n=1', result.page).href);
+    assert.equal(result.echo, 'relative');
+    assert.equal(result.wsUrl, new URL('/ws', result.page).href.replace(/^http/, 'ws'));
+  });
+
   test('EventSourceClient: resumes after a cut with Last-Event-ID', async () => {
     const result = await inPage(async () => {
       const ids = [];

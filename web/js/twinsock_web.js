@@ -110,9 +110,11 @@ mergeInto(LibraryManager.library, {
     var Impl = TWS.webSocketClass();
     if (!Impl) return -1;
     var protocols = JSON.parse(UTF8ToString(protocolsJson));
+    // http(s) means ws(s), as in today's browsers; older WebSocket implementations refuse it.
+    var target = UTF8ToString(url).replace(/^http(s?):/i, 'ws$1:');
     var ws;
     try {
-      ws = protocols.length ? new Impl(UTF8ToString(url), protocols) : new Impl(UTF8ToString(url));
+      ws = protocols.length ? new Impl(target, protocols) : new Impl(target);
     } catch (e) {
       // A bad URL or subprotocol: report it like a failed connection, on a later turn.
       var message = TWS.describe(e);
