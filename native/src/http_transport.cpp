@@ -159,6 +159,8 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
 
 namespace twinsock {
 
+std::string platform_resolve_url(const std::string& url) { return url; }
+
 HttpTransportFactory platform_http_factory() {
   return [](Loop& loop, const HttpRequest& request, HttpResponseEvents& events) -> std::unique_ptr<HttpTransport> {
     return std::make_unique<native::NativeHttpTransport>(static_cast<native::PollLoop&>(loop), request, events);

@@ -98,6 +98,15 @@ mergeInto(LibraryManager.library, {
   twinsock_js_schedule_flush: function (loop) {
     queueMicrotask(function () { _twinsock_loop_on_flush(loop); });
   },
+  twinsock_js_page_url__deps: ['$TWS'],
+  twinsock_js_page_url: function () {
+    if (typeof location !== 'object' || !location || !location.href) return 0;
+    var bytes = TWS.encode(String(location.href));
+    var ptr = _twinsock_js_alloc(bytes.length + 1);
+    HEAPU8.set(bytes, ptr);
+    HEAPU8[ptr + bytes.length] = 0;
+    return ptr;
+  },
   // Node has no "offline" event; a destroyed loop's handle finds nothing.
   twinsock_js_watch_offline: function (loop) {
     if (typeof globalThis.addEventListener !== 'function') return;

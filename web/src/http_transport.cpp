@@ -8,9 +8,12 @@
 // refused with errc::not_supported.
 #include <emscripten.h>
 
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "browser_limits.hpp"
+#include "client/url_resolve.hpp"
 #include "codec/json/parser.hpp"
 #include "codec/json/writer.hpp"
 #include "handle_registry.hpp"
@@ -131,6 +134,15 @@ EMSCRIPTEN_KEEPALIVE void twinsock_http_on_end(std::uint32_t handle, int failed,
 }
 
 namespace twinsock {
+
+std::string platform_resolve_url(const std::string& url) {
+  if (url.find("://") != std::string::npos) return url;  // absolute already
+  char* page = twinsock_js_page_url();
+  if (!page) return url;  // no page (Node): the caller reports the URL
+  std::string absolute = resolve_url(page, url);
+  std::free(page);
+  return absolute;
+}
 
 HttpTransportFactory platform_http_factory() {
   return [](Loop& loop, const HttpRequest& request, HttpResponseEvents& events) -> std::unique_ptr<HttpTransport> {

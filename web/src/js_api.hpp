@@ -22,6 +22,9 @@ double twinsock_js_ws_buffered_amount(std::uint32_t handle);
 /// Forgets the socket: its handlers are detached, and it is closed if still open.
 void twinsock_js_ws_release(std::uint32_t handle);
 
+/// The page's URL (location.href) on the heap (free it with free()), or null outside a page.
+char* twinsock_js_page_url();
+
 // fetch() with a streamed response body.
 void twinsock_js_fetch(std::uint32_t handle, const char* method, const char* url, const char* headers_json,
                        const void* body, std::size_t body_size, int with_credentials);

@@ -60,6 +60,10 @@ using HttpTransportFactory = std::function<std::unique_ptr<HttpTransport>(
 /// The platform's HTTP transport (native or web, whichever is linked).
 HttpTransportFactory platform_http_factory();
 
+/// A URL relative to the page made absolute, as browsers do for their WebSocket,
+/// EventSource and fetch ("/events", "//host/ws"); natively (no page) `url` as it is.
+std::string platform_resolve_url(const std::string& url);
+
 /// Case-insensitive header lookup; nullptr when absent.
 const std::string* find_header(const Headers& headers, std::string_view name);
 

@@ -59,7 +59,7 @@ std::string describe(std::error_code ec, const Limits& limits) {
 
 Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
     : loop_(loop),
-      url_(std::move(url)),
+      url_(platform_resolve_url(url)),  // relative to the page, in browsers
       options_(std::make_shared<ManagerOptions>(std::move(options))),
       impl_(std::make_unique<Impl>(policy_of(*options_), limits_of(*options_))),
       open_timer_(loop),

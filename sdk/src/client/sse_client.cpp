@@ -33,7 +33,7 @@ class Client::Impl final : public HttpResponseEvents {
   Impl(Client& owner, Loop& loop, std::string url, ClientOptions options)
       : owner_(owner),
         loop_(loop),
-        url_(std::move(url)),
+        url_(platform_resolve_url(url)),  // relative to the page, in browsers
         current_url_(url_),
         options_(std::move(options)),
         parser_(ParserLimits{options_.max_line_length, options_.max_event_size}),

@@ -3,6 +3,7 @@
 #include "codec/url/url.hpp"
 #include "proto/backoff.hpp"
 #include "twinsock/error.hpp"
+#include "twinsock/http_transport.hpp"
 
 namespace twinsock::ws {
 
@@ -50,7 +51,7 @@ void Client::connect() {
 }
 
 void Client::start_attempt() {
-  current_url_ = options_.url_provider ? options_.url_provider() : url_;
+  current_url_ = platform_resolve_url(options_.url_provider ? options_.url_provider() : url_);
   // Checked here, so every platform reports a bad URL alike (http and https mean ws and wss).
   url::Url parsed;
   if (const std::error_code ec = url::parse(current_url_, parsed)) {

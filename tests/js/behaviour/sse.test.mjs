@@ -7,7 +7,9 @@
 // scenarios a plain GET stream can take with the default options, i.e. what users
 // get by default (the platform's EventSource where the facade picks it).
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 import { eventually, getJson, sleep, startServer, tracker, twinsock } from './support.mjs';
 
@@ -68,6 +70,23 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
       assert.deepEqual(log.errors, ['TWINSOCK_ERR_URL_BAD_SCHEME'], bad);
       assert.equal(log.reconnects, 0, bad);
       assert.equal(c.readyState, EventSourceClient.CLOSED, bad);
+    }
+  });
+
+  test('ThePlatformResolvesUrlsRelativeToThePage', T, async () => {
+    // What C++ programs compiled to WASM get (the facade resolves URLs before the core
+    // sees them): the web platform reads location.href, faked here in Node.
+    const { core } = await import(pathToFileURL(join(process.env.TWINSOCK_NPM_DIR, 'dist', 'core.js')).href);
+    globalThis.location = { href: url('/some/page.html') };
+    try {
+      const seen = [];
+      const c = new core.EventSourceClient('/events?n=1', JSON.stringify({ reconnect: false }), (type) => { seen.push(type); });
+      assert.equal(c.url(), url('/events?n=1'));
+      await eventually(() => seen.includes('message'), 'the event');
+      c.close();
+      c.delete();
+    } finally {
+      delete globalThis.location;
     }
   });
 
