@@ -37,7 +37,9 @@ export class EventSourceClient extends DomEmitter {
     url = resolveAgainstPage(url);
     this.withCredentials = !!options.withCredentials;
     const dispatch = weakDispatcher(this, '_onNative');
-    const useEventSource = options.transport === 'eventsource' || (eventSourceSuffices(options) && EventSourceImpl);
+    // Not http(s): the core refuses it at once and for good, where an EventSource would retry.
+    const httpUrl = /^https?:\/\//i.test(url);
+    const useEventSource = options.transport === 'eventsource' || (httpUrl && eventSourceSuffices(options) && EventSourceImpl);
     if (useEventSource && !EventSourceImpl) throw new TypeError('transport "eventsource": no EventSource here (install the `eventsource` package)');
     this.transport = useEventSource ? 'eventsource' : 'fetch';
     this.#trace = tracer(options.debug, 'eventsource');

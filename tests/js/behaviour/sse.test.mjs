@@ -73,6 +73,18 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     }
   });
 
+  test('ABadUrlFailsForGoodWhateverTheBackend', T, async () => {
+    // The default transport would pick the platform's EventSource for a plain GET, which
+    // retries a URL it cannot fetch; such a URL goes to the core instead.
+    for (const bad of ['not a url', url('/events').replace('http://', 'ws://')]) {
+      const c = t.track(new EventSourceClient(bad));
+      const log = logClient(c);
+      await eventually(() => log.closes === 1, `the close for ${bad}`);
+      assert.deepEqual(log.errors, ['TWINSOCK_ERR_URL_BAD_SCHEME'], bad);
+      assert.equal(c.readyState, EventSourceClient.CLOSED, bad);
+    }
+  });
+
   test('ThePlatformResolvesUrlsRelativeToThePage', T, async () => {
     // What C++ programs compiled to WASM get (the facade resolves URLs before the core
     // sees them): the web platform reads location.href, faked here in Node.
