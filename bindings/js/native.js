@@ -61,7 +61,7 @@ export function bindNative(m) {
       const size1 = put(heap, block, text1, encoded1);
       const ptr2 = block + size1;
       const size2 = put(heap, ptr2, text2, encoded2);
-      const table = (ptr2 + size2 + 3) & ~3;
+      const table = (ptr2 + size2 + 7) & ~7;  // 8: the first buffer may be read as doubles
       let at = table + count * 8;
       for (let i = 0; i < count; ++i) {
         heap.set(buffers[i], at);
@@ -97,6 +97,7 @@ export function bindNative(m) {
   class Socket {
     #ptr;
     #manager;
+    #buffered;
     constructor(ptr, manager) {
       this.#ptr = ptr;
       this.#manager = manager;
@@ -115,6 +116,20 @@ export function bindNative(m) {
       if (!this.#live()) return;
       withData(json, '', buffers, (j, jn, _p, _n, table, count) => m._twinsock_socket_reply(this.#ptr, replyId, j, jn, table, count));
     }
+    /** The emits waiting in the send buffer: { seqs, json, buffers } (json a list of [event, arg...]). */
+    sendBuffer() {
+      this.#buffered = { seqs: [], json: '[]', buffers: undefined };
+      if (this.#live()) m._twinsock_socket_send_buffer(this.#ptr);
+      return this.#buffered;
+    }
+    _take(seqs, json, buffers) { this.#buffered = { seqs, json, buffers }; }
+    /** Drops every buffered emit whose number `seqs` does not list. */
+    keepBuffered(seqs) {
+      if (!this.#live()) return;
+      const keep = new Float64Array(seqs).sort();
+      withData('', '', [new Uint8Array(keep.buffer)], (_p1, _n1, _p2, _n2, table) =>
+        m._twinsock_socket_keep_buffered(this.#ptr, m.HEAPU32[table >> 2], keep.length));
+    }
     id() { return this.#live() ? string(m._twinsock_socket_id(this.#ptr)) : ''; }
     #state() { return this.#live() ? m._twinsock_socket_state(this.#ptr) : 0; }
     connected() { return (this.#state() & 1) !== 0; }
@@ -129,10 +144,12 @@ export function bindNative(m) {
     }
     /** The Socket of `nsp`, owned by this Manager (one per namespace); its dispatcher goes with the Manager. */
     socket(nsp, optionsJson, dispatch) {
-      const handle = register(dispatch);
+      let socket;
+      const handle = register((type, a, b, c, d) => (type === 'send_buffer' ? socket._take(a, b, c) : dispatch(type, a, b, c, d)));
       this.handles.push(handle);
-      return new Socket(withData(nsp, optionsJson, null,
-                                 (n, nn, o, on) => m._twinsock_manager_socket(this.ptr, n, nn, o, on, handle)), this);
+      socket = new Socket(withData(nsp, optionsJson, null,
+                                   (n, nn, o, on) => m._twinsock_manager_socket(this.ptr, n, nn, o, on, handle)), this);
+      return socket;
     }
     open() { if (this.ptr) m._twinsock_manager_open(this.ptr); }
     close() { if (this.ptr) m._twinsock_manager_close(this.ptr); }

@@ -11,6 +11,8 @@ import { pageBase } from './page_url.js';
 
 const RESERVED_EVENTS = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 const MANAGER_STATES = ['closed', 'opening', 'open'];
+// The entries of sendBuffer snapshots: their socket, and the number that names each in its send buffer.
+const bufferedSeq = new WeakMap();
 
 function resolveUrl(uri) {
   const base = pageBase();
@@ -197,6 +199,26 @@ export class Socket extends Emitter {
   get disconnected() { return !this.#native.connected(); }
   get active() { return this.#native.active(); }
   get recovered() { return this.#native.recovered(); }
+
+  /** socket.io-client's sendBuffer: a frozen snapshot of the emits waiting for the next CONNECT. */
+  get sendBuffer() {
+    const { seqs, json, buffers } = this.#native.sendBuffer();
+    return Object.freeze(decodeArgs(json, buffers).map((data, i) => {
+      const packet = Object.freeze({ type: 2, nsp: this.nsp, data });
+      bufferedSeq.set(packet, { socket: this, seq: seqs[i] });
+      return packet;
+    }));
+  }
+  /** Keeps only the listed entries of the snapshot: `socket.sendBuffer = []` drops every buffered emit. */
+  set sendBuffer(list) {
+    if (!Array.isArray(list)) throw new TypeError('sendBuffer: assign an array (socket.sendBuffer = [] drops every buffered emit)');
+    const keep = list.map((packet) => {
+      const entry = bufferedSeq.get(packet);
+      if (entry?.socket !== this) throw new TypeError('sendBuffer: only entries read from this socket\'s sendBuffer can be kept; emit() adds new ones');
+      return entry.seq;
+    });
+    this.#native.keepBuffered(keep);
+  }
 
   connect() {
     keepAlive(this, true);

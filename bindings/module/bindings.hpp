@@ -45,6 +45,11 @@ class JsSocket {
                        const std::vector<std::string_view>& buffers, const JsEmit& how);
   /// Answers the server's event `reply_id` (from an "event" with a reply id).
   void reply(double reply_id, std::string_view args_json, const std::vector<std::string_view>& buffers);
+  /// socket.sendBuffer: reports the emits that wait to the dispatcher ("send_buffer").
+  void report_send_buffer();
+  /// socket.sendBuffer = list: drops the buffered emits whose numbers the `count`
+  /// numbers at `keep` (in ascending order) do not hold.
+  void keep_buffered(const double* keep, std::size_t count);
   sio::Socket& socket() { return socket_; }
 
  private:

@@ -90,6 +90,11 @@ EMSCRIPTEN_KEEPALIVE void twinsock_socket_reply(JsSocket* s, double reply_id, co
                                                 const std::uint32_t* buffers, std::size_t buffer_count) {
   s->reply(reply_id, text(json, json_size), buffer_list(buffers, buffer_count));
 }
+EMSCRIPTEN_KEEPALIVE void twinsock_socket_send_buffer(JsSocket* s) { s->report_send_buffer(); }
+/// `keep`: a Float64Array's bytes, the numbers of the emits to keep in ascending order.
+EMSCRIPTEN_KEEPALIVE void twinsock_socket_keep_buffered(JsSocket* s, const double* keep, std::size_t count) {
+  s->keep_buffered(keep, count);
+}
 EMSCRIPTEN_KEEPALIVE const char* twinsock_socket_id(JsSocket* s) { return result(s->socket().id()); }
 /// 1 connected, 2 active, 4 recovered
 EMSCRIPTEN_KEEPALIVE int twinsock_socket_state(JsSocket* s) {

@@ -61,6 +61,10 @@ void deliver_ack(Handle fn, double ack_id, std::string_view error_json, std::str
   call_args(fn, "ack", ack_id, {}, error_json, json, buffers);
 }
 
+void deliver_send_buffer(Handle fn, std::string_view seqs_json, std::string_view json, const std::vector<bytes>& buffers) {
+  call_args(fn, "send_buffer", 0, {}, seqs_json, json, buffers);
+}
+
 void deliver_connect_error(Handle fn, std::string_view error_json, std::string_view json,
                            const std::vector<bytes>& buffers) {
   call_args(fn, "connect_error", 0, {}, error_json, json, buffers);

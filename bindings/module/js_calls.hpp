@@ -36,6 +36,9 @@ void deliver_ack(Handle fn, double ack_id, std::string_view error_json, std::str
 /// fn("connect_error", error) with error.data = {json, buffers}
 void deliver_connect_error(Handle fn, std::string_view error_json, std::string_view json,
                            const std::vector<bytes>& buffers);
+/// fn("send_buffer", JSON.parse(seqs_json), json, buffers | undefined): the emits waiting
+/// in a socket's send buffer, `json` a list of [event, arg...] and `seqs_json` their numbers.
+void deliver_send_buffer(Handle fn, std::string_view seqs_json, std::string_view json, const std::vector<bytes>& buffers);
 /// fn("message", text) or fn("message", Uint8Array copy of `data`)
 void deliver_ws_message(Handle fn, bool binary, std::string_view data);
 /// fn("message", type, data, lastEventId); a null type is "message", and a null

@@ -43,7 +43,7 @@ mergeInto(LibraryManager.library, {
     var fn = TWB.dispatcher(handle);
     if (fn) fn(UTF8ToString(type), TWB.object(json, size), number);
   },
-  // Socket.IO arguments: an event, an ack, or the data of a refused CONNECT.
+  // Socket.IO arguments: an event, an ack, a send buffer, or the data of a refused CONNECT.
   twinsock_js_args__deps: ['$TWB'],
   twinsock_js_args: function (handle, type, number, name, nameSize, error, errorSize, json, jsonSize, table, count) {
     var fn = TWB.dispatcher(handle);
@@ -52,6 +52,7 @@ mergeInto(LibraryManager.library, {
     var text = TWS.decode(json, jsonSize), buffers = TWB.buffers(table, count);
     if (type == 'event') return fn(type, TWS.decode(name, nameSize), text, buffers, number);
     if (type == 'ack') return fn(type, number, TWB.object(error, errorSize), text, buffers);
+    if (type == 'send_buffer') return fn(type, TWB.object(error, errorSize), text, buffers);
     var info = TWB.object(error, errorSize);
     info['data'] = { 'json': text, 'buffers': buffers };
     fn(type, info);

@@ -5,6 +5,7 @@
 //            trace(line) (with the option trace: true)
 //   Socket:  connect | connect_error(err with .data) | disconnect(reason) |
 //            event(name, json, buffers, replyId) | ack(ackId, err|null, json, buffers) |
+//            send_buffer(seqs, json, buffers) (asked for by twinsock_socket_send_buffer) |
 //            auth() -> JSON text (only with authFunction)
 #include "bindings.hpp"
 #include "js_value.hpp"
@@ -66,6 +67,28 @@ void JsSocket::reply(double reply_id, std::string_view args_json, const std::vec
   sio::Args args = args_from_js(args_json, buffers);
   if (args.is_discarded()) args = sio::Args::array();
   reply(std::move(args));
+}
+
+void JsSocket::report_send_buffer() {
+  std::string seqs = "[";
+  nlohmann::json list = nlohmann::json::array();
+  for (sio::Socket::BufferedEmit& emit : socket_.send_buffer()) {
+    if (seqs.size() > 1) seqs += ',';
+    seqs += std::to_string(emit.seq);
+    list.push_back(std::move(emit.data));
+  }
+  seqs += ']';
+  const JsArgs js = args_for_js(list);
+  deliver_send_buffer(fn_, seqs, js.json, js.buffers);
+}
+
+void JsSocket::keep_buffered(const double* keep, std::size_t count) {
+  // Both in ascending order (the facade sorts the list; the buffer is oldest first): one walk.
+  std::size_t next = 0;
+  socket_.discard_buffered([keep, count, &next](std::uint64_t seq, const sio::Args&) {
+    while (next < count && keep[next] < static_cast<double>(seq)) ++next;
+    return next == count || keep[next] != static_cast<double>(seq);
+  });
 }
 
 JsManager::JsManager(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {

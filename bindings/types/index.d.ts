@@ -307,6 +307,14 @@ export declare class Manager<
   timeout(v: number): this;
 }
 
+/** An EVENT packet waiting in a Socket's send buffer. */
+export interface BufferedPacket {
+  readonly type: 2;
+  readonly nsp: string;
+  /** The event name, then its arguments. */
+  readonly data: readonly [string, ...any[]];
+}
+
 /** One namespace of a Socket.IO connection; made by io() or manager.socket(). */
 export declare class Socket<
   ListenEvents extends EventsMap = DefaultEventsMap,
@@ -325,6 +333,13 @@ export declare class Socket<
   readonly active: boolean;
   /** The last connection restored the session (connection state recovery). */
   readonly recovered: boolean;
+  /**
+   * The emits made while disconnected, oldest first, which go out after the next CONNECT
+   * (socket.io-client's sendBuffer). A frozen snapshot; assigning a list of its entries keeps
+   * only those: `socket.sendBuffer = []` drops them all, and the acks they asked for fail with
+   * TWINSOCK_ERR_EMIT_DISCARDED. Anything else assigned throws a TypeError.
+   */
+  sendBuffer: ReadonlyArray<BufferedPacket>;
 
   connect(): this;
   open(): this;

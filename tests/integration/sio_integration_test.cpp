@@ -780,6 +780,31 @@ TEST_F(SioIntegration, SendBufferIsFlushedAfterReconnection) {
   EXPECT_EQ(count.args, json::array({3})) << "each buffered emit sent exactly once";
 }
 
+TEST_F(SioIntegration, SendBufferCanBeReadAndPartlyDiscarded) {
+  ManagerOptions mo = fast({"websocket"});
+  mo.auto_connect = false;
+  Manager io(loop, url(), mo);
+  Socket& s = io.socket();
+  AckResult dropped;
+  ASSERT_FALSE(s.emit("message", json::array({"move", 1}), dropped.callback()));
+  ASSERT_FALSE(s.emit("message", json::array({"chat", json::binary({1, 2})})));
+  ASSERT_FALSE(s.emit("message", json::array({"move", 2})));
+  const auto buffered = s.send_buffer();
+  ASSERT_EQ(buffered.size(), 3u);
+  EXPECT_EQ(buffered[1].data, json::array({"message", "chat", json::binary({1, 2})}));
+  // What a game does before it reconnects: stale moves go, the chat line stays.
+  EXPECT_EQ(s.discard_buffered([](std::uint64_t, const json& data) { return data[1] == "move"; }), 2u);
+  ASSERT_TRUE(run_until(loop, [&] { return dropped.done; }));
+  EXPECT_EQ(dropped.ec, errc::emit_discarded);
+  SocketLog log;
+  log.attach(s);
+  s.connect();
+  ASSERT_TRUE(run_until(loop, [&] { return log.count("message-back") == 1; }));
+  EXPECT_EQ(log.of("message-back")[0], json::array({"chat", json::binary({1, 2})}));
+  AckResult count = ask(s, "count");
+  EXPECT_EQ(count.args, json::array({1})) << "only the kept emit went out";
+}
+
 TEST_F(SioIntegration, SendBufferBoundsAreEnforced) {
   ManagerOptions mo = fast({"websocket"});
   mo.auto_connect = false;

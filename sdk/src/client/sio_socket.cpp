@@ -59,6 +59,7 @@ struct Socket::State {
     Packet packet;
     bool compress = true;
     std::size_t size = 0;
+    std::uint64_t seq = 0;
   };
   struct Queued {  // the `retries` queue (socket.io-client 4.6+ `_queue`)
     std::uint64_t seq = 0;
@@ -75,6 +76,7 @@ struct Socket::State {
   std::map<std::uint64_t, PendingAck> acks;
   detail::LazyDeque<Buffered> send_buffer;
   std::size_t send_buffer_bytes = 0;
+  std::uint64_t next_buffered_seq = 1;
   std::vector<Packet> receive_buffer;
   std::size_t receive_buffer_bytes = 0;
   bool receive_overflow_reported = false;
@@ -372,7 +374,7 @@ std::error_code Socket::buffer_packet(Packet packet, bool compress) {
     return errc::queue_full;
   }
   state_->send_buffer_bytes += size;
-  state_->send_buffer.push_back(State::Buffered{std::move(packet), compress, size});
+  state_->send_buffer.push_back(State::Buffered{std::move(packet), compress, size, state_->next_buffered_seq++});
   return {};
 }
 
@@ -543,6 +545,44 @@ std::size_t Socket::pending() const {
   for (const State::Queued& q : state_->queue)
     if (!q.pending) ++n;
   return n;
+}
+
+std::vector<Socket::BufferedEmit> Socket::send_buffer() const {
+  std::vector<BufferedEmit> list;
+  list.reserve(state_->send_buffer.size());
+  for (const State::Buffered& b : state_->send_buffer) list.push_back(BufferedEmit{b.seq, b.packet.data});
+  return list;
+}
+
+std::size_t Socket::discard_buffered(const BufferFilter& discard) {
+  std::vector<AckCallback> failed;
+  std::size_t dropped = 0;
+  for (auto b = state_->send_buffer.begin(); b != state_->send_buffer.end();) {
+    if (discard && !discard(b->seq, b->packet.data)) {
+      ++b;
+      continue;
+    }
+    if (b->packet.id) {
+      auto ack = state_->acks.find(*b->packet.id);
+      if (ack != state_->acks.end()) {
+        if (ack->second.callback) failed.push_back(std::move(ack->second.callback));
+        state_->acks.erase(ack);  // and its timer with it
+      }
+    }
+    state_->send_buffer_bytes -= b->size;
+    b = state_->send_buffer.erase(b);
+    ++dropped;
+  }
+  if (!failed.empty()) {
+    // A user call: its acks hear of it on a later turn.
+    manager_.loop().post([alive = alive_, failed = std::move(failed)]() mutable {
+      for (AckCallback& callback : failed) {
+        if (!*alive) return;
+        callback(errc::emit_discarded, Args::array());
+      }
+    });
+  }
+  return dropped;
 }
 
 Subscription Socket::on(const std::string& event, Listener listener) {

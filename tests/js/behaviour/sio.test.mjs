@@ -800,6 +800,36 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.deepEqual(await ask(s, 'count'), [3], 'each buffered emit sent exactly once');
   });
 
+  test('SendBufferCanBeReadAndPartlyDiscarded', T, async () => {
+    const m = manager(fast(['websocket'], { autoConnect: false }));
+    const s = m.socket('/');
+    const dropped = s.emitWithAck('message', 'move', 1);
+    s.emit('message', 'chat', new Uint8Array([1, 2]));
+    s.emit('message', 'move', 2);
+    const buffered = s.sendBuffer;
+    assert.equal(buffered.length, 3);
+    assert.deepEqual(plain(buffered[1]), { type: 2, nsp: '/', data: ['message', 'chat', { bin: [1, 2] }] });
+    assert.ok(Object.isFrozen(buffered), 'a snapshot: changing it would change nothing');
+    assert.throws(() => { buffered.length = 0; }, TypeError);
+    assert.throws(() => { s.sendBuffer = [{ type: 2, nsp: '/', data: ['message', 'new'] }]; }, TypeError,
+                  'only entries of the snapshot can be kept');
+    assert.throws(() => { s.sendBuffer = null; }, TypeError);
+    // What a game does before it reconnects: stale moves go, the chat line stays.
+    s.sendBuffer = s.sendBuffer.filter((packet) => packet.data[1] !== 'move');
+    assert.equal(s.sendBuffer.length, 1);
+    await assert.rejects(within(dropped, 3000, 'the dropped emit'), (e) => e.code === 'TWINSOCK_ERR_EMIT_DISCARDED');
+    const log = logSocket(s);
+    s.connect();
+    await eventually(() => log.count('message-back') === 1, 'the kept emit');
+    assert.deepEqual(plain(log.of('message-back')[0]), ['chat', { bin: [1, 2] }]);
+    assert.deepEqual(await ask(s, 'count'), [1], 'only the kept emit went out');
+    assert.deepEqual(s.sendBuffer, [], 'flushed');
+    s.disconnect();
+    s.emit('message', 'late');
+    s.sendBuffer = [];  // as socket.io-client's docs do it
+    assert.equal(s.sendBuffer.length, 0);
+  });
+
   test('SendBufferBoundsAreEnforced', T, async () => {
     const m = manager(fast(['websocket'], { autoConnect: false }));
     const errors = [];

@@ -393,6 +393,62 @@ TEST_F(SioTest, should_buffer_events_when_disconnected) {
   EXPECT_EQ(sent(), (V{"0", "2[\"e\",0]", "2[\"e\",1]", "2[\"e\",2]"}));
 }
 
+TEST_F(SioTest, the_send_buffer_lists_what_waits_oldest_first) {
+  Socket& s = connected();
+  EXPECT_TRUE(s.send_buffer().empty());
+  conn()->drop();
+  loop.run_posted();
+  ASSERT_FALSE(s.emit("a", 1));
+  ASSERT_FALSE(s.emit_json("b", R"([2,"x"])"));
+  const auto list = s.send_buffer();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].data, Args::parse(R"(["a",1])"));
+  EXPECT_EQ(list[1].data, Args::parse(R"(["b",2,"x"])"));
+  EXPECT_NE(list[0].seq, list[1].seq);
+  advance(1s);
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_TRUE(s.send_buffer().empty());  // flushed
+}
+
+TEST_F(SioTest, discarding_the_send_buffer_drops_its_emits_and_fails_their_acks_later) {
+  Socket& s = connected();
+  conn()->drop();
+  loop.run_posted();
+  AckLog acks;
+  ASSERT_FALSE(s.emit("a", 1, acks.cb(), {.timeout = 5s}));
+  ASSERT_FALSE(s.emit("b", 2));
+  EXPECT_EQ(s.pending(), 2u);
+  EXPECT_EQ(s.discard_buffered(), 2u);
+  EXPECT_TRUE(s.send_buffer().empty());
+  EXPECT_EQ(s.pending(), 0u);
+  EXPECT_TRUE(acks.calls.empty());  // a user call: its acks hear of it on a later turn
+  loop.run_posted();
+  EXPECT_EQ(acks.only(), "TWINSOCK_ERR_EMIT_DISCARDED");
+  advance(6s);  // its timeout went with it
+  EXPECT_EQ(acks.calls.size(), 1u);
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_EQ(sent(), V{"0"});  // nothing of them goes out
+  ASSERT_FALSE(s.emit("c", 3));  // the socket emits as before
+  EXPECT_EQ(sent(), (V{"0", "2[\"c\",3]"}));
+}
+
+TEST_F(SioTest, discard_buffered_drops_only_what_the_filter_picks) {
+  Socket& s = connected();
+  conn()->drop();
+  loop.run_posted();
+  for (int i = 0; i < 4; ++i) ASSERT_FALSE(s.emit(i % 2 ? "move" : "chat", i));
+  const auto list = s.send_buffer();
+  const std::uint64_t keep = list[2].seq;  // chat 2
+  EXPECT_EQ(s.discard_buffered([](std::uint64_t, const Args& data) { return data[0] == "move"; }), 2u);
+  EXPECT_EQ(s.discard_buffered([keep](std::uint64_t seq, const Args&) { return seq != keep; }), 1u);
+  advance(1s);
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_EQ(sent(), (V{"0", "2[\"chat\",2]"}));
+}
+
 TEST_F(SioTest, pending_counts_each_emit_once) {
   Socket& s = connected();
   conn()->drop();

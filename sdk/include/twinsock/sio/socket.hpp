@@ -32,6 +32,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -149,6 +150,19 @@ class Socket {
   bool connected() const { return connected_; }
   /// Emits still owed something: acks awaited, packets in the send buffer or the retries queue.
   std::size_t pending() const;
+
+  /// An emit waiting in the send buffer (socket.io-client's `sendBuffer`).
+  struct BufferedEmit {
+    std::uint64_t seq = 0;  ///< names this emit for as long as it waits
+    Args data;              ///< the packet's data: [event, arg...]
+  };
+  /// What emit() kept while disconnected, oldest first; it goes out after the next CONNECT.
+  std::vector<BufferedEmit> send_buffer() const;
+  /// Drops the buffered emits for which `discard(seq, data)` is true, or all of them
+  /// without a predicate (socket.io-client's `socket.sendBuffer = []`). Acks they asked
+  /// for fail with errc::emit_discarded on a later turn. Returns how many were dropped.
+  using BufferFilter = std::function<bool(std::uint64_t seq, const Args& data)>;
+  std::size_t discard_buffered(const BufferFilter& discard = {});
   /// Connected, or trying to (the Manager will reconnect it).
   bool active() const { return active_; }
   /// The last CONNECT restored the session (connection state recovery).
