@@ -101,7 +101,8 @@ export class DomEventSource {
     const status = Number(event?.code) || 0;  // the `eventsource` package tells the status; browsers do not
     if (source.readyState === CLOSED) {
       this.#detach();
-      // As the fetch client: 204 stops quietly; a wrong Content-Type has its own error.
+      // As the fetch client: a 204 goes with "close" (the facade makes its error event);
+      // a wrong Content-Type has its own error.
       const detail = event?.message ?? '';
       if (status !== 204) {
         let code = status ? 'TWINSOCK_ERR_HTTP_STATUS' : 'TWINSOCK_ERR_CONNECT_FAILED';
@@ -112,7 +113,7 @@ export class DomEventSource {
         }
         this.#dispatch('error', { code, message, detail }, status);
       }
-      this.#dispatch('close');
+      this.#dispatch('close', status);
     } else {
       this.#dispatch('error', { code: 'TWINSOCK_ERR_CONNECTION_CLOSED', message: 'connection closed by peer',
                                 detail: 'the event stream was lost; reconnecting' }, status);

@@ -13,6 +13,9 @@ import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 import { deliverTrace, tracer } from './debug.js';
 import { resolveAgainstPage } from './page_url.js';
 
+const NO_CONTENT = { code: 'TWINSOCK_ERR_CLOSED_BY_SERVER', message: 'connection closed by the server',
+                     detail: 'HTTP 204 No Content: the server asked the client not to reconnect' };
+
 function originOf(url) {
   try {
     return new URL(url).origin;
@@ -91,8 +94,12 @@ export class EventSourceClient extends DomEmitter {
       }
       case 'reconnecting':
         return this.fire('reconnecting', { type: 'reconnecting', attempt: a, delay: b, target: this });
-      case 'close':
+      case 'close':  // a: the last HTTP status
         keepAlive(this, false);
+        if (a === 204) {  // the server said stop: an EventSource fires "error" for that too
+          const error = toError(NO_CONTENT);
+          this.fire('error', { type: 'error', error, message: error.message, status: 204, target: this });
+        }
         return this.fire('close', { type: 'close', target: this });
       default:
         return undefined;

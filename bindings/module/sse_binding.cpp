@@ -1,6 +1,6 @@
 // The EventSource client for JavaScript. Events:
 //   open | message(type, data, lastEventId) | error(err, status) |
-//   reconnecting(attempt, delayMs) | close | trace(line) (with trace: true)
+//   reconnecting(attempt, delayMs) | close(lastHttpStatus) | trace(line) (with trace: true)
 #include "bindings.hpp"
 #include "js_value.hpp"
 #include "options.hpp"
@@ -28,7 +28,8 @@ JsEventSource::JsEventSource(std::string_view url, std::string_view options_json
   subs_.push_back(c.on_reconnecting.on([this](std::uint32_t attempt, Duration delay) {
     call_js(fn_, "reconnecting", attempt, static_cast<double>(delay.count()));
   }));
-  subs_.push_back(c.on_close.on([this] { call_js(fn_, "close"); }));
+  // With the last status: a 204 is an error event for the DOM (the facade fires it).
+  subs_.push_back(c.on_close.on([this] { call_js(fn_, "close", client_->http_status(), 0); }));
 }
 
 }  // namespace twinsock::bindings

@@ -620,7 +620,10 @@ export interface EventSourceErrorEvent {
   readonly type: "error";
   readonly error: TwinsockError | null;
   readonly message: string;
-  /** The HTTP status when the server answered with an error. */
+  /**
+   * The HTTP status when the server answered with an error, or 204 when it told the
+   * client to stop (TWINSOCK_ERR_CLOSED_BY_SERVER; "close" follows, as after every failure for good).
+   */
   readonly status: number | undefined;
   readonly target: EventSourceClient;
 }

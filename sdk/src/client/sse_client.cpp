@@ -72,9 +72,11 @@ class Client::Impl final : public HttpResponseEvents {
   const std::string& last_event_id() const { return parser_.last_event_id(); }
   const std::string& url() const { return current_url_; }
   Duration reconnection_time() const { return reconnection_time_; }
+  int http_status() const { return http_status_; }
 
  private:
   void start_attempt() {
+    http_status_ = 0;
     // Checked here, so every platform reports a bad URL (or redirect target) alike; EventSource
     // refuses such a URL outright, and no retry could succeed.
     url::Url parsed;
@@ -110,6 +112,7 @@ class Client::Impl final : public HttpResponseEvents {
 
   void on_http_head(int status, const Headers& headers) override {
     connect_timer_.cancel();
+    http_status_ = status;
     if (is_redirect(status)) return follow_redirect(status, headers);
     if (status == 204) {  // "HTTP 204 No Content" tells the client to stop (WHATWG §9.2.3)
       stop();
@@ -271,6 +274,7 @@ class Client::Impl final : public HttpResponseEvents {
   std::vector<Event> events_;
   Backoff backoff_;
   Duration reconnection_time_;
+  int http_status_ = 0;
   std::unique_ptr<HttpTransport> transport_;
   ReadyState state_ = ReadyState::closed;
   bool open_ = false;
@@ -290,5 +294,6 @@ ReadyState Client::ready_state() const { return impl_->state(); }
 const std::string& Client::last_event_id() const { return impl_->last_event_id(); }
 const std::string& Client::url() const { return impl_->url(); }
 Duration Client::reconnection_time() const { return impl_->reconnection_time(); }
+int Client::http_status() const { return impl_->http_status(); }
 
 }  // namespace twinsock::sse

@@ -168,8 +168,13 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
   test('NoContentStops', T, async () => {
     const c = client(url('/status/204'));
     const log = logClient(c);
+    const states = [];
+    c.addEventListener('error', () => states.push(['error', c.readyState, log.closes]));
     await eventually(() => log.closes === 1, 'close');
-    assert.deepEqual(log.errors, []);
+    // As an EventSource: the failed connection fires "error", closed; the native client has no error here.
+    assert.deepEqual(log.errors, ['TWINSOCK_ERR_CLOSED_BY_SERVER']);
+    assert.deepEqual(log.statuses, [204]);
+    assert.deepEqual(states, [['error', EventSourceClient.CLOSED, 0]], 'error, then close');
     assert.equal(c.readyState, EventSourceClient.CLOSED);
     await sleep(200);
     assert.equal(log.reconnects, 0);
@@ -305,7 +310,8 @@ describe('EventSourceClient with the default options against sse-server.mjs', ()
     const c = client(url('/status/204'));
     const log = logClient(c);
     await eventually(() => log.closes === 1, 'close');
-    assert.deepEqual(log.errors, []);
+    assert.deepEqual(log.errors, ['TWINSOCK_ERR_CLOSED_BY_SERVER'], 'an EventSource fires "error" for a 204');
+    assert.deepEqual(log.statuses, [204]);
     assert.equal(c.readyState, EventSourceClient.CLOSED);
   });
 

@@ -128,11 +128,16 @@ TEST(SseClient, Status204StopsForGood) {
   Recorder rec;
   rec.attach(client);
   loop.run_posted();
+  EXPECT_EQ(client.http_status(), 0);  // no response yet
   server.current->head(204, {});
   loop.advance(milliseconds(60'000));
   EXPECT_EQ(rec.log, (std::vector<std::string>{"close"}));
   EXPECT_EQ(client.ready_state(), ReadyState::closed);
+  EXPECT_EQ(client.http_status(), 204);  // how a binding tells this close from the others
   EXPECT_EQ(server.requests.size(), 1u);
+  client.connect();  // a new attempt forgets it
+  loop.run_posted();
+  EXPECT_EQ(client.http_status(), 0);
 }
 
 TEST(SseClient, ClientErrorStatusFailsWithTheStatus) {

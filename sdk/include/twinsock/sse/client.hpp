@@ -81,6 +81,9 @@ class Client {
   const std::string& url() const;
   /// The current reconnection time (the server's `retry:` or the default).
   Duration reconnection_time() const;
+  /// The status of the current attempt's HTTP response, 0 until it arrives: 204
+  /// once the server has told the client to stop.
+  int http_status() const;
 
   Event<> on_open;
   Event<const MessageEvent&> on_message;
