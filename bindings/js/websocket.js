@@ -13,6 +13,16 @@ const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 const webSocketUrl = (u) => resolveAgainstPage(u).replace(/^http(s?):/i, 'ws$1:');
 const protocolList = (p) => (p == null ? [] : Array.isArray(p) ? p.map(String) : [String(p)]);
 
+/** The DOM WebSocket's close() checks: a code it may send, a reason of at most 123 bytes. */
+function checkClose(code, reason) {
+  if (code !== 1000 && !(code >= 3000 && code <= 4999 && Number.isInteger(code))) {
+    throw new DOMException(`close code ${code} is neither 1000 nor in 3000-4999`, 'InvalidAccessError');
+  }
+  if (new TextEncoder().encode(String(reason)).length > 123) {
+    throw new DOMException('close reason is longer than 123 bytes', 'SyntaxError');
+  }
+}
+
 export class ReconnectingWebSocket extends DomEmitter {
   static CONNECTING = 0;
   static OPEN = 1;
@@ -24,6 +34,7 @@ export class ReconnectingWebSocket extends DomEmitter {
   #url;        // partysocket's providers: `url` or `protocols` as a function, asked before every attempt
   #protocols;
   #wantOpen;   // an async provider's first answer is awaited: connect then, unless closed meanwhile
+  #behindBlob = null;  // sends waiting for a Blob's bytes, the Blob first
   #trace;
   binaryType = 'arraybuffer';
 
@@ -58,19 +69,52 @@ export class ReconnectingWebSocket extends DomEmitter {
 
   /** Sends now when open, else queues. Throws a TwinsockError (.code) when the queue refuses it. */
   send(data) {
-    let failure;
-    if (typeof data === 'string') failure = this.#native.send(data);
-    else if (data instanceof ArrayBuffer) failure = this.#native.sendBinary(new Uint8Array(data));
-    else if (ArrayBuffer.isView(data)) failure = this.#native.sendBinary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    else failure = this.#native.send(String(data));
+    // A Blob's bytes are read asynchronously: what is sent after it waits behind it, in order.
+    if (this.#behindBlob || (typeof Blob === 'function' && data instanceof Blob)) {
+      (this.#behindBlob ??= []).push(data);
+      if (this.#behindBlob.length === 1) this.#sendBlobs();
+      return;
+    }
+    const failure = this.#sendNow(data);
     if (failure) throw new TwinsockError({ code: failure, message: 'send failed' });
   }
 
+  #sendNow(data) {
+    if (typeof data === 'string') return this.#native.send(data);
+    if (data instanceof ArrayBuffer) return this.#native.sendBinary(new Uint8Array(data));
+    if (ArrayBuffer.isView(data)) return this.#native.sendBinary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    return this.#native.send(String(data));
+  }
+
+  /** Sends what waits behind a Blob; a failure then has no caller to throw to: it is an "error" event. */
+  async #sendBlobs() {
+    const queue = this.#behindBlob;
+    while (queue.length && this.#behindBlob === queue) {
+      let data = queue[0];
+      let failure = '';
+      if (typeof Blob === 'function' && data instanceof Blob) {
+        data = await data.arrayBuffer().catch(() => null);
+        if (this.#behindBlob !== queue) return;  // closed meanwhile
+        if (data === null) failure = 'TWINSOCK_ERR_INVALID_ARGUMENT';  // the Blob could not be read
+      }
+      if (!failure) failure = this.#sendNow(data);
+      queue.shift();
+      if (failure) {
+        const error = new TwinsockError({ code: failure, message: 'send failed' });
+        this.fire('error', { type: 'error', error, message: error.message, target: this });
+      }
+    }
+    this.#behindBlob = null;
+  }
+
   close(code = 1000, reason = '') {
+    checkClose(code, reason);
+    this.#behindBlob = null;  // what still waits for a Blob's bytes is not sent
     this.#wantOpen = false;
     this.#native.close(code, reason);
   }
   reconnect(code = 1000, reason = '') {
+    checkClose(code, reason);
     if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
     this.#forgetAnswers();

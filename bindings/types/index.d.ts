@@ -307,6 +307,12 @@ export declare class Manager<
   timeout(v: number): this;
 }
 
+/** A Blob (browsers, Node 18+), without needing the DOM's type library. */
+export interface BlobLike {
+  readonly size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 /** An EVENT packet waiting in a Socket's send buffer. */
 export interface BufferedPacket {
   readonly type: 2;
@@ -546,11 +552,19 @@ export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, Reconnect
   /** How binary messages are delivered. Default "arraybuffer". */
   binaryType: "arraybuffer" | "blob";
 
-  /** Sends now when open, else queues; other values are sent as String(data). Throws a TwinsockError when the queue refuses it. */
-  send(data: string | ArrayBuffer | ArrayBufferView): void;
-  /** Closes for good (no reconnection). Default 1000, "". */
+  /**
+   * Sends now when open, else queues; other values are sent as String(data). Throws a
+   * TwinsockError when the queue refuses it. A Blob is sent as binary once its bytes are
+   * read, and what is sent after it waits behind it (a refusal then is an "error" event).
+   */
+  send(data: string | ArrayBuffer | ArrayBufferView | BlobLike): void;
+  /**
+   * Closes for good (no reconnection). Default 1000, "". As the DOM's close(), throws a
+   * DOMException for a code other than 1000 or 3000-4999 (InvalidAccessError) and for a
+   * reason longer than 123 UTF-8 bytes (SyntaxError). Sends still waiting behind a Blob are dropped.
+   */
   close(code?: number, reason?: string): void;
-  /** Closes the current connection and opens a new one. */
+  /** Closes the current connection and opens a new one (code and reason checked as by close()). */
   reconnect(code?: number, reason?: string): void;
   /** Opens after close() or startClosed. */
   connect(): void;

@@ -72,6 +72,11 @@ void anyListeners;
 socket.emit("join", "lobby", (members) => expectType<Equals<typeof members, string[]>>());
 socket.volatile.compress(false).emit("ping");
 socket.send("raw", 1, 2);
+// The send buffer: read, filtered, emptied.
+const stale = socket.sendBuffer.filter((packet) => packet.data[0] === "move");
+expectType<Equals<typeof stale[0]["data"][0], string>>();
+socket.sendBuffer = socket.sendBuffer.filter((packet) => !stale.includes(packet));
+socket.sendBuffer = [];
 
 // emitWithAck resolves with the ack's first argument.
 async function acks(): Promise<void> {
@@ -205,6 +210,9 @@ ws.addEventListener("close", (e) => expectType<Equals<typeof e.code, number>>())
 ws.on("message", (e) => void e.data);
 ws.send(new Uint8Array([1, 2, 3]));
 ws.send(new ArrayBuffer(4));
+ws.send({ size: 0, arrayBuffer: async () => new ArrayBuffer(0) });  // a Blob, structurally
+// @ts-expect-error a plain object is neither text, bytes nor a Blob
+ws.send({ size: 0 });
 if (ws.readyState === ReconnectingWebSocket.OPEN && ws.OPEN === 1) ws.close(1000, "bye");
 ws.reconnect();
 const counters: number[] = [ws.bufferedAmount, ws.retryCount];

@@ -18,8 +18,12 @@ struct ReconnectPolicy {
   double grow_factor = 1.3;
   /// Randomisation of each delay: delay * (1 +/- jitter * uniform[0,1)), 0 disables.
   double jitter = 0.5;
-  /// Attempts after a loss before giving up (unlimited by default).
+  /// Attempts after a loss before giving up (unlimited by default), then an error
+  /// TWINSOCK_ERR_RECONNECT_FAILED. 0 stops as `enabled = false` does, without that error.
   std::uint32_t max_retries = std::numeric_limits<std::uint32_t>::max();
+
+  /// Whether a lost connection is tried again at all.
+  bool allows_retries() const { return enabled && max_retries > 0; }
   /// A connection that stayed open this long resets the backoff.
   Duration min_uptime = Duration(5000);
 };

@@ -220,7 +220,7 @@ class Client::Impl final : public HttpResponseEvents {
   }
 
   void schedule_reconnect() {
-    if (!options_.reconnect.enabled) {  // any failure was reported already: just stop
+    if (!options_.reconnect.allows_retries()) {  // any failure was reported already: just stop
       stop();
       owner_.on_close.emit();
       return;

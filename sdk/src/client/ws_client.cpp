@@ -139,7 +139,7 @@ void Client::handle_loss(CloseInfo info) {
 }
 
 void Client::schedule_reconnect() {
-  if (!options_.reconnect.enabled) return;  // the close already told the whole story
+  if (!options_.reconnect.allows_retries()) return;  // the close already told the whole story
   const std::optional<Duration> delay = impl_->backoff.next_delay();
   if (!delay) {
     on_error.emit(errc::reconnect_failed,
@@ -164,12 +164,13 @@ void Client::close(std::uint16_t code, std::string_view reason) {
     return;
   }
   if (state_ == ReadyState::closing || state_ == ReadyState::closed) return;
-  // Still connecting (or waiting to reconnect): drop the attempt, report the close later.
+  // Still connecting (or waiting to reconnect): drop the attempt, report the close later,
+  // as the DOM's WebSocket does: 1006, since no closing handshake took place.
   transport_.reset();
   connect_timer_.cancel();
   state_ = ReadyState::closed;
-  loop_.post([this, alive = alive_, code, reason = std::string(reason)] {
-    if (*alive) on_close.emit(CloseInfo{.code = code, .reason = reason, .was_clean = false});
+  loop_.post([this, alive = alive_] {
+    if (*alive) on_close.emit(CloseInfo{.code = 1006, .reason = {}, .was_clean = false});
   });
 }
 

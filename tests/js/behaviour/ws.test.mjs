@@ -53,6 +53,39 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.equal(c.readyState, c.OPEN);
   });
 
+  test('BlobsAreSentAsBinaryInOrder', T, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    c.send('first');
+    c.send(new Blob([new Uint8Array([1, 2]), 'z']));  // read asynchronously...
+    c.send('after the blob');  // ...and what follows waits behind it
+    c.send(new Blob([]));
+    c.send(new Uint8Array([7]));
+    await eventually(() => log.messages.length === 5, 'five echoes');
+    assert.equal(log.messages[0], 'first');
+    assert.deepEqual(bytes(log.messages[1]), [1, 2, 0x7a]);
+    assert.equal(log.messages[2], 'after the blob');
+    assert.deepEqual(bytes(log.messages[3]), []);
+    assert.deepEqual(bytes(log.messages[4]), [7]);
+    assert.deepEqual(log.errors, []);
+  });
+
+  test('CloseChecksCodeAndReasonAsTheDomDoes', T, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    await eventually(() => log.opens === 1, 'open');
+    for (const code of [999, 1001, 1005, 1006, 2999, 5000]) {
+      assert.throws(() => c.close(code), (e) => e instanceof DOMException && e.name === 'InvalidAccessError', `code ${code}`);
+    }
+    assert.throws(() => c.close(1000, 'é'.repeat(62)), (e) => e instanceof DOMException && e.name === 'SyntaxError');
+    assert.throws(() => c.reconnect(1005), (e) => e.name === 'InvalidAccessError');
+    assert.equal(c.readyState, ReconnectingWebSocket.OPEN, 'a refused close() changes nothing');
+    c.close(3000, 'x'.repeat(123));
+    await eventually(() => log.closes.length === 1, 'close');
+    assert.equal(log.closes[0].code, 3000);
+    assert.equal(log.closes[0].reason, 'x'.repeat(123));
+  });
+
   test('ABadUrlFailsOnceWithoutRetries', T, async () => {
     for (const bad of ['not a url', 'localhost:8080/echo', 'ftp://127.0.0.1/']) {
       const c = client(bad, undefined, { minReconnectionDelay: 10 });
@@ -354,8 +387,10 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
       await sleep(50);
       assert.equal(disposed.readyState, ReconnectingWebSocket.CONNECTING);
       disposed.dispose();
-      closed.close();
+      closed.close(4000, 'never sent');
       await eventually(() => closedLog.closes.length === 1, 'the close event');
+      // As the DOM's WebSocket: no closing handshake took place.
+      assert.deepEqual([closedLog.closes[0].code, closedLog.closes[0].wasClean], [1006, false]);
       await sleep(100);
     } finally {
       process.off('uncaughtException', onUncaught);

@@ -311,6 +311,21 @@ TEST(SseClient, MaxRetriesGivesUp) {
   EXPECT_EQ(rec.log[rec.log.size() - 2], "error:TWINSOCK_ERR_RECONNECT_FAILED");
 }
 
+TEST(SseClient, NoRetriesAllowedStopsWithoutAGiveUpError) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.reconnect.max_retries = 0;  // as enabled = false: nothing was given up
+  Client client(loop, "http://h/", o);
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->end(errc::connect_refused, "");
+  loop.advance(milliseconds(10'000));
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"error:TWINSOCK_ERR_CONNECT_REFUSED", "close"}));
+  EXPECT_EQ(server.requests.size(), 1u);
+}
+
 TEST(SseClient, DestroyedInsideMessageCallback) {
   FakeLoop loop;
   FakeHttpServer server;

@@ -239,10 +239,10 @@ TEST(WsClient, CloseWhileConnectingReportsOnALaterTurn) {
   Recorder rec;
   rec.attach(client);
   loop.run_posted();
-  client.close(1000, "");
+  client.close(4000, "bye");
   EXPECT_TRUE(rec.log.empty());  // not inside close()
   loop.run_posted();
-  EXPECT_EQ(rec.log, (std::vector<std::string>{"close:1000:unclean"}));
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"close:1006:unclean"}));  // no handshake: the DOM's 1006
   EXPECT_EQ(server.current, nullptr);
   loop.advance(milliseconds(60'000));
   EXPECT_EQ(server.attempts.size(), 1u);
@@ -277,6 +277,24 @@ TEST(WsClient, ConnectionTimeoutFailsTheAttemptAndRetries) {
                                                 "reconnecting:1:100"}));
   loop.advance(milliseconds(100));
   EXPECT_EQ(server.attempts.size(), 2u);
+}
+
+TEST(WsClient, NoRetriesAllowedEndsWithTheCloseAlone) {
+  FakeLoop loop;
+  FakeWsServer server;
+  auto o = fake_options(server);
+  o.reconnect.max_retries = 0;  // as enabled = false: nothing was given up
+  Client client(loop, "ws://h/", o);
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->close_from_server({.code = 1006});
+  loop.advance(milliseconds(10'000));
+  EXPECT_EQ(server.attempts.size(), 1u);
+  ASSERT_FALSE(rec.log.empty());
+  EXPECT_EQ(rec.log.back().rfind("close", 0), 0u) << rec.log.back();
+  for (const std::string& entry : rec.log) EXPECT_EQ(entry.find("RECONNECT_FAILED"), std::string::npos) << entry;
+  EXPECT_EQ(client.ready_state(), ReadyState::closed);
 }
 
 TEST(WsClient, MaxRetriesEndsWithReconnectFailed) {
