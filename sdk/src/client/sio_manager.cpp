@@ -223,12 +223,14 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause) 
   if (engine_) loop_.post([doomed = std::shared_ptr<eio::Socket>(engine_.release())] {});
   auto alive = alive_;
   if (was_open) {
-    on_close.emit(reason);
-    if (!*alive) return;
+    // Sockets first, as in socket.io-client (whose sockets subscribe to the Manager's
+    // "close" before the user can): its listeners see them disconnected.
     for (auto& [name, socket] : sockets_) {
       socket->on_manager_close(reason);
       if (!*alive) return;
     }
+    on_close.emit(reason);
+    if (!*alive) return;
   } else {
     // The connection never opened: an error for the Manager, connect_error for waiting sockets.
     const std::error_code ec = cause ? cause : std::error_code(errc::connect_failed);
@@ -305,12 +307,12 @@ void Manager::close() {
     if (!retire_timer_.armed()) retire_timer_.start(Duration(20), [this] { reap_retiring(); });
   }
   if (!was_open) return;
+  // Sockets are disconnected now (connect() right after close() opens a new session);
+  // their disconnect events follow on a later turn, then "close", as on a lost connection.
+  for (auto& [name, socket] : sockets_) socket->on_manager_closed_by_user();
   loop_.post([this, alive = alive_] {
     if (*alive) on_close.emit("forced close");
   });
-  // Sockets are disconnected now (connect() right after close() opens a new session);
-  // their disconnect events follow on a later turn.
-  for (auto& [name, socket] : sockets_) socket->on_manager_closed_by_user();
 }
 
 void Manager::reap_retiring() {

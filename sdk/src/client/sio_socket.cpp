@@ -149,17 +149,22 @@ void Socket::disconnect() {
   if (was_connected) manager_.send_packet(Packet{.type = PacketType::disconnect, .nsp = nsp_}, true);
   active_ = false;
   state_->connect_timer.reset();
+  std::function<void()> fail_acks;
   if (was_connected) {
     connected_ = false;
     id_.clear();
-    // Reported on a later turn (a user call); the acks failed are those pending now.
-    manager_.loop().post([this, alive = alive_, fail = take_pending_acks()] {
+    fail_acks = take_pending_acks();  // those pending now
+  }
+  // The last namespace closes the shared connection first: as in socket.io-client, the
+  // Manager's "close" ("forced close") comes before this socket's "disconnect".
+  manager_.socket_closed(*this);
+  if (was_connected) {
+    manager_.loop().post([this, alive = alive_, fail = std::move(fail_acks)] {  // a user call: a later turn
       if (!*alive) return;
       on_disconnect.emit("io client disconnect");
       if (*alive) fail();
     });
   }
-  manager_.socket_closed(*this);
 }
 
 void Socket::on_manager_closed_by_user() {

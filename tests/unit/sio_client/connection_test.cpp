@@ -1,5 +1,7 @@
 // socket.io-client test/connection.ts, one test per behaviour that applies to a
 // C++ client (same names in snake_case), against a scripted server.
+#include <algorithm>
+
 #include "sio_test_fixture.hpp"
 
 namespace twinsock::sio {
@@ -626,6 +628,20 @@ TEST_F(SioTest, before_open_changes_the_handshake_of_every_attempt) {
   handshake("e2");
   accept("/", "s2");
   EXPECT_TRUE(s.connected());
+}
+
+// socket.io-client's sockets subscribe to the Manager's "close" first: a user's
+// listener of it finds them disconnected already.
+TEST_F(SioTest, a_lost_connection_disconnects_the_sockets_before_the_manager_says_close) {
+  Socket& s = connected();
+  bool connected_in_close = true;
+  subs.push_back(mgr->on_close.on([&](const std::string&) { connected_in_close = s.connected(); }));
+  conn()->drop();
+  loop.run_posted();
+  const auto at = [&](const std::string& entry) { return std::find(log.begin(), log.end(), entry) - log.begin(); };
+  ASSERT_EQ(count("close:transport error"), 1);
+  EXPECT_LT(at("/ disconnect:transport error"), at("close:transport error"));
+  EXPECT_FALSE(connected_in_close);
 }
 
 // The browser's "offline" event, reported by the Loop: closed now, not after the heartbeat.

@@ -1,5 +1,7 @@
 // socket.io-client test/socket.ts, retry.ts and connection-state-recovery.ts,
 // plus the behaviours twinsock's sio/socket.hpp promises.
+#include <algorithm>
+
 #include "codec/sio/msgpack_parser.hpp"
 #include "sio_test_fixture.hpp"
 
@@ -1084,6 +1086,18 @@ TEST_F(SioTest, a_connect_answer_arriving_after_disconnect_is_ignored) {
 namespace twinsock::sio {
 namespace {
 
+TEST_F(SioTest, the_last_socket_disconnecting_closes_the_manager_before_its_own_disconnect) {
+  Socket& s = connected();
+  s.disconnect();
+  loop.run_posted();
+  // socket.io-client: disconnect() closes the Manager ("forced close") before onclose("io client disconnect").
+  const auto close = std::find(log.begin(), log.end(), "close:forced close");
+  const auto disconnect = std::find(log.begin(), log.end(), "/ disconnect:io client disconnect");
+  ASSERT_NE(close, log.end());
+  ASSERT_NE(disconnect, log.end());
+  EXPECT_LT(close, disconnect);
+}
+
 TEST_F(SioTest, manager_close_disconnects_sockets_with_forced_close_and_does_not_reconnect) {
   Socket& s = connected();
   AckLog acks;
@@ -1093,6 +1107,8 @@ TEST_F(SioTest, manager_close_disconnects_sockets_with_forced_close_and_does_not
   loop.run_posted();
   EXPECT_EQ(count("/ disconnect:forced close"), 1);
   EXPECT_EQ(count("close:forced close"), 1);
+  // As on a lost connection (and in socket.io-client): the sockets first, then the Manager.
+  EXPECT_LT(std::find(log.begin(), log.end(), "/ disconnect:forced close"), std::find(log.begin(), log.end(), "close:forced close"));
   EXPECT_EQ(acks.only(), "TWINSOCK_ERR_NOT_CONNECTED");
   EXPECT_EQ(control(), V{"1"});  // the Engine.IO close packet
   advance(60s);
