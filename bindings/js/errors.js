@@ -9,6 +9,8 @@ export class TwinsockError extends Error {
     if (info.detail) this.detail = info.detail;
     if (info.closeCode) this.closeCode = info.closeCode;
   }
+  /** socket.io-client's name for it (its troubleshooting guide logs `err.description`). */
+  get description() { return this.detail; }
 }
 
 export function toError(info) {

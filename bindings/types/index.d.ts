@@ -124,6 +124,8 @@ export declare class TwinsockError extends Error {
   code: string;
   /** More about the cause, when there is more (also appended to `message`). */
   detail?: string;
+  /** `detail` under socket.io-client's name (`err.description` in its troubleshooting guide). */
+  readonly description?: string;
   /** The WebSocket close code this error closed a connection with, when it did. */
   closeCode?: number;
   /** connect_error only: the `data` of the server middleware's error. */

@@ -247,6 +247,7 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     const missing = await failure({ transports: ['polling'] });
     assert.equal(missing.code, 'TWINSOCK_ERR_HTTP_STATUS');
     assert.equal(missing.detail, 'HTTP 404');
+    assert.equal(missing.description, 'HTTP 404', "socket.io-client's name for it");
   });
 
   test('PollingOnly', T, async () => {
