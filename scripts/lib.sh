@@ -13,8 +13,3 @@ configure_once() {
 }
 
 mkdir -p build
-
-# GCC 12 at -O3 reports false positives (-Wrestrict, -Wstringop-overflow, ...) that
-# the -Werror of the SDK's targets would turn into errors: warnings in the Release
-# trees (build/bench, build/soak).
-RELEASE_CXX_FLAGS="-Wno-error=restrict -Wno-error=stringop-overflow -Wno-error=stringop-overread -Wno-error=array-bounds -Wno-error=maybe-uninitialized"
