@@ -3,9 +3,6 @@
 # and let glibc headers shadow Emscripten's, so expose a folder holding only a
 # `nlohmann` link instead (see TOOLCHAIN.md §6).
 if(EMSCRIPTEN)
-  set(CMAKE_CXX_LINKER_LAUNCHER ${CMAKE_COMMAND} -E env NODE_PATH=/usr/share/nodejs)  # acorn for every link
-  set(TWINSOCK_WASM_OPT "-Oz" CACHE STRING "Optimisation flag of the MinSizeRel WASM build (compile and LTO link)")
-  set(CMAKE_CXX_FLAGS_MINSIZEREL "${TWINSOCK_WASM_OPT} -DNDEBUG")
   set(TWINSOCK_JSON_SHIM "${CMAKE_BINARY_DIR}/nlohmann-include")
   file(MAKE_DIRECTORY "${TWINSOCK_JSON_SHIM}")
   if(NOT EXISTS "${TWINSOCK_JSON_SHIM}/nlohmann")
