@@ -197,7 +197,8 @@ int run_io(int argc, char** argv) {
   subs.push_back(socket.on_connect_error.on([&](const sio::ConnectError& e) {
     if (done) return;
     if (out.json()) {
-      nlohmann::ordered_json line = {{"type", "connect_error"}, {"message", e.message}, {"data", to_printable(e.data)}};
+      nlohmann::ordered_json line = {{"type", "connect_error"}, {"code", error_id(e.code ? e.code : make_error_code(errc::sio_connect_refused))},
+                                     {"message", e.message}, {"data", to_printable(e.data)}};
       if (!e.detail.empty()) line["detail"] = e.detail;  // why the connection failed
       out.event(line);
     } else

@@ -43,8 +43,9 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
                            .timeout = request_.timeout};
     if (connect.tls) {
       std::error_code ec;
-      connect.tls_context = tls_context_for(request_.tls, ec);
-      if (ec) return end(ec, "could not load the TLS CA file, certificate or key");
+      std::string detail;
+      connect.tls_context = tls_context_for(request_.tls, ec, detail);
+      if (ec) return end(ec, detail);
     }
     head_timer_.start(request_.timeout, [this] {
       end(errc::handshake_timeout, "no response head within " + std::to_string(request_.timeout.count()) + " ms");

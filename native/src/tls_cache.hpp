@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <system_error>
 
 #include "tls_context.hpp"
@@ -10,6 +11,7 @@
 namespace twinsock::native {
 
 /// Loop affinity: loop thread (the cache is not locked).
-std::shared_ptr<TlsContext> tls_context_for(const TlsOptions& options, std::error_code& ec);
+/// The context for `options`; on failure errc::tls_config in `ec`, and `detail` says why.
+std::shared_ptr<TlsContext> tls_context_for(const TlsOptions& options, std::error_code& ec, std::string& detail);
 
 }  // namespace twinsock::native

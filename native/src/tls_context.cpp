@@ -1,5 +1,7 @@
 #include "tls_context.hpp"
 
+#include <cstring>
+
 #include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -15,38 +17,54 @@ bool is_ip_address(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
+// What OpenSSL said first about the failure, its root cause ("No such file or
+// directory", "no start line" for a file that is not PEM, ...); its error queue is
+// left empty.
+std::string openssl_reason() {
+  std::string reason;
+  while (const unsigned long code = ERR_get_error()) {
+    if (!reason.empty()) continue;  // the rest only restates it
+    if (ERR_GET_LIB(code) == ERR_LIB_SYS) {
+      reason = std::strerror(ERR_GET_REASON(code));  // errno, which OpenSSL has no text for
+    } else if (const char* text = ERR_reason_error_string(code)) {
+      reason = text;
+    }
+  }
+  return reason.empty() ? "unknown error" : reason;
+}
+
 }  // namespace
 
-std::shared_ptr<TlsContext> TlsContext::create(const TlsOptions& options, std::error_code& ec) {
+std::shared_ptr<TlsContext> TlsContext::create(const TlsOptions& options, std::error_code& ec, std::string& detail) {
+  const auto fail = [&](std::string what) -> std::shared_ptr<TlsContext> {
+    ec = errc::tls_config;
+    detail = std::move(what) + ": " + openssl_reason();
+    return nullptr;
+  };
   std::shared_ptr<TlsContext> context(new TlsContext());
   context->insecure_ = options.insecure;
   context->ctx_ = SSL_CTX_new(TLS_client_method());
-  if (!context->ctx_) {
-    ec = errc::tls_config;
-    return nullptr;
-  }
+  if (!context->ctx_) return fail("cannot create a TLS context");
   SSL_CTX_set_min_proto_version(context->ctx_, TLS1_2_VERSION);
   SSL_CTX_set_mode(context->ctx_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   if (options.insecure) {
     SSL_CTX_set_verify(context->ctx_, SSL_VERIFY_NONE, nullptr);
   } else {
     SSL_CTX_set_verify(context->ctx_, SSL_VERIFY_PEER, nullptr);
-    const bool loaded = options.ca_file.empty()
-                            ? SSL_CTX_set_default_verify_paths(context->ctx_) == 1
-                            : SSL_CTX_load_verify_locations(context->ctx_, options.ca_file.c_str(), nullptr) == 1;
-    if (!loaded) {
-      ec = errc::tls_config;
-      return nullptr;
+    if (options.ca_file.empty()) {
+      if (SSL_CTX_set_default_verify_paths(context->ctx_) != 1) return fail("cannot load the system's trusted certificates");
+    } else if (SSL_CTX_load_verify_locations(context->ctx_, options.ca_file.c_str(), nullptr) != 1) {
+      return fail("cannot load the CA file " + options.ca_file);
     }
   }
   if (!options.cert_file.empty()) {
     const std::string& key = options.key_file.empty() ? options.cert_file : options.key_file;
-    if (SSL_CTX_use_certificate_chain_file(context->ctx_, options.cert_file.c_str()) != 1 ||
-        SSL_CTX_use_PrivateKey_file(context->ctx_, key.c_str(), SSL_FILETYPE_PEM) != 1 ||
-        SSL_CTX_check_private_key(context->ctx_) != 1) {
-      ec = errc::tls_config;
-      return nullptr;
-    }
+    if (SSL_CTX_use_certificate_chain_file(context->ctx_, options.cert_file.c_str()) != 1)
+      return fail("cannot load the certificate file " + options.cert_file);
+    if (SSL_CTX_use_PrivateKey_file(context->ctx_, key.c_str(), SSL_FILETYPE_PEM) != 1)
+      return fail("cannot load the key file " + key);
+    if (SSL_CTX_check_private_key(context->ctx_) != 1)
+      return fail("the key " + key + " does not belong to the certificate " + options.cert_file);
   }
   ERR_clear_error();
   return context;

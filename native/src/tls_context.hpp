@@ -15,8 +15,9 @@ namespace twinsock::native {
 
 class TlsContext {
  public:
-  /// Builds a context; errc::tls_config when a CA, certificate or key file cannot be used.
-  static std::shared_ptr<TlsContext> create(const TlsOptions& options, std::error_code& ec);
+  /// Builds a context; errc::tls_config when a CA, certificate or key file cannot be
+  /// used, and `detail` says which file and why.
+  static std::shared_ptr<TlsContext> create(const TlsOptions& options, std::error_code& ec, std::string& detail);
   ~TlsContext();
 
   /// A new SSL object for `fd`, with SNI and hostname (or IP) verification for `host`.

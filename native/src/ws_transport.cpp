@@ -123,8 +123,9 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
                            .timeout = handshake_->params.connect_timeout};
     if (request.tls) {
       std::error_code ec;
-      request.tls_context = tls_context_for(handshake_->params.tls, ec);
-      if (ec) return finish({.error = ec, .detail = "could not load the TLS CA file, certificate or key"});
+      std::string detail;
+      request.tls_context = tls_context_for(handshake_->params.tls, ec, detail);
+      if (ec) return finish({.error = ec, .detail = std::move(detail)});
     }
     handshake_->connector = std::make_unique<Connector>(loop_);
     handshake_->connector->start(std::move(request), [this](std::error_code ec, std::unique_ptr<Stream> stream,

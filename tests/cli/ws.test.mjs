@@ -47,25 +47,25 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     assert.match(result.stderr, /closed: 1000/);
   });
 
-  test('a URL without a scheme is ws://, as in wscat', async () => {
-    const tool = run(['ws', `127.0.0.1:${server.port}/echo`]);
-    tool.write('no scheme');
+  /** Sends one line to the echo server at `target` and checks it comes back; the run's result. */
+  async function echoOneLine(target, line) {
+    const tool = run(['ws', target]);
+    tool.write(line);
     await tool.waitForOutput((out) => out.includes('\n'), 10_000, 'the echo');
     tool.end();
     const result = await tool.exit();
     assert.equal(result.code, 0, show(result));
-    assert.equal(result.stdout, 'no scheme\n', show(result));
+    assert.equal(result.stdout, `${line}\n`, show(result));
+    return result;
+  }
+
+  test('a URL without a scheme is ws://, as in wscat', async () => {
+    const result = await echoOneLine(`127.0.0.1:${server.port}/echo`, 'no scheme');
     assert.match(result.stderr, /connected to ws:\/\/127\.0\.0\.1:\d+\/echo/);
   });
 
   test('an http:// URL means ws://, as in browsers', async () => {
-    const tool = run(['ws', url('/echo').replace('ws://', 'http://')]);
-    tool.write('over http');
-    await tool.waitForOutput((out) => out.includes('\n'), 10_000, 'the echo');
-    tool.end();
-    const result = await tool.exit();
-    assert.equal(result.code, 0, show(result));
-    assert.equal(result.stdout, 'over http\n', show(result));
+    await echoOneLine(url('/echo').replace('ws://', 'http://'), 'over http');
   });
 
   test('CRLF line endings are stripped before sending', async () => {

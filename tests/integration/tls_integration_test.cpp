@@ -119,6 +119,8 @@ TEST_F(TlsIntegration, InsecureSkipsVerification) {
 TEST_F(TlsIntegration, MissingCaFileIsAConfigError) {
   Outcome out = connect_once("wss://127.0.0.1:1/echo", {.ca_file = "/nonexistent/ca.pem"});
   EXPECT_EQ(out.error, "TWINSOCK_ERR_TLS_CONFIG");
+  // Which file, and why: a typo in a path is found at once.
+  EXPECT_EQ(out.detail, "cannot load the CA file /nonexistent/ca.pem: No such file or directory");
 }
 
 TEST_F(TlsIntegration, ClientCertificateForMutualTls) {
