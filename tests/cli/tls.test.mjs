@@ -1,39 +1,15 @@
-// `twinsock ws|sse|io` over TLS (tests/servers/tls-server.mjs) with certificates made
-// for the run by the openssl command: a test CA, a server certificate it signed for
-// localhost and 127.0.0.1, one for another host, a self-signed one, and a client
-// certificate. Verification is on by default; --ca, --insecure, --cert/--key.
+// `twinsock ws|sse|io` over TLS (tests/servers/tls-server.mjs) with the certificates
+// of certs.mjs. Verification is on by default; --ca, --insecure, --cert/--key.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { makeCertificates } from './certs.mjs';
 import { assertJsonLines, errors, messages, ofType, run, runToEnd, show, startServer } from './support.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'twinsock-tls-'));
-const file = (name) => join(dir, name);
-const openssl = (...args) => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-
-/** A certificate for `name` signed by the test CA, with `extensions` (an openssl extfile's lines). */
-function signed(name, subject, extensions) {
-  openssl('req', ...newKey, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', subject);
-  writeFileSync(file(`${name}.ext`), `${extensions.join('\n')}\n`);
-  openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.pem'), '-CAkey', file('ca.key'),
-          '-CAcreateserial', '-days', '2', '-out', file(`${name}.pem`), '-extfile', file(`${name}.ext`));
-}
-
-before(() => {
-  openssl('req', '-x509', ...newKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '2',
-          '-subj', '/CN=twinsock test CA');
-  signed('server', '/CN=localhost', ['subjectAltName=DNS:localhost,IP:127.0.0.1', 'extendedKeyUsage=serverAuth']);
-  signed('elsewhere', '/CN=elsewhere.invalid', ['subjectAltName=DNS:elsewhere.invalid', 'extendedKeyUsage=serverAuth']);
-  signed('client', '/CN=twinsock client', ['extendedKeyUsage=clientAuth']);
-  openssl('req', '-x509', ...newKey, '-keyout', file('self.key'), '-out', file('self.pem'), '-days', '2',
-          '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+let certs;
+const file = (name) => certs.file(name);
+before(() => { certs = makeCertificates(); });
+after(() => certs?.remove());
 
 const tlsServer = (cert, extra = []) => startServer('tls-server.mjs', ['--cert', file(`${cert}.pem`), '--key', file(`${cert}.key`), ...extra]);
 

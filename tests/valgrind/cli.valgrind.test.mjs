@@ -1,5 +1,5 @@
 // The `twinsock` tool under valgrind's memcheck (tests/valgrind/under-valgrind.sh):
-// ws, sse and io sessions against the servers of tests/servers, each ending the way
+// ws, sse and io sessions (and ws and sse over TLS) against the servers of tests/servers, each ending the way
 // a user ends it (stdin EOF, --count). Exit code 99 is valgrind's: an invalid read
 // or write, a use of uninitialised memory, or a definite/indirect leak at exit.
 // The tool is the sanitizer-free build of tests/valgrind/CMakeLists.txt (valgrind
@@ -7,22 +7,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { makeCertificates } from '../cli/certs.mjs';
 import { messages, ofType, run, runToEnd, show, startServer } from '../cli/support.mjs';
 
 const LIMIT_MS = 60_000;  // one run, valgrind's start included
 const WAIT_MS = 30_000;
 
 const servers = {};
+let certs;
 before(async () => {
+  certs = makeCertificates();
   // Pings every 2 s with 5 s to answer: the tool under valgrind is too slow for the usual 300 + 200 ms.
-  [servers.ws, servers.sse, servers.sio] = await Promise.all([
+  [servers.ws, servers.sse, servers.sio, servers.tls] = await Promise.all([
     startServer('ws-server.mjs'),
     startServer('sse-server.mjs'),
     startServer('sio-server.mjs', ['--ping-interval', '2000', '--ping-timeout', '5000']),
+    startServer('tls-server.mjs', ['--cert', certs.file('server.pem'), '--key', certs.file('server.key')]),
   ]);
 });
 after(async () => {
   await Promise.all(Object.values(servers).map((s) => s?.stop()));
+  certs?.remove();
 });
 
 const wsUrl = (path) => `ws://127.0.0.1:${servers.ws.port}${path}`;
@@ -91,6 +96,23 @@ describe('twinsock under valgrind', { concurrency: 2 }, () => {
     assertClean(result);
     assert.deepEqual(result.events.find(isEvent('message-back')).args, ['hi', { $binary: '00ff' }], show(result));
     assert.deepEqual(result.events.find(ofType('ack')).args, [1, { nested: [true, null] }], show(result));
+  });
+
+  test('TLS: wss:// echoes and an https:// event stream, verified with --ca', async () => {
+    const ca = ['--ca', certs.file('ca.pem')];
+    const ws = run(['ws', `wss://localhost:${servers.tls.port}/echo`, '--json', ...ca], { limitMs: LIMIT_MS });
+    await ws.waitFor(ofType('open'), WAIT_MS, 'open');
+    for (const line of ['over tls', 'y'.repeat(40_000)]) ws.write(line);  // the second spans TLS records
+    await ws.waitFor(() => messages(ws).length >= 2, WAIT_MS, 'two echoes');
+    ws.end();
+    const wsResult = await ws.exit(WAIT_MS);
+    assertClean(wsResult);
+    assert.deepEqual(messages(wsResult).map((m) => m.data.length), [8, 40_000]);
+
+    const sse = await runToEnd(['sse', `https://127.0.0.1:${servers.tls.port}/events`, '--json', '--count', '3', ...ca],
+      { limitMs: LIMIT_MS, exitMs: LIMIT_MS });
+    assertClean(sse);
+    assert.deepEqual(messages(sse).map((m) => m.id), ['1', '2', '3'], show(sse));
   });
 
   test('io: WebSocket only, server disconnect ends the session', async () => {
