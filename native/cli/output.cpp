@@ -31,7 +31,9 @@ void Output::error(std::error_code ec, std::string_view detail) {
            {"message", detail.empty() ? ec.message() : std::string(detail)}});
     return;
   }
-  std::fprintf(stderr, "error: %s (%s)%s%.*s\n", ec.message().c_str(), std::string(error_id(ec)).c_str(),
+  const std::string message = ec.message();
+  if (detail == message) detail = {};  // a detail that only repeats the message says nothing more
+  std::fprintf(stderr, "error: %s (%s)%s%.*s\n", message.c_str(), std::string(error_id(ec)).c_str(),
                detail.empty() ? "" : ": ", static_cast<int>(detail.size()), detail.data());
 }
 

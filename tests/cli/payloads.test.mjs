@@ -40,6 +40,13 @@ describe('payloads', { concurrency: 4 }, () => {
     assert.match(blocks[2], /^event: x\nid: 7\ndata: ?$/);
   });
 
+  test('sse: Transfer-Encoding beside Content-Length is refused, and the error line says it once', async () => {
+    const result = await runToEnd(['sse', http('/te-and-cl'), '--no-reconnect']);
+    assert.equal(result.code, 1, show(result));
+    const message = 'Transfer-Encoding is not chunked alone, or comes with Content-Length or in HTTP/1.0';
+    assert.match(result.stderr, new RegExp(`^error: ${message} \\(TWINSOCK_ERR_HTTP_BAD_TRANSFER_ENCODING\\)$`, 'm'), show(result));
+  });
+
   test('ws --json: newlines, quotes, backslashes and NUL in text stay inside one JSON line', async () => {
     const result = await runToEnd(['ws', ws('/multiline'), '--json']);
     assert.equal(result.code, 0, show(result));
