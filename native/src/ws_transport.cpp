@@ -174,8 +174,12 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
           // Anything but a 101 head means the upgrade was refused.
           trace_head();
           const int status = response.head().status;
-          return finish({.error = errc::ws_handshake_bad_status,
-                         .detail = "server answered HTTP " + std::to_string(status) + " " + response.head().reason});
+          std::string detail = "server answered HTTP " + std::to_string(status) + " " + response.head().reason;
+          // Browsers do not follow a WebSocket redirect, nor do we; where it points helps the user.
+          if (const std::string* location = http::find_header(response.head().headers, "location");
+              location && status >= 300 && status < 400)
+            detail += " to " + *location + " (WebSocket redirects are not followed)";
+          return finish({.error = errc::ws_handshake_bad_status, .detail = std::move(detail)});
         }
         case http::EventKind::upgrade: return on_upgraded(response.unconsumed());
       }

@@ -247,6 +247,12 @@ describe('twinsock ws: handshake', { concurrency: 3 }, () => {
     assert.match(result.stderr, /TWINSOCK_ERR_WS_HANDSHAKE_BAD_STATUS/);
   });
 
+  test('a redirected upgrade is refused, and the error says where it pointed', async () => {
+    const result = await runToEnd(['ws', url('/moved'), '--no-reconnect']);
+    assert.equal(result.code, 1, show(result));
+    assert.match(result.stderr, /TWINSOCK_ERR_WS_HANDSHAKE_BAD_STATUS\): server answered HTTP 301 Moved Permanently to \/echo \(WebSocket redirects are not followed\)/, show(result));
+  });
+
   test('connection refused with --no-reconnect: TWINSOCK_ERR_CONNECT_REFUSED, exit 1', async () => {
     const port = await unusedPort();
     const result = await runToEnd(['ws', `ws://127.0.0.1:${port}/`, '--json', '--no-reconnect']);
