@@ -104,7 +104,7 @@ export class ReconnectingWebSocket extends DomEmitter {
         this.fire('error', { type: 'error', error, message: error.message, target: this });
       }
     }
-    this.#behindBlob = null;
+    if (this.#behindBlob === queue) this.#behindBlob = null;  // not a queue begun after a close()
   }
 
   close(code = 1000, reason = '') {
