@@ -21,11 +21,11 @@ struct ReconnectPolicy {
   /// Attempts after a loss before giving up (unlimited by default), then an error
   /// TWINSOCK_ERR_RECONNECT_FAILED. 0 stops as `enabled = false` does, without that error.
   std::uint32_t max_retries = std::numeric_limits<std::uint32_t>::max();
+  /// A connection that stayed open this long resets the backoff.
+  Duration min_uptime = Duration(5000);
 
   /// Whether a lost connection is tried again at all.
   bool allows_retries() const { return enabled && max_retries > 0; }
-  /// A connection that stayed open this long resets the backoff.
-  Duration min_uptime = Duration(5000);
 };
 
 }  // namespace twinsock
