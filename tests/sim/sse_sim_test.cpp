@@ -112,8 +112,10 @@ class SseSim {
       w_.count("reconnects");
       const auto& p = options_.reconnect;
       inv_.check(attempt >= 1 && attempt <= p.max_retries, "reconnection attempt beyond max_retries");
-      inv_.check(delay <= p.max_delay && delay >= std::min(client_->reconnection_time(), p.max_delay),
-                 "reconnection delay outside [reconnection time, max_delay]");
+      // Never sooner than the reconnection time (WHATWG), even past max_delay.
+      const Duration time = client_->reconnection_time();
+      inv_.check(delay >= time && delay <= std::max(time, p.max_delay),
+                 "reconnection delay outside [reconnection time, max(reconnection time, max_delay)]");
       trap("reconnecting");
     }));
     subs_.push_back(c.on_close.on([this] {

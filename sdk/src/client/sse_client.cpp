@@ -1,5 +1,7 @@
 #include "twinsock/sse/client.hpp"
 
+#include <algorithm>
+
 #include "codec/sse/parser.hpp"
 #include "codec/url/url.hpp"
 #include "client/url_resolve.hpp"
@@ -230,13 +232,16 @@ class Client::Impl final : public HttpResponseEvents {
       return fail_for_good(errc::reconnect_failed,
                            std::to_string(backoff_.attempts()) + " attempts made", 0);
     }
+    // Never sooner than the reconnection time (the server's `retry:`): the spec
+    // lets a client wait longer, not less, so jitter and the cap only add here.
+    const Duration wait = std::max(*delay, reconnection_time_);
     state_ = ReadyState::connecting;
     current_url_ = url_;  // redirects are per connection, as EventSource does
     method_ = options_.method;
     body_ = options_.body;
     redirects_ = 0;
-    reconnect_timer_.start(*delay, [this] { start_attempt(); });
-    owner_.on_reconnecting.emit(backoff_.attempts(), *delay);
+    reconnect_timer_.start(wait, [this] { start_attempt(); });
+    owner_.on_reconnecting.emit(backoff_.attempts(), wait);
   }
 
   void arm_idle_timer() {

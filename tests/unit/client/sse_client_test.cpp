@@ -1,6 +1,7 @@
 // sse::Client over a scripted HTTP transport and a fake clock.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,6 +98,38 @@ TEST(SseClient, RetryFieldSetsTheReconnectionTime) {
   EXPECT_EQ(server.requests.size(), 1u);
   loop.advance(milliseconds(1));
   EXPECT_EQ(server.requests.size(), 2u);
+}
+
+// WHATWG: wait the reconnection time, optionally more. Jitter (default 0.3,
+// drawn from the system's random source) must never bring a reconnection
+// forward, and max_delay must not cut a longer `retry:`.
+TEST(SseClient, NeverReconnectsSoonerThanTheServerAsked) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.reconnect.jitter = 0.3;
+  o.reconnect.min_uptime = milliseconds(0);  // every open resets the backoff
+  Client client(loop, "http://h/", o);
+  std::vector<long> delays;
+  auto sub = client.on_reconnecting.on([&](std::uint32_t, Duration d) { delays.push_back(d.count()); });
+  loop.run_posted();
+  for (int i = 0; i < 40; ++i) {
+    server.current->head(200);
+    server.current->data("retry: 2000\n\n");
+    server.current->end();
+    loop.advance(milliseconds(1999));
+    ASSERT_EQ(server.requests.size(), static_cast<std::size_t>(i + 1)) << "reconnected before retry: 2000";
+    loop.advance(milliseconds(601));  // 2000 * (1 + 0.3) at most
+    ASSERT_EQ(server.requests.size(), static_cast<std::size_t>(i + 2));
+  }
+  EXPECT_TRUE(std::all_of(delays.begin(), delays.end(), [](long d) { return d >= 2000 && d <= 2600; }));
+
+  server.current->head(200);
+  server.current->data("retry: 60000\n\n");  // beyond max_delay (30 s)
+  server.current->end();
+  EXPECT_GE(delays.back(), 60'000);
+  loop.advance(milliseconds(59'999));
+  EXPECT_EQ(server.requests.size(), 41u);
 }
 
 TEST(SseClient, FailedAttemptsBackOffExponentially) {
