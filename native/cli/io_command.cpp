@@ -238,9 +238,13 @@ int run_io(int argc, char** argv) {
         }
         if (line.find_first_not_of(" \t") == std::string::npos) return;
         nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
-        if (value.is_discarded() || !value.is_array() || value.empty() || !value[0].is_string() ||
-            !decode_binary_markers(value)) {
-          out.error(errc::invalid_argument, "stdin line must be a JSON array [\"event\", arg...]: " + line);
+        const char* problem = value.is_discarded() ? "stdin line is not JSON"
+                              : !value.is_array() || value.empty() || !value[0].is_string()
+                                  ? "stdin line must be a JSON array [\"event\", arg...]"
+                              : !decode_binary_markers(value) ? "a {\"$binary\":\"<hex>\"} value holds no valid hex"
+                                                              : nullptr;
+        if (problem) {
+          out.error(errc::invalid_argument, problem + (": " + line));
           return;
         }
         const std::string event = value[0].get<std::string>();
