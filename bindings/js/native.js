@@ -162,6 +162,11 @@ export function bindNative(m) {
     option(index) { return this.ptr ? m._twinsock_manager_option(this.ptr, index) : undefined; }
     engineId() { return this.ptr ? string(m._twinsock_manager_engine_id(this.ptr)) : ''; }
     transport() { return this.ptr ? string(m._twinsock_manager_transport(this.ptr)) : ''; }
+    /** Why the last open connection was lost: {code, message, detail}, or null. */
+    closeCause() {
+      const text = this.ptr ? string(m._twinsock_manager_close_cause(this.ptr)) : '';
+      return text ? JSON.parse(text) : null;
+    }
   }
 
   class WebSocketClient extends Owned {

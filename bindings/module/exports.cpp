@@ -61,6 +61,11 @@ EMSCRIPTEN_KEEPALIVE void twinsock_manager_reconfigure(JsManager* m, const char*
   read_reconnection_options(json_from_js(text(options, options_size)), o);
   m->manager().reconfigure(o);
 }
+/// Why the last open connection was lost, as an error's JSON (null when it was not).
+EMSCRIPTEN_KEEPALIVE const char* twinsock_manager_close_cause(JsManager* m) {
+  const auto& cause = m->manager().close_cause();
+  return cause.code ? result(error_to_js(cause.code, cause.detail)) : nullptr;
+}
 EMSCRIPTEN_KEEPALIVE double twinsock_manager_option(JsManager* m, int index) {
   return reconnection_option(m->manager().options(), index);
 }

@@ -228,15 +228,22 @@ export interface SocketReservedEvents {
   connect: () => void;
   /** The server refused the namespace (middleware error: `data` is its `err.data`), or the connection failed. */
   connect_error: (err: TwinsockError & { data?: any }) => void;
-  /** No description argument (socket.io-client's second one): only the reason. */
-  disconnect: (reason: DisconnectReason) => void;
+  /**
+   * `details` (socket.io-client's second argument) says why a connection was lost
+   * ("transport close", "transport error", "ping timeout", "parse error"): its `code`,
+   * `message` and `description`. Undefined for the other reasons.
+   */
+  disconnect: (reason: DisconnectReason, details?: TwinsockError) => void;
 }
 
 /** The Manager's events. */
 export interface ManagerReservedEvents {
   open: () => void;
-  /** The connection closed: "transport close", "transport error", "ping timeout", "parse error", "forced close", ... */
-  close: (reason: string) => void;
+  /**
+   * The connection closed: "transport close", "transport error", "ping timeout", "parse error", "forced close", ...
+   * `description` says why a lost connection was lost (as the Socket's "disconnect" `details`).
+   */
+  close: (reason: string, description?: TwinsockError) => void;
   error: (err: TwinsockError) => void;
   ping: () => void;
   reconnect_attempt: (attempt: number) => void;

@@ -189,8 +189,14 @@ int run_io(int argc, char** argv) {
     }));
   subs.push_back(socket.on_disconnect.on([&](const std::string& reason) {
     if (done) return;
-    if (out.json()) out.event({{"type", "disconnect"}, {"reason", reason}});
-    else out.status("disconnected: " + reason);
+    const sio::CloseCause& cause = manager.close_cause();  // why a lost connection was lost
+    if (out.json()) {
+      nlohmann::ordered_json e = {{"type", "disconnect"}, {"reason", reason}};
+      if (cause.code) e["code"] = std::string(error_id(cause.code)), e["detail"] = cause.detail;
+      out.event(e);
+    } else {
+      out.status("disconnected: " + reason + (cause.code ? " (" + (cause.detail.empty() ? cause.code.message() : cause.detail) + ")" : ""));
+    }
     if (reason == "io server disconnect") finish(exit_ok);
     else if (!mo.reconnection) finish(stdin_ended ? exit_ok : exit_failed);  // nothing will reconnect it
   }));

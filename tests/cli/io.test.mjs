@@ -482,6 +482,8 @@ describe('twinsock io: disconnects and reconnection', { concurrency: 3 }, () => 
     const d = result.events.find(ofType('disconnect'));
     assert.ok(d, show(result));
     assert.ok(['transport close', 'transport error'].includes(d.reason), d.reason);
+    assert.match(d.code, /^TWINSOCK_ERR_/, 'a lost connection says why');
+    assert.ok(d.detail.length > 0, show(result));
   });
 
   test('server restarted on the same port: reconnect_attempt lines, then a second connect', async () => {

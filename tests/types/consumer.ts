@@ -52,10 +52,13 @@ socket.on("connect_error", (err) => {
   const isError: Error = err;
   void [code, data, isError];
 });
-socket.on("disconnect", (reason) => {
+socket.on("disconnect", (reason, details) => {
   expectType<Equals<typeof reason, DisconnectReason>>();
+  expectType<Equals<typeof details, TwinsockError | undefined>>();
+  if (details) void [details.code, details.description];
   if (reason === "io server disconnect") socket.connect();
 });
+socket.io.on("close", (reason, description) => void [reason.length, description?.code]);
 socket.on("welcome", (id) => expectType<Equals<typeof id, string>>());
 socket.on("message", (text, from) => void `${from}: ${text.toUpperCase()}`);
 socket.on("question", (_text, answer) => answer(42));

@@ -94,6 +94,7 @@ class Socket::Impl final : public TransportHandler {
   ReadyState state() const { return state_; }
   const std::string& id() const { return handshake_.sid; }
   const std::string& transport_name() const { return transport_name_; }
+  const std::string& close_detail() const { return close_detail_; }
   const HandshakeInfo& handshake() const { return handshake_; }
 
  private:
@@ -282,6 +283,7 @@ class Socket::Impl final : public TransportHandler {
     queued_pong_.reset();
     prev_buffer_len_ = 0;
     const bool report_error = ec && (reason == kTransportError || reason == kParseError);
+    close_detail_ = ec ? detail : std::string();
     auto emit = [this, reason = std::string(reason), ec, detail, report_error] {
       auto alive = alive_;
       if (report_error) {
@@ -374,6 +376,7 @@ class Socket::Impl final : public TransportHandler {
   bool started_ = false;
   bool closed_ = false;
   std::string transport_name_;
+  std::string close_detail_;
   HandshakeInfo handshake_;
   std::vector<std::unique_ptr<EngineTransport>> retired_;
   std::unique_ptr<EngineTransport> transport_;
@@ -405,6 +408,7 @@ void Socket::network_lost() { impl_->network_lost(); }
 ReadyState Socket::ready_state() const { return impl_->state(); }
 const std::string& Socket::id() const { return impl_->id(); }
 const std::string& Socket::transport_name() const { return impl_->transport_name(); }
+const std::string& Socket::close_detail() const { return impl_->close_detail(); }
 const HandshakeInfo& Socket::handshake() const { return impl_->handshake(); }
 void Socket::forget_prior_upgrade() { g_prior_websocket_success = false; }
 bool Socket::prior_upgrade() { return g_prior_websocket_success; }

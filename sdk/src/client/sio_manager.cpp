@@ -147,7 +147,7 @@ void Manager::start_engine() {
     on_error.emit(ec, detail);
   }));
   engine_subs_.push_back(engine_->on_close.on([this](const std::string& reason, std::error_code cause) {
-    on_engine_close(reason, cause);
+    on_engine_close(reason, cause, engine_->close_detail());
   }));
   open_timer_.start(options_->timeout, [this] {
     engine_subs_.clear();
@@ -160,6 +160,7 @@ void Manager::start_engine() {
 void Manager::on_engine_open() {
   open_timer_.cancel();
   state_ = ManagerState::open;
+  close_cause_ = {};
   auto alive = alive_;
   const bool was_reconnecting = reconnecting_;
   const std::uint32_t attempts = impl_->backoff.attempts();
@@ -189,7 +190,7 @@ void Manager::on_engine_message(const eio::Message& message) {
       if (!*alive) return;
       engine_subs_.clear();
       engine_.reset();
-      return on_engine_close("parse error", ec);
+      return on_engine_close("parse error", ec, describe(ec, impl_->limits));
     }
     return handle_packet(packet);
   }
@@ -204,7 +205,7 @@ void Manager::on_engine_message(const eio::Message& message) {
     if (!*alive) return;
     engine_subs_.clear();
     engine_.reset();
-    on_engine_close("parse error", ec);
+    on_engine_close("parse error", ec, describe(ec, impl_->limits));
   }
 }
 
@@ -214,7 +215,7 @@ void Manager::handle_packet(Packet& packet) {
   it->second->on_packet(packet);
 }
 
-void Manager::on_engine_close(const std::string& reason, std::error_code cause) {
+void Manager::on_engine_close(const std::string& reason, std::error_code cause, const std::string& detail) {
   open_timer_.cancel();
   const bool was_open = state_ == ManagerState::open;
   state_ = ManagerState::closed;
@@ -223,6 +224,7 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause) 
   if (engine_) loop_.post([doomed = std::shared_ptr<eio::Socket>(engine_.release())] {});
   auto alive = alive_;
   if (was_open) {
+    close_cause_ = {cause, detail};
     // Sockets first, as in socket.io-client (whose sockets subscribe to the Manager's
     // "close" before the user can): its listeners see them disconnected.
     for (auto& [name, socket] : sockets_) {
@@ -297,6 +299,7 @@ void Manager::close() {
   impl_->backoff.reset();
   const bool was_open = state_ == ManagerState::open;
   state_ = ManagerState::closed;
+  close_cause_ = {};
   if (engine_) {
     // Let the engine close gracefully (flush buffered writes, send its close
     // packet); it is dropped once nothing of it is on the wire, or after a bound.

@@ -310,6 +310,10 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
       engine.on('upgrade', (transport) => seen.push(`upgrade to ${transport.name}, now ${s.io.engine.transport.name}`));
       engine.on('close', (reason) => seen.push(`close: ${reason}`));
     });
+    // socket.io-client's second arguments: why the connection was lost, and only then.
+    const details = [];
+    s.on('disconnect', (reason, d) => details.push(['disconnect', reason, d?.code, typeof d?.description]));
+    s.io.on('close', (reason, d) => details.push(['close', reason, d?.code, typeof d?.description]));
     await eventually(() => seen.length === 2, 'the upgrade');
     assert.deepEqual(seen, ['connect on polling', 'upgrade to websocket, now websocket']);
     assert.equal(s.io.engine, first, 'one Engine per session');
@@ -318,6 +322,8 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     await srv.kill();
     await eventually(() => seen.length === 3, 'the engine closes');
     assert.equal(seen[2], 'close: transport close');
+    const lost = ['transport close', 'TWINSOCK_ERR_CONNECTION_CLOSED', 'string'];
+    assert.deepEqual(details, [['disconnect', ...lost], ['close', ...lost]]);
     srv = t.track(await srv.restart());
     await eventually(() => seen.length === 5, 'the next session and its upgrade', 8000);
     assert.notEqual(s.io.engine, first, 'a new session has a new Engine');
@@ -1176,9 +1182,14 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     const m = manager(fast());
     const s = m.socket('/');
     const log = logSocket(s);
+    const details = [];
     s.on('connect', () => s.disconnect());
+    s.on('disconnect', (reason, d) => details.push(d));
+    m.on('close', (reason, d) => details.push(d));
     await eventually(() => log.disconnects.length === 1, 'disconnect');
     assert.equal(log.disconnects[0], 'io client disconnect');
+    await eventually(() => details.length === 2, 'the Manager\'s close');
+    assert.deepEqual(details, [undefined, undefined], 'only a lost connection has details');
     assert.equal(s.active, false);
     await eventually(() => m._readyState === 'closed', 'the Manager to close');
   });

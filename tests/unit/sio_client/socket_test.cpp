@@ -767,6 +767,11 @@ TEST_F(SioTest, events_received_before_connect_go_with_a_manager_the_user_closes
 
 TEST_F(SioTest, disconnect_reasons_are_verbatim) {
   Socket& s = connected();
+  V causes;  // Manager::close_cause() as each disconnect sees it
+  subs.push_back(s.on_disconnect.on([&](const std::string&) {
+    const CloseCause& c = mgr->close_cause();
+    causes.push_back(c.code ? std::string(error_id(c.code)) + (c.detail.empty() ? "" : " (detail)") : "-");
+  }));
   conn()->finish_close();
   loop.run_posted();
   advance(1s);
@@ -804,6 +809,10 @@ TEST_F(SioTest, disconnect_reasons_are_verbatim) {
     if (e.rfind("/ disconnect:", 0) == 0) got.push_back(e);
   EXPECT_EQ(got, want) << ::testing::PrintToString(log);
   EXPECT_EQ(count("/ connect"), 7);
+  // A lost connection says why, with a detail; the server's and the user's disconnects have no cause.
+  EXPECT_EQ(causes, (V{"TWINSOCK_ERR_CONNECTION_CLOSED (detail)", "TWINSOCK_ERR_CONNECTION_RESET (detail)",
+                       "TWINSOCK_ERR_SIO_BAD_PACKET_TYPE (detail)", "TWINSOCK_ERR_CLOSED_BY_SERVER (detail)",
+                       "TWINSOCK_ERR_PING_TIMEOUT (detail)", "-", "-"}));
 }
 
 TEST_F(SioTest, ping_timeout_disconnects_with_ping_timeout_and_reconnects) {

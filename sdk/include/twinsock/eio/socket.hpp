@@ -132,6 +132,9 @@ class Socket {
   const std::string& id() const;               // the Engine.IO sid
   const std::string& transport_name() const;   // "polling" or "websocket"
   const HandshakeInfo& handshake() const;
+  /// Why the session ended, in words (on_error's detail for an error): set before
+  /// on_close, empty before it and for "forced close".
+  const std::string& close_detail() const;
   /// Closed, and nothing of it is still on the wire (a close POST, a poll left to
   /// end, a WebSocket closing handshake): it can be destroyed without cutting anything.
   bool finished() const;

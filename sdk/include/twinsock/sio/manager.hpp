@@ -69,6 +69,12 @@ struct ManagerOptions {
 
 enum class ManagerState : std::uint8_t { closed, opening, open };
 
+/// Why an open connection was lost (socket.io-client's disconnect `details`).
+struct CloseCause {
+  std::error_code code;
+  std::string detail;
+};
+
 class Manager {
  public:
   Manager(Loop& loop, std::string url, ManagerOptions options = {});
@@ -101,6 +107,11 @@ class Manager {
   /// does in browsers. The Manager calls it itself when its Loop reports the loss (the
   /// browser's "offline" event), unless its host is "localhost", which needs no network.
   void network_lost();
+
+  /// Why the last open connection was lost ("transport close", "transport error",
+  /// "ping timeout", "parse error"): set before the sockets' on_disconnect and
+  /// on_close, empty once a connection opens and after close().
+  const CloseCause& close_cause() const { return close_cause_; }
 
   const ManagerOptions& options() const { return *options_; }
   /// Changes the reconnection options at run time, as socket.io-client's Manager
@@ -143,7 +154,7 @@ class Manager {
   void start_engine();
   void on_engine_open();
   void on_engine_message(const eio::Message& message);
-  void on_engine_close(const std::string& reason, std::error_code cause);
+  void on_engine_close(const std::string& reason, std::error_code cause, const std::string& detail = {});
   void schedule_reconnect();
   void handle_packet(Packet& packet);
   void reap_retiring();
@@ -163,6 +174,7 @@ class Manager {
   Subscription network_sub_;  // the Loop's "network lost"
   std::map<std::string, std::unique_ptr<Socket>> sockets_;
   ManagerState state_ = ManagerState::closed;
+  CloseCause close_cause_;
   bool skip_reconnect_ = false;
   bool reconnecting_ = false;
   Timer open_timer_;
