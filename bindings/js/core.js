@@ -3,13 +3,14 @@
 // without a global EventSource the optional peer `eventsource` (v4).
 import createTwinsockCore from './twinsock_core.mjs';
 import { bindNative } from './native.js';
+import { importNodeOnly } from './node_import.js';
 
 const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
 
 async function nodeWebSocket() {
   if (!isNode || typeof globalThis.WebSocket === 'function') return undefined;
   try {
-    return (await import('ws')).default;
+    return (await importNodeOnly('ws')).default;
   } catch {
     return undefined;  // reported as TWINSOCK_ERR_NOT_SUPPORTED when a WebSocket is opened
   }
@@ -19,7 +20,7 @@ async function platformEventSource() {
   if (typeof globalThis.EventSource === 'function') return globalThis.EventSource;
   if (!isNode) return undefined;
   try {
-    return (await import('eventsource')).EventSource;
+    return (await importNodeOnly('eventsource')).EventSource;
   } catch {
     return undefined;  // EventSourceClient then runs over fetch()
   }
