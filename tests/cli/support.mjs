@@ -85,7 +85,7 @@ export async function unusedPort() {
 
 /// Spawns the tool. Returns a handle:
 ///   events         parsed stdout lines so far (with --json)
-///   write(line)    writes line + "\n" to stdin; end() closes stdin
+///   write(line)    writes line (a string, or a Buffer of raw bytes) + "\n" to stdin; end() closes stdin
 ///   waitFor(pred)  resolves with the first event matching pred (bounded)
 ///   exchange(line, pred)  writes line, resolves with the next event matching pred (bounded)
 ///   done           resolves with { code, signal, stdout, stderr, events, lines }
@@ -140,7 +140,7 @@ export function run(args, { stdin, env, limitMs = RUN_LIMIT_MS } = {}) {
     proc,
     events,
     done,
-    write: (line) => proc.stdin.write(line + '\n'),
+    write: (line) => proc.stdin.write(Buffer.isBuffer(line) ? Buffer.concat([line, Buffer.from('\n')]) : line + '\n'),
     end: () => proc.stdin.end(),
     kill: () => proc.kill('SIGKILL'),
     stdout: () => stdout,

@@ -114,6 +114,19 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     assert.equal(result.events.find(ofType('close'))?.code, 1000);
   });
 
+  test('a stdin line that is not UTF-8 is refused (not sent as text) and the session goes on', async () => {
+    const tool = run(['ws', url('/echo'), '--json']);
+    tool.write(Buffer.from([0x61, 0xff, 0xfe, 0x62]));
+    tool.write('still fine');
+    await tool.waitFor(ofType('message'), 10_000, 'the good line echoed');
+    tool.end();
+    const result = await tool.exit();
+    assert.equal(result.code, 0, show(result));
+    assert.deepEqual(errors(result).map((e) => e.code), ['TWINSOCK_ERR_WS_TEXT_NOT_UTF8'], show(result));
+    assert.deepEqual(messages(result).map((m) => m.data), ['still fine']);
+    assert.equal(result.events.find(ofType('close'))?.code, 1000, 'the server saw no bad frame (it would close 1007)');
+  });
+
   test('binary messages from the server are printed as hex (human format)', async () => {
     const result = await runToEnd(['ws', url('/big/10'), '--count', '1']);
     assert.equal(result.code, 0, show(result));

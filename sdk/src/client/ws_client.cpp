@@ -4,6 +4,7 @@
 #include "proto/backoff.hpp"
 #include "twinsock/error.hpp"
 #include "twinsock/http_transport.hpp"
+#include "util/utf8.hpp"
 
 namespace twinsock::ws {
 
@@ -196,7 +197,11 @@ void Client::reconnect(std::uint16_t code, std::string_view reason) {
   });
 }
 
-std::error_code Client::send(std::string_view text) { return send_message(MessageType::text, text); }
+std::error_code Client::send(std::string_view text) {
+  // A text frame must be UTF-8 (RFC 6455 §5.6): the peer would close with 1007.
+  if (!utf8::is_valid(as_bytes(text))) return errc::ws_text_not_utf8;
+  return send_message(MessageType::text, text);
+}
 
 std::error_code Client::send_binary(bytes_view data) { return send_message(MessageType::binary, as_text(data)); }
 

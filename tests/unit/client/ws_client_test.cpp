@@ -78,6 +78,26 @@ TEST(WsClient, MessagesSentWhileConnectingAreQueuedAndFlushedInOrder) {
   EXPECT_EQ(server.current->sent.size(), 3u);
 }
 
+// RFC 6455 §5.6: a text message is UTF-8. Text that is not is refused at once,
+// queued or open, and nothing reaches the wire; the same bytes go as binary.
+TEST(WsClient, TextThatIsNotUtf8IsRefusedAndNothingIsSent) {
+  FakeLoop loop;
+  FakeWsServer server;
+  Client client(loop, "ws://h/", fake_options(server));
+  EXPECT_EQ(client.send("\xff\xfe"), errc::ws_text_not_utf8);
+  EXPECT_EQ(client.send("caf\xc3"), errc::ws_text_not_utf8);  // cut in the middle of a character
+  EXPECT_EQ(client.queued_messages(), 0u);
+  loop.run_posted();
+  server.current->open();
+  EXPECT_EQ(client.send("\xed\xa0\x80"), errc::ws_text_not_utf8);  // a UTF-16 surrogate
+  EXPECT_FALSE(client.send("caf\xc3\xa9 \xf0\x9f\x8e\xae"));
+  EXPECT_FALSE(client.send_binary(as_bytes("\xff\xfe")));
+  ASSERT_EQ(server.current->sent.size(), 2u);
+  EXPECT_EQ(server.current->sent[0].data, "caf\xc3\xa9 \xf0\x9f\x8e\xae");
+  EXPECT_EQ(server.current->sent[1].kind, "bin:");
+  EXPECT_EQ(client.ready_state(), ReadyState::open);
+}
+
 TEST(WsClient, QueueBoundsRejectNewByDefault) {
   FakeLoop loop;
   FakeWsServer server;

@@ -110,7 +110,8 @@ class Client final : private TransportEvents {
   void reconnect(std::uint16_t code = 1000, std::string_view reason = {});
 
   /// Sends now when open, else queues. Errors: errc::queue_full (queue bounds),
-  /// errc::not_connected (queue disabled and not open), errc::invalid_state after close().
+  /// errc::not_connected (queue disabled and not open), errc::invalid_state after close(),
+  /// errc::ws_text_not_utf8 for text that is not UTF-8 (nothing is sent or queued).
   std::error_code send(std::string_view text);
   std::error_code send_binary(bytes_view data);
 
