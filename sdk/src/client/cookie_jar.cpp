@@ -29,6 +29,17 @@ std::string lowercase(std::string_view s) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// The longest a cookie lives (RFC 6265bis §5.6.1, §5.6.2: 400 days at most).
+constexpr std::chrono::seconds kMaxLifetime{400LL * 86400};
+
+// CTL characters other than HTAB (RFC 6265bis §5.7 step 1).
+bool has_control_char(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && u != '\t') || u == 0x7f;
+  });
+}
+
 // RFC 6265 §5.1.1 delimiter.
 bool is_delimiter(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -126,11 +137,19 @@ std::optional<WallClock::time_point> parse_cookie_date(std::string_view text) {
   if (day < 1 || day > 31 || year < 1601 || hour > 23 || minute > 59 || second > 59) return std::nullopt;
   const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
-  return WallClock::time_point(std::chrono::duration_cast<WallClock::duration>(std::chrono::seconds(seconds)));
+  // Outside what the clock holds (1677 to 2262 with nanoseconds): its first or last instant.
+  using std::chrono::duration_cast;
+  if (seconds >= duration_cast<std::chrono::seconds>(WallClock::duration::max()).count())
+    return WallClock::time_point::max();
+  if (seconds <= duration_cast<std::chrono::seconds>(WallClock::duration::min()).count())
+    return WallClock::time_point::min();
+  return WallClock::time_point(duration_cast<WallClock::duration>(std::chrono::seconds(seconds)));
 }
 
 void CookieJar::set_cookie(std::string_view host, std::string_view request_path, std::string_view line,
                            WallClock::time_point now) {
+  // A line with a control character is ignored whole, so none can reach a Cookie header.
+  if (has_control_char(line)) return;
   // RFC 6265 §5.2: name=value, then ';'-separated attributes.
   const std::size_t semi = line.find(';');
   const std::string_view pair = line.substr(0, semi);
@@ -160,14 +179,12 @@ void CookieJar::set_cookie(std::string_view host, std::string_view request_path,
       if (negative) digits.remove_prefix(1);
       if (digits.empty() || !std::all_of(digits.begin(), digits.end(), is_digit)) continue;
       std::int64_t seconds = 0;
-      for (char c : digits) seconds = std::min<std::int64_t>(seconds * 10 + (c - '0'), 400LL * 86400 * 365);
+      for (char c : digits) seconds = std::min<std::int64_t>(seconds * 10 + (c - '0'), kMaxLifetime.count());
       has_max_age = true;
-      cookie.expires = (negative || seconds == 0) ? WallClock::time_point::min()
-                                                  : now + std::chrono::duration_cast<WallClock::duration>(
-                                                              std::chrono::seconds(seconds));
+      cookie.expires = (negative || seconds == 0) ? WallClock::time_point::min() : now + std::chrono::seconds(seconds);
     } else if (iequals(key, "expires")) {
       if (has_max_age) continue;
-      if (auto when = parse_cookie_date(value)) cookie.expires = *when;
+      if (auto when = parse_cookie_date(value)) cookie.expires = std::min(*when, now + kMaxLifetime);
     } else if (iequals(key, "secure")) {
       cookie.secure = true;
     }

@@ -86,6 +86,22 @@ TEST(CookieJar, ExpiresDateAndMaxAgeWins) {
   EXPECT_EQ(jar.header_for("h", "/", false, kNow), "new=1; both=1");
 }
 
+// RFC 6265bis §5.6.1-2: a cookie lives 400 days at most, however far its Max-Age
+// or Expires reaches (year 9999 is past what the clock holds).
+TEST(CookieJar, LifetimeIsCappedAt400Days) {
+  constexpr auto k400Days = std::chrono::hours(400 * 24);
+  for (const char* line : {"a=1; Max-Age=99999999999999999999", "a=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT",
+                           "a=1; Max-Age=34560001"}) {
+    CookieJar jar;
+    jar.set_cookie("h", "/", line, kNow);
+    ASSERT_EQ(jar.size(), 1u) << line;
+    EXPECT_EQ(jar.cookies()[0].expires, kNow + k400Days) << line;
+  }
+  CookieJar jar;
+  jar.set_cookie("h", "/", "a=1; Max-Age=3600", kNow);
+  EXPECT_EQ(jar.cookies()[0].expires, kNow + 1h);
+}
+
 TEST(CookieJar, SecureOnlyOverTls) {
   CookieJar jar;
   jar.set_cookie("h", "/", "s=1; Secure; HttpOnly", kNow);
@@ -101,6 +117,18 @@ TEST(CookieJar, MalformedLinesIgnored) {
   EXPECT_EQ(jar.size(), 0u);
   jar.set_cookie("h", "/", " spaced = v ; path = /", kNow);
   EXPECT_EQ(jar.header_for("h", "/", false, kNow), "spaced=v");
+}
+
+// RFC 6265bis §5.7: a control character anywhere (HTAB aside) drops the whole line,
+// so a Cookie header never carries one (the fuzz target found a NUL sent back).
+TEST(CookieJar, LinesWithControlCharactersIgnored) {
+  CookieJar jar;
+  using std::string_literals::operator""s;
+  for (const std::string& line : {"a\0b=1"s, "c=1\0"s, "d=1\r\nX-Injected: 1"s, "e=\x7f"s, "f=1; Path=/\x01"s})
+    jar.set_cookie("h", "/", line, kNow);
+  EXPECT_EQ(jar.size(), 0u);
+  jar.set_cookie("h", "/", "g=a\tb", kNow);  // HTAB is allowed
+  EXPECT_EQ(jar.header_for("h", "/", false, kNow), "g=a\tb");
 }
 
 TEST(CookieJar, StoreReadsEverySetCookieHeader) {
@@ -121,6 +149,9 @@ TEST(CookieDate, Rfc6265Forms) {
   EXPECT_FALSE(parse_cookie_date("Wed, 21 Oct 2015 25:28:00 GMT"));
   EXPECT_FALSE(parse_cookie_date("Wed, 21 Foo 2015 07:28:00 GMT"));
   EXPECT_FALSE(parse_cookie_date("Wed, 21 Oct 1500 07:28:00 GMT"));
+  // Dates the clock cannot hold clamp to its ends instead of overflowing.
+  EXPECT_EQ(parse_cookie_date("Fri, 31 Dec 9999 23:59:59 GMT"), WallClock::time_point::max());
+  EXPECT_EQ(parse_cookie_date("Mon, 01 Jan 1601 00:00:00 GMT"), WallClock::time_point::min());
 }
 
 }  // namespace

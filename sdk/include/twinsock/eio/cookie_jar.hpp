@@ -4,7 +4,8 @@
 // request and on the WebSocket upgrade. Browsers keep their own cookies.
 //
 // RFC 6265 subset: name=value, Path (default-path §5.1.4, path-match §5.1.4),
-// Max-Age, Expires (§5.1.1 date parsing), Secure. Cookies are host-only:
+// Max-Age, Expires (§5.1.1 date parsing; both capped at 400 days, as RFC 6265bis
+// says), Secure. Cookies are host-only:
 // the Domain attribute is ignored, so a cookie goes back only to the host that
 // set it. HttpOnly and SameSite do not apply to a non-browser client.
 //
@@ -40,7 +41,8 @@ class CookieJar {
   };
 
   /// Stores one Set-Cookie header value received from `host` for a request to
-  /// `request_path`. Malformed lines (no '=', empty name) are ignored; an
+  /// `request_path`. Malformed lines (no '=', empty name, a control character
+  /// other than HTAB, as RFC 6265bis says) are ignored; an
   /// expired one deletes the cookie of the same host, name and path. A new
   /// cookie in a full jar replaces the oldest one.
   void set_cookie(std::string_view host, std::string_view request_path, std::string_view set_cookie,
@@ -63,7 +65,8 @@ class CookieJar {
 };
 
 /// RFC 6265 §5.1.1 cookie-date ("Wed, 21 Oct 2015 07:28:00 GMT" and the
-/// legacy forms); nullopt when it is not a date.
+/// legacy forms); nullopt when it is not a date. A date the clock cannot hold
+/// (before 1677 or after 2262) gives its first or last instant.
 std::optional<WallClock::time_point> parse_cookie_date(std::string_view text);
 
 }  // namespace twinsock::eio
