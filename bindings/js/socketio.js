@@ -60,10 +60,12 @@ export class Manager extends Emitter {
     if (uri !== null && typeof uri === 'object' && !(uri instanceof URL)) [uri, opts] = [undefined, uri];
     opts = { ...(opts ?? {}) };
     const url = resolveUrl(uri === undefined ? undefined : String(uri));
-    // A copy (never the caller's object), a string made an object, then the URL's own parameters.
+    // A copy (never the caller's object), a string made an object, then the URL's own
+    // parameters. Always an object, so that `socket.io.opts.query.token = ...` works
+    // without a query given (socket.io-client leaves it undefined then).
     if (typeof opts.query === 'string') opts.query = Object.fromEntries(new URLSearchParams(opts.query));
-    else if (opts.query) opts.query = { ...opts.query };
-    for (const [k, v] of url.searchParams) (opts.query ??= {})[k] = v;
+    else opts.query = { ...opts.query };
+    for (const [k, v] of url.searchParams) opts.query[k] = v;
     this.opts = opts;
     this.#url = `${url.protocol}//${url.host}`;
     this.#trace = tracer(opts.debug, 'socket.io');

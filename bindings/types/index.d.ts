@@ -279,11 +279,11 @@ export declare class Manager<
   /** Throws a TypeError for an invalid URL or a scheme other than http(s) or ws(s). */
   constructor(uri?: string | GlobalURL, opts?: Partial<ManagerOptions>);
   /**
-   * The options given (a copy; `query` made an object with the URL's parameters added).
+   * The options given (a copy; `query` always an object, with the URL's parameters added).
    * Read anew before every attempt, as socket.io-client's: change `query`, `extraHeaders`
    * or `transports` here (in "reconnect_attempt" or "connect_error") for the next one.
    */
-  opts: Partial<ManagerOptions>;
+  opts: Partial<ManagerOptions> & { query: Record<string, string | number | boolean> };
   /** The server's origin, e.g. "http://localhost:3000". */
   readonly uri: string;
   /** The Engine.IO session, or null between sessions. */

@@ -205,15 +205,21 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
       s.io.opts.query.v = '2';
       s.io.opts.query.added = 'yes';
     });
+    // The README's form, without any query given: opts.query is an object all the same.
+    const plain = t.track(io(srv.url(), { forceNew: true, ...fast(['websocket']) }));
+    plain.io.on('reconnect_attempt', () => { plain.io.opts.query.token = 'fresh'; });
     await connected(s);
+    await connected(plain);
     assert.equal((await ask(s, 'query'))[0].v, '1');
+    assert.deepEqual(plain.io.opts.query, {});
     await srv.kill();
-    await eventually(() => !s.connected, 'disconnect');
+    await eventually(() => !s.connected && !plain.connected, 'disconnect');
     srv = t.track(await srv.restart());
-    await eventually(() => s.connected, 'the reconnection', 8000);
+    await eventually(() => s.connected && plain.connected, 'the reconnection', 8000);
     const [query] = await ask(s, 'query');
     assert.equal(query.v, '2', JSON.stringify(query));
     assert.equal(query.added, 'yes', JSON.stringify(query));
+    assert.equal((await ask(plain, 'query'))[0].token, 'fresh');
   });
 
   test('TransportsChangedAfterAConnectErrorAreUsed', T, async () => {
