@@ -192,10 +192,15 @@ int run_io(int argc, char** argv) {
     const sio::CloseCause& cause = manager.close_cause();  // why a lost connection was lost
     if (out.json()) {
       nlohmann::ordered_json e = {{"type", "disconnect"}, {"reason", reason}};
-      if (cause.code) e["code"] = std::string(error_id(cause.code)), e["detail"] = cause.detail;
+      if (cause.code) {
+        e["code"] = std::string(error_id(cause.code));
+        e["detail"] = cause.detail;
+      }
       out.event(e);
     } else {
-      out.status("disconnected: " + reason + (cause.code ? " (" + (cause.detail.empty() ? cause.code.message() : cause.detail) + ")" : ""));
+      std::string why;
+      if (cause.code) why = " (" + (cause.detail.empty() ? cause.code.message() : cause.detail) + ")";
+      out.status("disconnected: " + reason + why);
     }
     if (reason == "io server disconnect") finish(exit_ok);
     else if (!mo.reconnection) finish(stdin_ended ? exit_ok : exit_failed);  // nothing will reconnect it
