@@ -3,17 +3,15 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "codec/http/message.hpp"
+#include "codec/http/syntax.hpp"
+
 namespace twinsock::eio {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+using http::iequals;
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -31,14 +29,6 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // The longest a cookie lives (RFC 6265bis §5.6.1, §5.6.2: 400 days at most).
 constexpr std::chrono::seconds kMaxLifetime{400LL * 86400};
-
-// CTL characters other than HTAB (RFC 6265bis §5.7 step 1).
-bool has_control_char(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && u != '\t') || u == 0x7f;
-  });
-}
 
 // RFC 6265 §5.1.1 delimiter.
 bool is_delimiter(char c) {
@@ -148,8 +138,10 @@ std::optional<WallClock::time_point> parse_cookie_date(std::string_view text) {
 
 void CookieJar::set_cookie(std::string_view host, std::string_view request_path, std::string_view line,
                            WallClock::time_point now) {
-  // A line with a control character is ignored whole, so none can reach a Cookie header.
-  if (has_control_char(line)) return;
+  // A line with a control character other than HTAB is ignored whole (RFC 6265bis
+  // §5.7 step 1), so none can reach a Cookie header.
+  const auto field_value_char = [](char c) { return http::is_field_value_char(static_cast<unsigned char>(c)); };
+  if (!std::all_of(line.begin(), line.end(), field_value_char)) return;
   // RFC 6265 §5.2: name=value, then ';'-separated attributes.
   const std::size_t semi = line.find(';');
   const std::string_view pair = line.substr(0, semi);
