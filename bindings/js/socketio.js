@@ -11,8 +11,6 @@ import { pageBase } from './page_url.js';
 
 const RESERVED_EVENTS = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 const MANAGER_STATES = ['closed', 'opening', 'open'];
-// The reasons of a lost connection, which come with `details` (the core's close cause).
-const LOSS_REASONS = new Set(['transport close', 'transport error', 'ping timeout', 'parse error']);
 // The entries of sendBuffer snapshots: their socket, and the number that names each in its send buffer.
 const bufferedSeq = new WeakMap();
 
@@ -142,9 +140,12 @@ export class Manager extends Emitter {
     return (this.#engine ??= new Engine(this.#native));
   }
 
-  /** socket.io-client's `details` of "close" and "disconnect": why the connection was lost, if it was. */
-  _closeDetails(reason) {
-    return LOSS_REASONS.has(reason) ? toError(this.#native.closeCause()) ?? undefined : undefined;
+  /**
+   * socket.io-client's `details` of "close" and "disconnect": why the connection was lost.
+   * The core keeps a cause only for a lost connection (none once one opens, or after close()).
+   */
+  _closeDetails() {
+    return toError(this.#native.closeCause()) ?? undefined;
   }
 
   /** The session ended: its Engine says "close" and the next session gets a new one. */
@@ -171,7 +172,7 @@ export class Manager extends Emitter {
         this.#retireEngine(value);
         // The connection ended and no namespace is trying to come back: nothing left to keep alive.
         if (![...this.#nsps.values()].some((socket) => socket.active)) keepAlive(this, false);
-        return this.emitReserved('close', value, this._closeDetails(value));
+        return this.emitReserved('close', value, this._closeDetails());
       case 'reconnect_failed':
         keepAlive(this, false);
         return this.emitReserved(type);
@@ -328,7 +329,7 @@ export class Socket extends Emitter {
       }
       case 'disconnect':
         if (!this.active) keepAlive(this, false);
-        return this.emitReserved('disconnect', a, this.io._closeDetails(a));
+        return this.emitReserved('disconnect', a, this.io._closeDetails());
       case 'event':
         return this.#onEvent(a, decodeArgs(b, c), d);
       case 'ack':
