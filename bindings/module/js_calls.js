@@ -26,29 +26,29 @@ mergeInto(LibraryManager.library, {
   twinsock_js_signal__deps: ['$TWB'],
   twinsock_js_signal: function (handle, type) {
     var fn = TWB.dispatcher(handle);
-    if (fn) fn(UTF8ToString(type));
+    if (fn) fn(TWS.cstring(type));
   },
   twinsock_js_text__deps: ['$TWB'],
   twinsock_js_text: function (handle, type, text, size) {
     var fn = TWB.dispatcher(handle);
-    if (fn) fn(UTF8ToString(type), TWS.decode(text, size));
+    if (fn) fn(TWS.cstring(type), TWS.decode(text, size));
   },
   twinsock_js_numbers__deps: ['$TWB'],
   twinsock_js_numbers: function (handle, type, a, b) {
     var fn = TWB.dispatcher(handle);
-    if (fn) fn(UTF8ToString(type), a, b);
+    if (fn) fn(TWS.cstring(type), a, b);
   },
   twinsock_js_object__deps: ['$TWB'],
   twinsock_js_object: function (handle, type, json, size, number) {
     var fn = TWB.dispatcher(handle);
-    if (fn) fn(UTF8ToString(type), TWB.object(json, size), number);
+    if (fn) fn(TWS.cstring(type), TWB.object(json, size), number);
   },
   // Socket.IO arguments: an event, an ack, a send buffer, or the data of a refused CONNECT.
   twinsock_js_args__deps: ['$TWB'],
   twinsock_js_args: function (handle, type, number, name, nameSize, error, errorSize, json, jsonSize, table, count) {
     var fn = TWB.dispatcher(handle);
     if (!fn) return;
-    type = UTF8ToString(type);
+    type = TWS.cstring(type);
     var text = TWS.decode(json, jsonSize), buffers = TWB.buffers(table, count);
     if (type == 'event') return fn(type, TWS.decode(name, nameSize), text, buffers, number);
     if (type == 'ack') return fn(type, number, TWB.object(error, errorSize), text, buffers);
@@ -74,7 +74,7 @@ mergeInto(LibraryManager.library, {
   twinsock_js_ask__deps: ['$TWB'],
   twinsock_js_ask: function (handle, type) {
     var fn = TWB.dispatcher(handle);
-    var text = fn ? fn(UTF8ToString(type)) : undefined;
+    var text = fn ? fn(TWS.cstring(type)) : undefined;
     if (typeof text != 'string') return 0;
     var size = lengthBytesUTF8(text) + 1;
     var ptr = _twinsock_js_alloc(size);
