@@ -37,6 +37,8 @@ class Socket::Impl final : public TransportHandler {
         probe_timer_(loop) {}
   ~Impl() override { *alive_ = false; }
 
+  void set_observer(SocketObserver* observer) { observer_ = observer; }
+
   void open() {
     if (started_) return;
     started_ = true;
@@ -160,13 +162,13 @@ class Socket::Impl final : public TransportHandler {
           flush();
         }
         if (state_ == ReadyState::closed) return;
-        owner_.on_ping.emit();
+        tell(&SocketObserver::on_engine_ping, owner_.on_ping);
         return;
       }
       case PacketType::message: {
         Message message{packet.is_binary,
                         packet.is_binary ? std::string(as_text(packet.binary)) : std::move(packet.data)};
-        owner_.on_message.emit(message);
+        tell(&SocketObserver::on_engine_message, owner_.on_message, message);
         return;
       }
       default: return;  // a second open, pong, noop (ends a poll during an upgrade), upgrade
@@ -193,6 +195,16 @@ class Socket::Impl final : public TransportHandler {
     transport_failed(reason, ec, detail);
   }
 
+  // The observer, then the Event's listeners; false once either destroyed this socket.
+  template <typename... Params, typename... Args>
+  bool tell(void (SocketObserver::*hook)(Params...), Event<Params...>& event, const Args&... args) {
+    const auto alive = alive_;
+    if (observer_) (observer_->*hook)(args...);
+    if (!*alive) return false;
+    event.emit(args...);
+    return *alive;
+  }
+
   // ---- session
 
   void on_handshake(const Packet& packet) {
@@ -212,9 +224,7 @@ class Socket::Impl final : public TransportHandler {
     state_ = ReadyState::open;
     g_prior_websocket_success = transport_name_ == kWebSocket;
     reset_ping_timeout();
-    auto alive = alive_;
-    owner_.on_open.emit(handshake_);
-    if (!*alive) return;
+    if (!tell(&SocketObserver::on_engine_open, owner_.on_open, handshake_)) return;
     flush();
     if (state_ != ReadyState::open || !options_.upgrade || transport_name_ != kPolling) return;
     const bool offered = std::find(hs.upgrades.begin(), hs.upgrades.end(), kWebSocket) != hs.upgrades.end();
@@ -285,12 +295,8 @@ class Socket::Impl final : public TransportHandler {
     const bool report_error = ec && (reason == kTransportError || reason == kParseError);
     close_detail_ = ec ? detail : std::string();
     auto emit = [this, reason = std::string(reason), ec, detail, report_error] {
-      auto alive = alive_;
-      if (report_error) {
-        owner_.on_error.emit(ec, detail);
-        if (!*alive) return;
-      }
-      owner_.on_close.emit(reason, ec);
+      if (report_error && !tell(&SocketObserver::on_engine_error, owner_.on_error, ec, detail)) return;
+      tell(&SocketObserver::on_engine_close, owner_.on_close, reason, ec);
     };
     if (!deferred) return emit();
     loop_.post([alive = alive_, emit = std::move(emit)] {
@@ -341,9 +347,7 @@ class Socket::Impl final : public TransportHandler {
     transport_->send(std::span<const Packet>(&upgrade, 1));
     upgrading_ = false;
     flush();  // writes buffered during the switch, in order
-    auto alive = alive_;
-    owner_.on_upgrade.emit(transport_name_);
-    if (!*alive) return;
+    if (!tell(&SocketObserver::on_engine_upgrade, owner_.on_upgrade, transport_name_)) return;
     if (state_ == ReadyState::closing && write_buffer_.empty())
       close_session(kForcedClose, {}, "closed by the user", false);
   }
@@ -357,15 +361,15 @@ class Socket::Impl final : public TransportHandler {
       upgrading_ = false;
       if (transport_) transport_->resume();
     }
-    auto alive = alive_;
-    owner_.on_error.emit(ec ? ec : std::error_code(errc::connection_closed), "probe error: " + detail);
-    if (!*alive) return;
+    const std::error_code error = ec ? ec : std::error_code(errc::connection_closed);
+    if (!tell(&SocketObserver::on_engine_error, owner_.on_error, error, "probe error: " + detail)) return;
     if (state_ == ReadyState::closing && write_buffer_.empty())
       return close_session(kForcedClose, {}, "closed by the user", false);
     flush();
   }
 
   Socket& owner_;
+  SocketObserver* observer_ = nullptr;
   Loop& loop_;
   std::string url_;
   std::shared_ptr<const SocketOptions> shared_options_;
@@ -405,6 +409,7 @@ std::error_code Socket::send(Message message, bool /*compress*/) { return impl_-
 bool Socket::writable() const { return impl_->writable(); }
 bool Socket::heartbeat_expired() { return impl_->heartbeat_expired(); }
 void Socket::network_lost() { impl_->network_lost(); }
+void Socket::set_observer(SocketObserver* observer) { impl_->set_observer(observer); }
 ReadyState Socket::ready_state() const { return impl_->state(); }
 const std::string& Socket::id() const { return impl_->id(); }
 const std::string& Socket::transport_name() const { return impl_->transport_name(); }

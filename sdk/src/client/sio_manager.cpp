@@ -14,8 +14,28 @@
 
 namespace twinsock::sio {
 
-struct Manager::Impl {
-  Impl(const ReconnectPolicy& policy, const Limits& l) : backoff(policy), limits(l), decoder(l) {}
+// The Manager's state that its header need not show, and its engine's observer:
+// the engine's events reach the Manager without a listener (an allocation) each.
+struct Manager::Impl final : eio::SocketObserver {
+  Impl(Manager& m, const ReconnectPolicy& policy, const Limits& l)
+      : manager(m), backoff(policy), limits(l), decoder(l) {}
+
+  void on_engine_open(const eio::HandshakeInfo&) override { manager.on_engine_open(); }
+  void on_engine_message(const eio::Message& message) override { manager.on_engine_message(message); }
+  void on_engine_ping() override { manager.on_ping.emit(); }
+  void on_engine_upgrade(const std::string& transport) override { manager.on_upgrade.emit(transport); }
+  void on_engine_error(std::error_code ec, const std::string& detail) override {
+    if (manager.state_ == ManagerState::opening) {
+      open_error_reported = true;
+      open_error_detail = detail;
+    }
+    manager.on_error.emit(ec, detail);
+  }
+  void on_engine_close(const std::string& reason, std::error_code cause) override {
+    manager.on_engine_close(reason, cause, manager.engine_->close_detail());
+  }
+
+  Manager& manager;
   Backoff backoff;
   Limits limits;
   Decoder decoder;
@@ -61,7 +81,7 @@ Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
     : loop_(loop),
       url_(platform_resolve_url(url)),  // relative to the page, in browsers
       options_(std::make_shared<ManagerOptions>(std::move(options))),
-      impl_(std::make_unique<Impl>(policy_of(*options_), limits_of(*options_))),
+      impl_(std::make_unique<Impl>(*this, policy_of(*options_), limits_of(*options_))),
       open_timer_(loop),
       reconnect_timer_(loop),
       retire_timer_(loop) {
@@ -87,7 +107,6 @@ Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
 
 Manager::~Manager() {
   *alive_ = false;
-  engine_subs_.clear();
   engine_.reset();
   retiring_.clear();
   sockets_.clear();
@@ -115,7 +134,6 @@ void Manager::open() {
 
 void Manager::start_engine() {
   state_ = ManagerState::opening;
-  engine_subs_.clear();
   engine_.reset();
   if (impl_->url_error) {
     // No attempt can succeed with this URL: report it, and no reconnection (open() tries again).
@@ -134,23 +152,8 @@ void Manager::start_engine() {
   impl_->decoder.reset();
   impl_->open_error_reported = false;
   impl_->open_error_detail.clear();
-  engine_subs_.reserve(6);  // the six below
-  engine_subs_.push_back(engine_->on_open.on([this](const eio::HandshakeInfo&) { on_engine_open(); }));
-  engine_subs_.push_back(engine_->on_message.on([this](const eio::Message& m) { on_engine_message(m); }));
-  engine_subs_.push_back(engine_->on_ping.on([this] { on_ping.emit(); }));
-  engine_subs_.push_back(engine_->on_upgrade.on([this](const std::string& transport) { on_upgrade.emit(transport); }));
-  engine_subs_.push_back(engine_->on_error.on([this](std::error_code ec, const std::string& detail) {
-    if (state_ == ManagerState::opening) {
-      impl_->open_error_reported = true;
-      impl_->open_error_detail = detail;
-    }
-    on_error.emit(ec, detail);
-  }));
-  engine_subs_.push_back(engine_->on_close.on([this](const std::string& reason, std::error_code cause) {
-    on_engine_close(reason, cause, engine_->close_detail());
-  }));
+  engine_->set_observer(impl_.get());
   open_timer_.start(options_->timeout, [this] {
-    engine_subs_.clear();
     engine_.reset();
     on_engine_close("timeout", errc::connect_timeout);
   });
@@ -188,7 +191,6 @@ void Manager::on_engine_message(const eio::Message& message) {
     if (ec) {
       on_error.emit(ec, describe(ec, impl_->limits));
       if (!*alive) return;
-      engine_subs_.clear();
       engine_.reset();
       return on_engine_close("parse error", ec, describe(ec, impl_->limits));
     }
@@ -203,7 +205,6 @@ void Manager::on_engine_message(const eio::Message& message) {
   if (ec) {
     on_error.emit(ec, describe(ec, impl_->limits));
     if (!*alive) return;
-    engine_subs_.clear();
     engine_.reset();
     on_engine_close("parse error", ec, describe(ec, impl_->limits));
   }
@@ -219,9 +220,12 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause, 
   open_timer_.cancel();
   const bool was_open = state_ == ManagerState::open;
   state_ = ManagerState::closed;
-  engine_subs_.clear();
-  // The engine may be the caller: destroy it on the next turn, never inside its own callback.
-  if (engine_) loop_.post([doomed = std::shared_ptr<eio::Socket>(engine_.release())] {});
+  // The engine may be the caller: destroy it on the next turn, never inside its own
+  // callback, and hear nothing more from it.
+  if (engine_) {
+    engine_->set_observer(nullptr);
+    loop_.post([doomed = std::shared_ptr<eio::Socket>(engine_.release())] {});
+  }
   auto alive = alive_;
   if (was_open) {
     close_cause_ = {cause, detail};
@@ -303,7 +307,7 @@ void Manager::close() {
   if (engine_) {
     // Let the engine close gracefully (flush buffered writes, send its close
     // packet); it is dropped once nothing of it is on the wire, or after a bound.
-    engine_subs_.clear();
+    engine_->set_observer(nullptr);
     engine_->close();
     retiring_.push_back(std::move(engine_));
     retire_deadline_ = loop_.now() + Duration(5000);

@@ -97,6 +97,23 @@ struct Message {
 
 enum class ReadyState : std::uint8_t { closed, opening, open, closing };
 
+/// The owner of a Socket (a Socket.IO Manager) hears its events through this
+/// interface, before the Events' listeners: one pointer instead of a listener (an
+/// allocation each) per event, which adds up over thousands of connections. The
+/// methods may destroy the Socket.
+class SocketObserver {
+ public:
+  virtual void on_engine_open(const HandshakeInfo& handshake) = 0;
+  virtual void on_engine_message(const Message& message) = 0;
+  virtual void on_engine_ping() = 0;
+  virtual void on_engine_upgrade(const std::string& transport) = 0;
+  virtual void on_engine_error(std::error_code ec, const std::string& detail) = 0;
+  virtual void on_engine_close(const std::string& reason, std::error_code cause) = 0;
+
+ protected:
+  ~SocketObserver() = default;
+};
+
 class Socket {
  public:
   Socket(Loop& loop, std::string url, SocketOptions options = {});
@@ -141,6 +158,9 @@ class Socket {
 
   /// Clears the process-wide "a session upgraded to websocket" flag that
   /// remember_upgrade reads (tests; engine.io-client's priorWebsocketSuccess).
+  /// The one observer (null: none), told of every event before its listeners.
+  void set_observer(SocketObserver* observer);
+
   static void forget_prior_upgrade();
   static bool prior_upgrade();
 

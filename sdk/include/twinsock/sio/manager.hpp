@@ -99,7 +99,7 @@ class Manager {
   const std::string& url() const { return url_; }
   /// The namespace named by the URL's path ("/" when none).
   const std::string& url_namespace() const { return nsp_; }
-  /// The Engine.IO session, while one exists.
+  /// The Engine.IO session, while one exists. Listen to its Events; its observer is this Manager.
   eio::Socket* engine() { return engine_.get(); }
 
   /// The device lost its network: the connection closes now ("transport close") and the
@@ -170,7 +170,6 @@ class Manager {
   std::shared_ptr<ManagerOptions> options_;  // shared with the engines (its `engine` part)
   std::unique_ptr<Impl> impl_;
   std::unique_ptr<eio::Socket> engine_;
-  std::vector<Subscription> engine_subs_;
   Subscription network_sub_;  // the Loop's "network lost"
   std::map<std::string, std::unique_ptr<Socket>> sockets_;
   ManagerState state_ = ManagerState::closed;
