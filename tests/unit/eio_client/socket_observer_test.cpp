@@ -32,14 +32,24 @@ class LoggingObserver final : public SocketObserver {
   std::vector<std::string>& log_;
 };
 
-TEST_F(EioTest, ObserverHearsEveryEventBeforeTheListeners) {
-  LoggingObserver observer(log);
-  SocketOptions o = options();
-  o.transports = {"websocket"};
-  Socket& s = make(std::move(o));
-  s.set_observer(&observer);
-  ws.last()->open();
-  ws.last()->text(open_packet("abc"));
+class EioObserverTest : public EioTest {
+ protected:
+  /// A websocket-only session that `observer` watches, open with sid "abc".
+  Socket& open_observed() {
+    SocketOptions o = options();
+    o.transports = {"websocket"};
+    Socket& s = make(std::move(o));
+    s.set_observer(&observer);
+    ws.last()->open();
+    ws.last()->text(open_packet("abc"));
+    return s;
+  }
+
+  LoggingObserver observer{log};
+};
+
+TEST_F(EioObserverTest, HearsEveryEventBeforeTheListeners) {
+  open_observed();
   ws.last()->text("2");
   ws.last()->text("4hello");
   ws.last()->drop();
@@ -50,8 +60,7 @@ TEST_F(EioTest, ObserverHearsEveryEventBeforeTheListeners) {
                      "observer:close:transport error", "close:transport error"}));
 }
 
-TEST_F(EioTest, ObserverHearsTheUpgrade) {
-  LoggingObserver observer(log);
+TEST_F(EioObserverTest, HearsTheUpgrade) {
   Socket& s = make(options());
   s.set_observer(&observer);
   http.pending("GET")->ok(open_packet("abc", "[\"websocket\"]"));
@@ -68,29 +77,17 @@ TEST_F(EioTest, ObserverHearsTheUpgrade) {
   EXPECT_TRUE(logged("upgrade:websocket"));
 }
 
-TEST_F(EioTest, AnObserverThatDestroysTheSocketStopsTheListeners) {
-  LoggingObserver observer(log);
-  SocketOptions o = options();
-  o.transports = {"websocket"};
-  make(std::move(o)).set_observer(&observer);
+TEST_F(EioObserverTest, OneThatDestroysTheSocketStopsTheListeners) {
   observer.destroy_on_message = [this] { socket.reset(); };
-  ws.last()->open();
-  ws.last()->text(open_packet("abc"));
+  open_observed();
   ws.last()->text("4first");
   loop.run_posted();
   EXPECT_EQ(socket, nullptr);
   EXPECT_EQ(log, (std::vector<std::string>{"observer:open:abc", "open:abc", "observer:msg:first"}));
 }
 
-TEST_F(EioTest, ADetachedObserverHearsNothingMore) {
-  LoggingObserver observer(log);
-  SocketOptions o = options();
-  o.transports = {"websocket"};
-  Socket& s = make(std::move(o));
-  s.set_observer(&observer);
-  ws.last()->open();
-  ws.last()->text(open_packet("abc"));
-  s.set_observer(nullptr);
+TEST_F(EioObserverTest, DetachedHearsNothingMore) {
+  open_observed().set_observer(nullptr);
   ws.last()->text("4after");
   loop.run_posted();
   EXPECT_EQ(log, (std::vector<std::string>{"observer:open:abc", "open:abc", "msg:after"}));
