@@ -156,11 +156,11 @@ class Socket {
   /// end, a WebSocket closing handshake): it can be destroyed without cutting anything.
   bool finished() const;
 
-  /// Clears the process-wide "a session upgraded to websocket" flag that
-  /// remember_upgrade reads (tests; engine.io-client's priorWebsocketSuccess).
   /// The one observer (null: none), told of every event before its listeners.
   void set_observer(SocketObserver* observer);
 
+  /// Clears the process-wide "a session upgraded to websocket" flag that
+  /// remember_upgrade reads (tests; engine.io-client's priorWebsocketSuccess).
   static void forget_prior_upgrade();
   static bool prior_upgrade();
 
