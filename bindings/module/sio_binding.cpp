@@ -8,6 +8,7 @@
 //            send_buffer(seqs, json, buffers) (asked for by twinsock_socket_send_buffer) |
 //            auth() -> JSON text (only with authFunction)
 #include "bindings.hpp"
+#include "forward.hpp"
 #include "js_value.hpp"
 #include "options.hpp"
 #include "twinsock/error.hpp"
@@ -15,7 +16,7 @@
 namespace twinsock::bindings {
 
 JsSocket::JsSocket(sio::Socket& socket, Handle fn) : socket_(socket), fn_(fn) {
-  subs_.push_back(socket_.on_connect.on([this] { call_js(fn_, "connect"); }));
+  subs_.push_back(socket_.on_connect.on(Signal{fn_, "connect"}));
   subs_.push_back(socket_.on_connect_error.on([this](const sio::ConnectError& e) {
     const std::string error = error_to_js(e.code ? e.code : make_error_code(errc::sio_connect_refused),
                                           e.detail.empty() ? e.message : e.detail, &e.message);
@@ -94,25 +95,21 @@ void JsSocket::keep_buffered(const double* keep, std::size_t count) {
 JsManager::JsManager(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
   const nlohmann::json options = json_from_js(options_json);
   sio::ManagerOptions m = manager_options(options);
-  if (option_flag(options, "trace")) m.engine.trace = [fn](std::string_view line) { call_js(fn, "trace", line); };
+  if (option_flag(options, "trace")) m.engine.trace = TextSignal{fn, "trace"};
   m.auto_connect = false;  // the facade connects each socket when the user's io() asks for it
   // socket.io-client reads `socket.io.opts` anew at every attempt (a changed query, transports, ...).
   m.before_open = [fn](eio::SocketOptions& engine) { read_engine_options(json_from_js(ask_js(fn, "options")), engine); };
   manager_ = std::make_unique<sio::Manager>(shared_loop(), std::string(url), std::move(m));
   auto& mgr = *manager_;
-  subs_.push_back(mgr.on_open.on([this] { call_js(fn_, "open"); }));
-  subs_.push_back(mgr.on_close.on([this](const std::string& reason) { call_js(fn_, "close", reason); }));
-  subs_.push_back(mgr.on_error.on([this](std::error_code ec, const std::string& detail) {
-    call_js_with_object(fn_, "error", error_to_js(ec, detail));
-  }));
-  subs_.push_back(mgr.on_ping.on([this] { call_js(fn_, "ping"); }));
-  subs_.push_back(mgr.on_reconnect_attempt.on([this](std::uint32_t n) { call_js(fn_, "reconnect_attempt", n, 0); }));
-  subs_.push_back(mgr.on_reconnect.on([this](std::uint32_t n) { call_js(fn_, "reconnect", n, 0); }));
-  subs_.push_back(mgr.on_reconnect_error.on([this](std::error_code ec, const std::string& detail) {
-    call_js_with_object(fn_, "reconnect_error", error_to_js(ec, detail));
-  }));
-  subs_.push_back(mgr.on_reconnect_failed.on([this] { call_js(fn_, "reconnect_failed"); }));
-  subs_.push_back(mgr.on_upgrade.on([this](const std::string& transport) { call_js(fn_, "upgrade", transport); }));
+  subs_.push_back(mgr.on_open.on(Signal{fn_, "open"}));
+  subs_.push_back(mgr.on_close.on(TextSignal{fn_, "close"}));
+  subs_.push_back(mgr.on_error.on(ErrorSignal{fn_, "error"}));
+  subs_.push_back(mgr.on_ping.on(Signal{fn_, "ping"}));
+  subs_.push_back(mgr.on_reconnect_attempt.on(CountSignal{fn_, "reconnect_attempt"}));
+  subs_.push_back(mgr.on_reconnect.on(CountSignal{fn_, "reconnect"}));
+  subs_.push_back(mgr.on_reconnect_error.on(ErrorSignal{fn_, "reconnect_error"}));
+  subs_.push_back(mgr.on_reconnect_failed.on(Signal{fn_, "reconnect_failed"}));
+  subs_.push_back(mgr.on_upgrade.on(TextSignal{fn_, "upgrade"}));
 }
 
 JsSocket* JsManager::socket(std::string_view nsp, std::string_view options_json, Handle fn) {

@@ -2,6 +2,7 @@
 //   open | message(type, data, lastEventId) | error(err, status) |
 //   reconnecting(attempt, delayMs) | close(lastHttpStatus) | trace(line) (with trace: true)
 #include "bindings.hpp"
+#include "forward.hpp"
 #include "js_value.hpp"
 #include "options.hpp"
 
@@ -10,10 +11,10 @@ namespace twinsock::bindings {
 JsEventSource::JsEventSource(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
   const nlohmann::json json = json_from_js(options_json);
   sse::ClientOptions options = sse_options(json);
-  if (option_flag(json, "trace")) options.trace = [fn](std::string_view line) { call_js(fn, "trace", line); };
+  if (option_flag(json, "trace")) options.trace = TextSignal{fn, "trace"};
   client_ = std::make_unique<sse::Client>(shared_loop(), std::string(url), std::move(options));
   auto& c = *client_;
-  subs_.push_back(c.on_open.on([this] { call_js(fn_, "open"); }));
+  subs_.push_back(c.on_open.on(Signal{fn_, "open"}));
   subs_.push_back(c.on_message.on([this](const sse::MessageEvent& e) {
     const bool id_changed = !sent_last_event_id_ || e.last_event_id != last_event_id_;
     if (id_changed) {
@@ -25,9 +26,7 @@ JsEventSource::JsEventSource(std::string_view url, std::string_view options_json
   subs_.push_back(c.on_error.on([this](std::error_code ec, const std::string& detail, int status) {
     call_js_with_object(fn_, "error", error_to_js(ec, detail), status);
   }));
-  subs_.push_back(c.on_reconnecting.on([this](std::uint32_t attempt, Duration delay) {
-    call_js(fn_, "reconnecting", attempt, static_cast<double>(delay.count()));
-  }));
+  subs_.push_back(c.on_reconnecting.on(RetrySignal{fn_, "reconnecting"}));
   // With the last status: a 204 is an error event for the DOM (the facade fires it).
   subs_.push_back(c.on_close.on([this] { call_js(fn_, "close", client_->http_status(), 0); }));
 }

@@ -4,6 +4,7 @@
 //   protocols() -> JSON array of the next attempt's subprotocols (with protocolsProvider) |
 //   trace(line) (with trace: true)
 #include "bindings.hpp"
+#include "forward.hpp"
 #include "codec/json/writer.hpp"
 #include "js_value.hpp"
 #include "options.hpp"
@@ -26,7 +27,7 @@ std::string close_event_json(const ws::CloseInfo& info) {
 JsWebSocket::JsWebSocket(std::string_view url, std::string_view options_json, Handle fn) : fn_(fn) {
   const nlohmann::json json = json_from_js(options_json);
   ws::ClientOptions options = ws_options(json);
-  if (option_flag(json, "trace")) options.trace = [fn](std::string_view line) { call_js(fn, "trace", line); };
+  if (option_flag(json, "trace")) options.trace = TextSignal{fn, "trace"};
   if (option_flag(json, "urlProvider")) {
     // partysocket's URL provider: asked before every attempt; no answer keeps the URL given.
     options.url_provider = [fn, given = std::string(url)] {
@@ -47,17 +48,13 @@ JsWebSocket::JsWebSocket(std::string_view url, std::string_view options_json, Ha
   }
   client_ = std::make_unique<ws::Client>(shared_loop(), std::string(url), std::move(options));
   auto& c = *client_;
-  subs_.push_back(c.on_open.on([this] { call_js(fn_, "open"); }));
+  subs_.push_back(c.on_open.on(Signal{fn_, "open"}));
   subs_.push_back(c.on_message.on(
       [this](const ws::Message& m) { deliver_ws_message(fn_, m.is_binary(), m.data); }));
   subs_.push_back(c.on_close.on(
       [this](const ws::CloseInfo& info) { call_js_with_object(fn_, "close", close_event_json(info)); }));
-  subs_.push_back(c.on_error.on([this](std::error_code ec, const std::string& detail) {
-    call_js_with_object(fn_, "error", error_to_js(ec, detail));
-  }));
-  subs_.push_back(c.on_reconnecting.on([this](std::uint32_t attempt, Duration delay) {
-    call_js(fn_, "reconnecting", attempt, static_cast<double>(delay.count()));
-  }));
+  subs_.push_back(c.on_error.on(ErrorSignal{fn_, "error"}));
+  subs_.push_back(c.on_reconnecting.on(RetrySignal{fn_, "reconnecting"}));
 }
 
 }  // namespace twinsock::bindings
