@@ -188,12 +188,7 @@ void Manager::on_engine_message(const eio::Message& message) {
     Packet packet;
     std::error_code ec =
         message.binary ? decode_msgpack(as_bytes(message.data), packet, impl_->limits) : errc::sio_bad_packet_type;
-    if (ec) {
-      on_error.emit(ec, describe(ec, impl_->limits));
-      if (!*alive) return;
-      engine_.reset();
-      return on_engine_close("parse error", ec, describe(ec, impl_->limits));
-    }
+    if (ec) return close_on_parse_error(ec);
     return handle_packet(packet);
   }
   const std::error_code ec =
@@ -202,12 +197,16 @@ void Manager::on_engine_message(const eio::Message& message) {
     handle_packet(*packet);
     if (!*alive || !engine_) return;
   }
-  if (ec) {
-    on_error.emit(ec, describe(ec, impl_->limits));
-    if (!*alive) return;
-    engine_.reset();
-    on_engine_close("parse error", ec, describe(ec, impl_->limits));
-  }
+  if (ec) close_on_parse_error(ec);
+}
+
+void Manager::close_on_parse_error(std::error_code ec) {
+  auto alive = alive_;
+  const std::string detail = describe(ec, impl_->limits);
+  on_error.emit(ec, detail);
+  if (!*alive) return;
+  engine_.reset();
+  on_engine_close("parse error", ec, detail);
 }
 
 void Manager::handle_packet(Packet& packet) {

@@ -154,6 +154,8 @@ class Manager {
   void start_engine();
   void on_engine_open();
   void on_engine_message(const eio::Message& message);
+  /// A packet the parser refused: on_error, then the connection closes ("parse error").
+  void close_on_parse_error(std::error_code ec);
   void on_engine_close(const std::string& reason, std::error_code cause, const std::string& detail = {});
   void schedule_reconnect();
   void handle_packet(Packet& packet);
