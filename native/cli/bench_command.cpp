@@ -82,6 +82,10 @@ void catch_interrupts() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
 bool is_reserved_event(const std::string& name) {
   return name == "connect" || name == "connect_error" || name == "disconnect" || name == "disconnecting" ||
          name == "newListener" || name == "removeListener";

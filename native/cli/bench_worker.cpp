@@ -13,16 +13,13 @@ void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
   counter.fetch_add(n, std::memory_order_relaxed);
 }
 
-}  // namespace
-
+/// Microseconds from `from` to `to` (0 if `to` is earlier).
 std::uint64_t micros_between(Clock::time_point from, Clock::time_point to) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
   return us < 0 ? 0 : static_cast<std::uint64_t>(us);
 }
 
-double seconds_between(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double>(to - from).count();
-}
+}  // namespace
 
 Worker::Worker(const BenchConfig& config, Counters& counters, long first, long count, int index)
     : config_(config),

@@ -142,8 +142,4 @@ class Worker {
   std::map<std::string, std::uint64_t> disconnect_reasons_;
 };
 
-/// Microseconds from `from` to `to` (0 if `to` is earlier).
-std::uint64_t micros_between(Clock::time_point from, Clock::time_point to);
-double seconds_between(Clock::time_point from, Clock::time_point to);
-
 }  // namespace twinsock::cli
