@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <vector>
+
 #include "twinsock/error.hpp"
 
 namespace twinsock::native {
@@ -68,9 +70,9 @@ std::error_code PerMessageDeflate::decompress(bytes_view payload, std::string& o
         return errc::ws_inflate_too_big;
       }
       out.append(buffer, produced);
-      if (rc == Z_STREAM_END) {  // a final block: the next message starts a fresh stream
-        inflateReset(&z);
-        break;
+      if (rc == Z_STREAM_END) {  // a final block ends the message; what follows it is not deflate data
+        restart_inflate();
+        return {};
       }
       if (rc == Z_BUF_ERROR && produced == 0) break;  // no progress possible
       more = z.avail_in > 0 || z.avail_out == 0;     // input left, or output may be pending
@@ -78,6 +80,22 @@ std::error_code PerMessageDeflate::decompress(bytes_view payload, std::string& o
   }
   if (params_.server_no_context_takeover) inflateReset(&z);
   return {};
+}
+
+// After a final block (RFC 7692 §7.2.3.4) the next message is a new deflate stream, which
+// may still refer back into this one's window unless the server gave up context takeover
+// (§7.2.2): zlib forgets the window on reset, so it is handed back as a dictionary.
+void PerMessageDeflate::restart_inflate() {
+  z_stream& z = z_->inflate;
+  if (params_.server_no_context_takeover) {
+    inflateReset(&z);
+    return;
+  }
+  std::vector<Bytef> window(32 * 1024);
+  uInt size = static_cast<uInt>(window.size());
+  if (inflateGetDictionary(&z, window.data(), &size) != Z_OK) size = 0;
+  inflateReset(&z);
+  if (size > 0) inflateSetDictionary(&z, window.data(), size);
 }
 
 }  // namespace twinsock::native

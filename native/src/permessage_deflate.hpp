@@ -27,6 +27,7 @@ class PerMessageDeflate {
   std::error_code decompress(bytes_view payload, std::string& out);
 
  private:
+  void restart_inflate();
   struct Streams;
   std::unique_ptr<Streams> z_;
   http::DeflateParams params_;

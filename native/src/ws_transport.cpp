@@ -168,8 +168,14 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
           return finish({.error = event.error,
                          .detail = "bad upgrade response: " + http::describe_error(event.error, response.limits())});
         case http::EventKind::head:
-        case http::EventKind::body:
         case http::EventKind::message_end:
+          // Interim responses (100 Continue, 103 Early Hints) come before the 101 (RFC 9110 §15.2).
+          if (response.head().status < 200) {
+            if (event.kind == http::EventKind::head) trace_head();
+            continue;
+          }
+          [[fallthrough]];
+        case http::EventKind::body:
         case http::EventKind::closed: {
           // Anything but a 101 head means the upgrade was refused.
           trace_head();
@@ -228,15 +234,12 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
           if (!*alive) return;
           break;
         }
-        case ws::EventType::ping: {
-          // RFC 6455 §5.5.2, but not while our earlier pongs are still unsent (§5.5.3).
-          if (state_ != State::open || !stream_ || !pongs_.may_reply(stream_->buffered_amount())) break;
-          out_.clear();
-          ws::encode_pong(out_, event->payload, system_random());
-          write_out();
-          pongs_.replied();
+        case ws::EventType::ping:
+          if (state_ != State::open || !stream_) break;
+          owed_pong_.assign(event->payload.begin(), event->payload.end());
+          pong_owed_ = true;
+          send_owed_pong();
           break;
-        }
         case ws::EventType::pong:
           events_.on_transport_pong(event->payload);
           if (!*alive) return;
@@ -261,14 +264,40 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
     close_timer_.start(close_timeout_, [this] { finish(*peer_close_); });
   }
 
+  // Answers the latest ping (RFC 6455 §5.5.2), but not while a few earlier pongs are still
+  // unsent: §5.5.3 lets a burst of pings get one pong, for the last of them. When the backlog
+  // stops it, it is tried again after the stream's next flush, and at the next ping.
+  void send_owed_pong() {
+    if (!pong_owed_ || state_ != State::open || !stream_) return;
+    if (!pongs_.may_reply(stream_->buffered_amount())) {
+      if (!pong_retry_posted_) {
+        pong_retry_posted_ = true;
+        loop_.post([this, alive = alive_] {  // runs after the flush the queued pongs asked for
+          if (!*alive) return;
+          pong_retry_posted_ = false;
+          if (pongs_.may_reply(stream_ ? stream_->buffered_amount() : 0)) send_owed_pong();
+        });
+      }
+      return;
+    }
+    pong_owed_ = false;
+    out_.clear();
+    ws::encode_pong(out_, owed_pong_, system_random());
+    write_out();
+    pongs_.replied();
+  }
+
   // A protocol error from the server: close with the code it maps to (1002, 1007, 1009).
+  // In the closing state our close frame has gone already: one per side (§5.5.1).
   void fail(std::error_code ec) {
     if (stream_ && (state_ == State::open || state_ == State::closing)) {
-      out_.clear();
-      std::uint16_t code = close_code_for(ec);
-      if (code == 0) code = 1002;
-      ws::encode_close(out_, code, "", system_random());
-      write_out();
+      if (state_ == State::open) {
+        out_.clear();
+        std::uint16_t code = close_code_for(ec);
+        if (code == 0) code = 1002;
+        ws::encode_close(out_, code, "", system_random());
+        write_out();
+      }
       stream_->shutdown_after_flush();
     }
     finish_later({.code = 1006, .error = ec, .detail = describe(ec)});
@@ -371,6 +400,9 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   bytes out_;
   bytes compressed_;
   detail::ReplyBacklog pongs_{detail::ReplyBacklog::kMaxWaiting};
+  bytes owed_pong_;  // the latest ping's payload while pong_owed_
+  bool pong_owed_ = false;
+  bool pong_retry_posted_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

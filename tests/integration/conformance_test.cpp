@@ -2,6 +2,8 @@
 // the client must end with the right error id and close code, never crash or hang.
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <string>
 
 #include "run_until.hpp"
@@ -225,11 +227,9 @@ TEST(Conformance, PeerStallingDuringTheHandshakeTimesOut) {
   EXPECT_EQ(r.error, "TWINSOCK_ERR_HANDSHAKE_TIMEOUT");
 }
 
-TEST(Conformance, PeerThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout) {
-  auto peer = after_handshake("", /*close_after=*/false);
+// A client that closes (1000, "bye") as soon as it is open: its last error id and how it closed.
+std::pair<std::string, std::optional<CloseInfo>> close_on_open(ScriptedPeer& peer, ClientOptions o = {}) {
   native::PollLoop loop;
-  ClientOptions o;
-  o.close_timeout = milliseconds(200);
   o.reconnect.enabled = false;
   Client client(loop, peer.url(), o);
   std::string error;
@@ -237,8 +237,17 @@ TEST(Conformance, PeerThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout) {
   auto a = client.on_open.on([&] { client.close(1000, "bye"); });
   auto b = client.on_error.on([&](std::error_code ec, const std::string&) { error = error_id(ec); });
   auto c = client.on_close.on([&](const CloseInfo& i) { closed = i; });
-  ASSERT_TRUE(run_until(loop, [&] { return closed.has_value(); }));
+  EXPECT_TRUE(run_until(loop, [&] { return closed.has_value(); }, std::chrono::seconds(20))) << "client hung";
+  return {error, closed};
+}
+
+TEST(Conformance, PeerThatNeverAnswersTheCloseIsDroppedAfterTheCloseTimeout) {
+  auto peer = after_handshake("", /*close_after=*/false);
+  ClientOptions o;
+  o.close_timeout = milliseconds(200);
+  const auto [error, closed] = close_on_open(peer, o);
   EXPECT_EQ(error, "TWINSOCK_ERR_CLOSE_TIMEOUT");
+  ASSERT_TRUE(closed.has_value());
   EXPECT_EQ(closed->code, 1006);
 }
 
@@ -267,6 +276,89 @@ TEST(Conformance, RequestIsAValidUpgrade) {
   EXPECT_NE(req.find("Sec-WebSocket-Version: 13\r\n"), std::string::npos);
   EXPECT_NE(req.find("Sec-WebSocket-Protocol: a, b\r\n"), std::string::npos) << req;
   EXPECT_NE(req.find("Host: 127.0.0.1:" + std::to_string(peer.port()) + "\r\n"), std::string::npos);
+}
+
+TEST(Conformance, InterimResponsesBeforeThe101AreSkipped) {
+  // RFC 9110 §15.2: a client parses 1xx responses that come before the final one.
+  ScriptedPeer peer([](const std::string& key) {
+    return Steps{{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n" +
+                      ScriptedPeer::good_101(key) + ScriptedPeer::frame(0x81, "hi") + ScriptedPeer::frame(0x88, "\x03\xe8"),
+                  300}};
+  });
+  Result r = run_against(peer);
+  EXPECT_TRUE(r.opened);
+  EXPECT_EQ(r.error, "");
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0], "hi");
+}
+
+TEST(Conformance, ABurstOfPingsGetsAPongForTheLatest) {
+  // §5.5.3 lets the client skip pongs for older pings of a burst, never for the latest.
+  std::string pings;
+  for (int i = 0; i < 12; ++i) pings += ScriptedPeer::frame(0x89, "p" + std::to_string(i));
+  ScriptedPeer peer([&](const std::string& key) {
+    return Steps{{ScriptedPeer::good_101(key) + pings, 300}, {ScriptedPeer::frame(0x88, "\x03\xe8")}};
+  });
+  peer.record_all_frames();
+  run_against(peer);
+  std::vector<std::string> pongs;
+  for (const ScriptedPeer::Frame& f : peer.client_frames())
+    if (f.opcode == 0xA) pongs.push_back(f.payload);
+  ASSERT_FALSE(pongs.empty());
+  EXPECT_EQ(pongs.back(), "p11");
+  EXPECT_LE(pongs.size(), 12u);
+}
+
+TEST(Conformance, AProtocolErrorAfterOurCloseSendsNoSecondClose) {
+  // §5.5.1: one close frame per side; ours went when the client closed.
+  ScriptedPeer peer([](const std::string& key) {
+    return Steps{{ScriptedPeer::good_101(key), 200}, {ScriptedPeer::frame(0x83, ""), 300}};  // reserved opcode 3
+  });
+  peer.record_all_frames();
+  const auto [error, closed] = close_on_open(peer);
+  EXPECT_EQ(error, "TWINSOCK_ERR_WS_BAD_OPCODE");
+  int closes = 0;
+  for (const ScriptedPeer::Frame& f : peer.client_frames()) closes += f.opcode == 0x8 ? 1 : 0;
+  EXPECT_EQ(closes, 1);
+  EXPECT_EQ(peer.client_close_code(), 1000);
+}
+
+// Raw DEFLATE of `text` (RFC 7692's framing): with `final`, one block with BFINAL set;
+// else a sync flush without its 00 00 ff ff. `dictionary`: the window it may refer to.
+std::string raw_deflate(const std::string& text, bool final, const std::string& dictionary = "") {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+  if (!dictionary.empty())
+    deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(dictionary.data()), static_cast<uInt>(dictionary.size()));
+  std::string out(text.size() + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, final ? Z_FINISH : Z_SYNC_FLUSH);
+  out.resize(out.size() - z.avail_out);
+  deflateEnd(&z);
+  if (!final) out.resize(out.size() - 4);
+  return out;
+}
+
+TEST(Conformance, AMessageEndingInAFinalDeflateBlockLeavesTheNextOnesIntact) {
+  // RFC 7692 §7.2.3.4's bytes: "Hello" in a block with BFINAL set, then the next messages
+  // in new streams, the last one referring back into the window of the one before (§7.2.2).
+  const std::string hello_final("\xf3\x48\xcd\xc9\xc9\x07\x00\x00", 8);
+  const std::string world = raw_deflate("World", false);
+  const std::string again = raw_deflate("HelloWorld, HelloWorld", false, "HelloWorld");
+  ScriptedPeer peer([&](const std::string& key) {
+    return Steps{{ScriptedPeer::good_101(key, "Sec-WebSocket-Extensions: permessage-deflate\r\n") +
+                      ScriptedPeer::frame(0xC1, hello_final) + ScriptedPeer::frame(0xC1, world) +
+                      ScriptedPeer::frame(0xC1, again) + ScriptedPeer::frame(0x88, "\x03\xe8"),
+                  300}};
+  });
+  ClientOptions o;
+  o.per_message_deflate = true;
+  Result r = run_against(peer, o);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.messages, (std::vector<std::string>{"Hello", "World", "HelloWorld, HelloWorld"}));
 }
 
 }  // namespace

@@ -73,39 +73,59 @@ void ScriptedPeer::serve() {
     for (int waited = 0; waited < step.sleep_ms && !stop_; waited += 10) usleep(10'000);
   }
   script_done_ = true;
-  // Read what the client sends back: its first frame (usually a close with the error's code).
+  // Read what the client sends back: its first frame (usually a close with the error's
+  // code), or with record_all_frames() every frame until the client closes.
   std::string in;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (!stop_ && std::chrono::steady_clock::now() < give_up) {
+  bool reading = true;
+  while (reading && !stop_ && std::chrono::steady_clock::now() < give_up) {
     if (!wait_readable(fd, 50)) continue;
     char buf[4096];
     const ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) break;
     in.append(buf, static_cast<std::size_t>(n));
-    if (in.size() >= 2) {
-      const auto b1 = static_cast<std::uint8_t>(in[1]);
-      std::size_t len = b1 & 0x7f, header = 2;
-      if (len == 126 && in.size() >= 4) {
-        len = (static_cast<std::uint8_t>(in[2]) << 8) | static_cast<std::uint8_t>(in[3]);
-        header = 4;
-      }
-      const bool masked = b1 & 0x80;
-      if (len < 127 && in.size() >= header + (masked ? 4 : 0) + len) {
-        Frame f;
-        f.opcode = static_cast<std::uint8_t>(in[0]) & 0x0f;
-        f.masked = masked;
-        const std::size_t data = header + (masked ? 4 : 0);
-        for (std::size_t i = 0; i < len; ++i)
-          f.payload += static_cast<char>(in[data + i] ^ (masked ? in[header + i % 4] : 0));
-        std::lock_guard<std::mutex> lock(mutex_);
-        frame_ = f;
+    while (std::optional<Frame> f = take_frame(in)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!frame_) frame_ = *f;
+      frames_.push_back(std::move(*f));
+      if (!all_frames_) {
+        reading = false;
         break;
       }
     }
   }
+  reading_done_ = true;
   if (!close_after_)
     while (!stop_) usleep(10'000);  // stall: keep the socket open until the test ends
   close(fd);
+}
+
+// The first whole frame (payload up to 64 KiB) at the start of `in`, taken out of it.
+std::optional<ScriptedPeer::Frame> ScriptedPeer::take_frame(std::string& in) {
+  if (in.size() < 2) return std::nullopt;
+  const auto b1 = static_cast<std::uint8_t>(in[1]);
+  std::size_t len = b1 & 0x7f, header = 2;
+  if (len == 126) {
+    if (in.size() < 4) return std::nullopt;
+    len = (static_cast<std::uint8_t>(in[2]) << 8) | static_cast<std::uint8_t>(in[3]);
+    header = 4;
+  }
+  const bool masked = b1 & 0x80;
+  const std::size_t data = header + (masked ? 4 : 0);
+  if (len >= 65536 || in.size() < data + len) return std::nullopt;
+  Frame f;
+  f.opcode = static_cast<std::uint8_t>(in[0]) & 0x0f;
+  f.masked = masked;
+  for (std::size_t i = 0; i < len; ++i) f.payload += static_cast<char>(in[data + i] ^ (masked ? in[header + i % 4] : 0));
+  in.erase(0, data + len);
+  return f;
+}
+
+std::vector<ScriptedPeer::Frame> ScriptedPeer::client_frames() const {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!reading_done_ && std::chrono::steady_clock::now() < give_up) usleep(10'000);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return frames_;
 }
 
 // False once the client is gone (or the test ends): the script stops there.

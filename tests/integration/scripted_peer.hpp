@@ -41,6 +41,12 @@ class ScriptedPeer {
   };
   /// Waits (3 s at most) for the peer to have read it.
   std::optional<Frame> client_frame() const;
+  /// Keeps reading after the client's first frame, until it closes the connection (or 3 s
+  /// pass). Call before the client connects.
+  void record_all_frames() { all_frames_ = true; }
+  /// Every frame the client sent after the script (record_all_frames()), once the
+  /// reading ended.
+  std::vector<Frame> client_frames() const;
   /// The close code in the client's close frame, or 0.
   int client_close_code() const;
   std::string request() const;
@@ -58,6 +64,7 @@ class ScriptedPeer {
 
  private:
   void serve();
+  static std::optional<Frame> take_frame(std::string& in);
   bool write_all(int fd, const std::string& bytes);
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;
@@ -69,6 +76,9 @@ class ScriptedPeer {
   std::atomic<bool> script_done_{false};
   mutable std::mutex mutex_;
   std::optional<Frame> frame_;
+  std::vector<Frame> frames_;
+  std::atomic<bool> all_frames_{false};
+  std::atomic<bool> reading_done_{false};
   std::string request_;
 };
 
