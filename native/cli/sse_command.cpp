@@ -31,7 +31,7 @@ constexpr const char* kUsage =
     "  --timeout SEC              exit after SEC seconds\n"
     "  --no-reconnect             exit when the stream ends\n"
     "  --reconnect-attempts N     give up (exit 1) after N reconnection attempts\n"
-    "  --reconnect-delay MS       first reconnection delay (default 1000, growing to 10000)\n"
+    "  --reconnect-delay MS       first reconnection delay (default 3000, the spec's, growing to 30000)\n"
     "  --max-message BYTES        largest event data accepted (default 4 MiB)\n"
     "  --insecure, -k             do not verify the server's TLS certificate\n"
     "  --ca FILE                  trust the CA certificates in FILE (PEM)\n"

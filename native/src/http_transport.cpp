@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "codec/http/limits.hpp"
+#include "codec/http/message.hpp"
 #include "codec/http/request.hpp"
 #include "codec/http/response_parser.hpp"
 #include "codec/url/url.hpp"
@@ -103,6 +104,10 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
                            std::to_string(parser_.head().status) + " " + parser_.head().reason);
             for (const auto& h : parser_.head().headers) request_.trace("< " + h.name + ": " + h.value);
           }
+          // No Accept-Encoding goes out, so a coded body would reach the parser unreadable.
+          if (const std::string* coding = find_header(parser_.head().headers, "content-encoding");
+              coding && !http::iequals(http::trim_ows(*coding), "identity"))
+            return end(errc::http_content_encoding, "Content-Encoding: " + *coding + " (this client decodes none)");
           {
             // A copy: the listener may destroy this transport (and its parser) while it reads them.
             const Headers headers = parser_.head().headers;

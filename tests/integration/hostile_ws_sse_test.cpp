@@ -353,5 +353,19 @@ TEST(HostileSse, EndlessInterimResponsesHitTheConnectionTimeout) {
   EXPECT_LT(r.heap_growth, kSlack);
 }
 
+TEST(HostileSse, ABodyInAContentCodingNotAskedForIsAnError) {
+  // The request sends no Accept-Encoding; a gzip body would otherwise pass as unreadable text.
+  ScriptedPeer peer([](const std::string&) {
+    return Steps{{"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\n\r\n"
+                  "\x1f\x8b\x08\x00\x00\x00\x00\x00",
+                  300}};
+  });
+  const SseRun r = run_sse(peer);
+  EXPECT_EQ(r.opens, 0);
+  EXPECT_EQ(r.error, "TWINSOCK_ERR_HTTP_CONTENT_ENCODING");
+  EXPECT_EQ(r.detail, "Content-Encoding: gzip (this client decodes none)");
+  EXPECT_EQ(peer.request().find("Accept-Encoding"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace twinsock

@@ -51,7 +51,7 @@ struct ClientOptions {
   /// No byte for this long (comments count: servers send them as keep-alives)
   /// drops the stream and reconnects. Zero disables.
   Duration idle_timeout = Duration(0);
-  int max_redirects = 5;
+  int max_redirects = 20;  // as fetch() in browsers (Fetch standard, HTTP-redirect fetch)
   /// A line of the stream, without its end (errc::sse_line_too_long).
   std::size_t max_line_length = 64 * 1024;
   /// The data of one event (errc::sse_event_too_large).

@@ -26,18 +26,29 @@ bool next_line(std::string_view& text, std::string_view& line) {
   return line.find('\r') == std::string_view::npos;
 }
 
-// field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). `first` is the
-// first line of its section, where leading whitespace is not a continuation.
+bool valid_field_value(std::string_view value) {
+  for (char c : value)
+    if (!is_field_value_char(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+// field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). A line that starts
+// with whitespace continues the field before it (obs-fold), which a user agent
+// unfolds into one space (§5.2); the first line of a section has none to continue.
 std::error_code parse_field_line(std::string_view line, bool first, std::size_t max_fields, Headers& out) {
-  if (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
-    return first ? errc::http_bad_header : errc::http_obsolete_line_folding;  // RFC 9112 §5.2
+  if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+    const std::string_view more = trim_ows(line);
+    if (first || out.empty() || !valid_field_value(more)) return errc::http_bad_header;
+    std::string& value = out.back().value;
+    if (!more.empty()) value.append(value.empty() ? "" : " ").append(more);
+    return {};
+  }
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return errc::http_bad_header;
   const std::string_view name = line.substr(0, colon);  // no whitespace before ':' (RFC 9112 §5.1)
   if (!is_token(name)) return errc::http_bad_header;
   const std::string_view value = trim_ows(line.substr(colon + 1));
-  for (char c : value)
-    if (!is_field_value_char(static_cast<unsigned char>(c))) return errc::http_bad_header;
+  if (!valid_field_value(value)) return errc::http_bad_header;
   if (out.size() >= max_fields) return errc::http_too_many_headers;
   out.push_back({std::string(name), std::string(value)});
   return {};
