@@ -206,14 +206,20 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
     assert.deepEqual(Object.keys(back[0]), ['type', 'event', 'args']);
   });
 
-  test('event arguments do not carry the connection-state-recovery offset', async () => {
-    const result = await session([url('/')], async (tool) => {
+  test('event arguments keep the connection-state-recovery offset, as socket.io-client does', async () => {
+    // The server's offset ends every event it stores, but not volatile ones: nothing is taken away.
+    const result = await session([url('/'), '--path', '/recovery/'], async (tool) => {
+      tool.write('["volatile",1,"two"]');
+      await tool.waitFor(isEvent('volatile-back'), 10_000, 'volatile-back');
       tool.write('["message",1,2]');
       await tool.waitFor(isEvent('message-back'), 10_000, 'message-back');
     });
-    assert.deepEqual(events(result, 'message-back')[0].args, [1, 2]);
+    assert.deepEqual(events(result, 'volatile-back')[0].args, [1, 'two']);
+    const back = events(result, 'message-back')[0].args;
+    assert.deepEqual(back.slice(0, 2), [1, 2]);
+    assert.equal(typeof back[2], 'string', 'the offset');
     const connect = result.events.find(ofType('connect'));
-    assert.deepEqual(events(result, 'welcome')[0].args, [connect.id]);
+    assert.equal(events(result, 'welcome')[0].args[0], connect.id);
   });
 
   test('`ack [...]` prints the server acknowledgement', async () => {
@@ -517,12 +523,13 @@ describe('twinsock io: disconnects and reconnection', { concurrency: 3 }, () => 
   });
 
   test('a server-side transport cut is recovered: same id, recovered true, missed events once', async () => {
-    const tool = run(['io', url('/'), '--json', '--transports', 'websocket']);
+    const tool = run(['io', url('/'), '--json', '--transports', 'websocket', '--path', '/recovery/']);
     await tool.waitFor(isEvent('welcome'), 10_000, 'welcome');
     tool.write('["cut", 3]');
     await tool.waitFor(() => tool.events.filter(ofType('connect')).length === 2, 15_000, 'reconnected');
     await tool.waitFor(() => events({ events: tool.events }, 'missed').length >= 3, 10_000, 'missed events');
-    await echo(tool, ['after recovery']);
+    const back = await tool.exchange('["message","after recovery"]', isEvent('message-back'), 'message-back');
+    assert.equal(back.args[0], 'after recovery');  // then the offset
     tool.end();
     const result = await tool.exit();
     assert.equal(result.code, 0, show(result));

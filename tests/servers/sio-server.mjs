@@ -24,7 +24,11 @@
 //   "transport"              -> acks with the Engine.IO transport's name ("polling" or "websocket")
 //   "disconnect-reasons"     -> acks with [{nsp, id, reason}] of every socket that disconnected so far
 //   "shout" ...args          -> emits "message-back" with args to every socket of the namespace
+//   "volatile" ...args       -> emits "volatile-back" with the same args, volatile
 // On connect the server emits "welcome" with the socket id.
+// Connection state recovery is on for a second server on the same port, at the
+// Engine.IO path "/recovery/" (namespaces "/" and "/custom"): it appends an offset
+// to every event it stores, which the other tests need not see.
 // Namespace "/never": its middleware never calls next(), so a CONNECT is never answered.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -38,7 +42,6 @@ const options = {
   connectTimeout: 1000,
   maxHttpBufferSize: 1e8,
   cors: { origin: '*' },
-  connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
 };
 if (transportsAt >= 0) options.transports = args[transportsAt + 1].split(',');
 for (const [flag, key] of [['--ping-interval', 'pingInterval'], ['--ping-timeout', 'pingTimeout']]) {
@@ -51,6 +54,9 @@ if (args.includes('--msgpack')) options.parser = (await import('socket.io-msgpac
 
 const httpServer = createServer();
 const io = new Server(httpServer, options);
+const recovering = new Server(httpServer, {
+  ...options, path: '/recovery/', connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
+});
 const cookieLog = [];
 io.engine.on('headers', (headers, req) => cookieLog.push(req.headers.cookie ?? null));
 
@@ -94,11 +100,14 @@ function attach(nsp) {
     socket.on('disconnect-reasons', (ack) => reply(ack, disconnectReasons));
     socket.on('disconnect', (reason) => disconnectReasons.push({ nsp: nsp.name, id: socket.id, reason }));
     socket.on('shout', (...a) => nsp.emit('message-back', ...a));
+    socket.on('volatile', (...a) => socket.volatile.emit('volatile-back', ...a));
   });
 }
 
 attach(io.of('/'));
 attach(io.of('/custom'));
+attach(recovering.of('/'));
+attach(recovering.of('/custom'));
 const admin = io.of('/admin');
 admin.use((socket, next) => {
   if (socket.handshake.auth && socket.handshake.auth.token === 'secret') return next();

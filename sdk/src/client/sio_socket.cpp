@@ -289,12 +289,11 @@ void Socket::handle_event(Packet& packet) {
     });
   }
   // Connection state recovery: the server appends its offset as the last argument of
-  // every event it stores (those without an ack). Keep it for the next CONNECT and
-  // hand the listeners the arguments the server's emit had.
-  if (!state_->pid.empty() && !packet.id && !args.empty() && args.back().is_string()) {
+  // every event it stores, but not of volatile ones, which look the same: as
+  // socket.io-client does, keep a last string argument for the next CONNECT and leave
+  // it to the listeners (taking it away would drop a volatile emit's own argument).
+  if (!state_->pid.empty() && !packet.id && !args.empty() && args.back().is_string())
     state_->last_offset = args.back().get<std::string>();
-    args.erase(args.end() - 1);
-  }
   dispatch(event, args, reply);
 }
 
