@@ -3,6 +3,7 @@
 // One shared server per file; tests that kill or restart a server, or need
 // --msgpack, start their own.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { assertJsonLines, errors, ofType, run, runToEnd, show, startServer, unusedPort } from './support.mjs';
@@ -190,6 +191,31 @@ describe('twinsock io: a server that is not Socket.IO', () => {
     const ws = await failure(['--transports', 'websocket']);
     assert.equal(ws.message, 'transport error');
     assert.match(ws.detail, /HTTP 404/);
+  });
+});
+
+describe('twinsock io: a server whose first packets are not Socket.IO', () => {
+  // The Engine.IO handshake succeeds; the message beside it is no Socket.IO packet.
+  let server;
+  before(async () => {
+    server = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8' });
+      if (req.method === 'GET' && !new URL(req.url, 'http://x').searchParams.has('sid'))
+        res.end('0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}\x1e4{"early":1}');
+      else res.end('ok');
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  after(() => server?.close());
+
+  test('the parse error that closed it is printed, and --no-reconnect exits 1', async () => {
+    const result = await runToEnd(['io', `http://127.0.0.1:${server.address().port}/`, '--json', '--no-reconnect']);
+    assert.equal(result.code, 1, show(result));
+    assertJsonLines(result);
+    const e = result.events.find(ofType('error'));
+    assert.ok(e, show(result));
+    assert.match(e.code, /^TWINSOCK_ERR_SIO_/);
+    assert.match(e.message, /^connection closed \(parse error\) before \/ connected: /);
   });
 });
 

@@ -239,12 +239,13 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause, 
   } else {
     // The connection never opened: an error for the Manager, connect_error for waiting sockets.
     const std::error_code ec = cause ? cause : std::error_code(errc::connect_failed);
+    const std::string why = impl_->open_error_detail.empty() ? reason : impl_->open_error_detail;
     if (!impl_->open_error_reported) {  // once per failed attempt, as socket.io-client does
-      on_error.emit(ec, impl_->open_error_detail.empty() ? reason : impl_->open_error_detail);
+      on_error.emit(ec, why);
       if (!*alive) return;
     }
     if (reconnecting_) {
-      on_reconnect_error.emit(ec, reason);
+      on_reconnect_error.emit(ec, why);
       if (!*alive) return;
     }
     for (auto& [name, socket] : sockets_) {

@@ -418,6 +418,22 @@ TEST_F(SioTest, should_try_to_reconnect_twice_and_fail_when_requested_two_attemp
   EXPECT_EQ(count("reconnect_failed"), 1);
 }
 
+TEST_F(SioTest, reconnect_error_carries_the_cause_of_the_failed_attempt_as_error_does) {
+  ManagerOptions o = options();
+  o.reconnection_delay = 10ms;
+  Manager& m = make(std::move(o));
+  m.socket("/");
+  std::vector<std::string> details;
+  subs.push_back(m.on_error.on([&](std::error_code, const std::string& d) { details.push_back("error " + d); }));
+  subs.push_back(m.on_reconnect_error.on([&](std::error_code, const std::string& d) { details.push_back("reconnect_error " + d); }));
+  for (int i = 0; i < 2; ++i) {
+    loop.run_posted();
+    conn()->drop({.code = 1006, .error = errc::connect_refused, .detail = "ECONNREFUSED"});
+    advance(100ms);
+  }
+  EXPECT_EQ(details, (std::vector<std::string>{"error ECONNREFUSED", "error ECONNREFUSED", "reconnect_error ECONNREFUSED"}));
+}
+
 TEST_F(SioTest, should_not_try_to_reconnect_with_incorrect_port_when_reconnection_disabled) {
   ManagerOptions o = options();
   o.reconnection = false;
