@@ -118,12 +118,20 @@ TEST_F(SioChaos, AFailedUpgradeLeavesTheSessionOnPollingAndItRecovers) {
   proxy->fail_upgrade(true);
   SioClient client(loop, url(), options());
   auto& [io, s, log] = client;
-  std::vector<std::string> errors;
+  std::vector<std::string> errors, manager_errors;
+  Subscription on_upgrade_error;
+  auto on_open = io.on_open.on([&] {  // each session's engine: its probe
+    on_upgrade_error = io.engine()->on_upgrade_error.on([&](std::error_code ec, const std::string& detail) {
+      errors.push_back(std::string(error_id(ec)) + " " + detail);
+    });
+  });
   auto on_error = io.on_error.on([&](std::error_code ec, const std::string& detail) {
-    errors.push_back(std::string(error_id(ec)) + " " + detail);
+    manager_errors.push_back(std::string(error_id(ec)) + " " + detail);
   });
   ASSERT_TRUE(wait_connected(s));
   ASSERT_TRUE(run_until(loop, [&] { return !errors.empty(); })) << "the probe should fail";
+  EXPECT_TRUE(manager_errors.empty()) << "a failed probe is no Manager error, as in socket.io-client: "
+                                      << manager_errors.front();
   const SessionResult on_polling = normal_session(loop, s, 30);
   const int probe_errors = static_cast<int>(errors.size());
 

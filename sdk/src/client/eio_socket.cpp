@@ -362,7 +362,9 @@ class Socket::Impl final : public TransportHandler {
       if (transport_) transport_->resume();
     }
     const std::error_code error = ec ? ec : std::error_code(errc::connection_closed);
-    if (!tell(&SocketObserver::on_engine_error, owner_.on_error, error, "probe error: " + detail)) return;
+    const auto alive = alive_;
+    owner_.on_upgrade_error.emit(error, "probe error: " + detail);
+    if (!*alive) return;
     if (state_ == ReadyState::closing && write_buffer_.empty())
       return close_session(kForcedClose, {}, "closed by the user", false);
     flush();

@@ -53,6 +53,10 @@ class EioTest : public ::testing::Test {
       log.push_back("error:" + std::string(error_id(ec)));
       last_error_detail = detail;
     }));
+    subs.push_back(s.on_upgrade_error.on([this](std::error_code ec, const std::string& detail) {
+      log.push_back("upgrade_error:" + std::string(error_id(ec)));
+      last_error_detail = detail;
+    }));
     subs.push_back(s.on_close.on([this](const std::string& reason, std::error_code ec) {
       log.push_back("close:" + reason);
       close_ec = ec;

@@ -150,7 +150,7 @@ TEST_F(EioDestroyIn, OnUpgradeWhenPauseEndsWithThePost) {
 
 TEST_F(EioDestroyIn, OnProbeError) {
   open_polling(open_packet("abc", "[\"websocket\"]"));
-  destroy_in(socket->on_error);
+  destroy_in(socket->on_upgrade_error);
   ws.last()->drop();
   EXPECT_EQ(socket, nullptr);
   loop.advance(1min);

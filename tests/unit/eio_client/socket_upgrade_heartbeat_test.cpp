@@ -69,7 +69,7 @@ TEST_F(EioTest, UpgradeDisabledOrNotOffered) {
 TEST_F(EioTest, FailedProbeStaysOnPolling) {
   Socket& s = open_polling(kUpgradable);
   ws.last()->drop({.code = 1006, .error = errc::ws_handshake_bad_status, .detail = "HTTP 400"});
-  EXPECT_EQ(log, (std::vector<std::string>{"open:abc", "error:TWINSOCK_ERR_WS_HANDSHAKE_BAD_STATUS"}));
+  EXPECT_EQ(log, (std::vector<std::string>{"open:abc", "upgrade_error:TWINSOCK_ERR_WS_HANDSHAKE_BAD_STATUS"}));
   EXPECT_EQ(last_error_detail, "probe error: HTTP 400");
   EXPECT_EQ(s.ready_state(), ReadyState::open);
   EXPECT_EQ(s.transport_name(), "polling");
@@ -85,7 +85,7 @@ TEST_F(EioTest, ProbeAnsweredWithSomethingElseFails) {
   Socket& s = open_polling(kUpgradable);
   ws.last()->open();
   ws.last()->text("4nope");
-  EXPECT_EQ(log.back(), "error:TWINSOCK_ERR_EIO_BAD_PACKET_TYPE");
+  EXPECT_EQ(log.back(), "upgrade_error:TWINSOCK_ERR_EIO_BAD_PACKET_TYPE");
   EXPECT_EQ(ws.last()->close_calls, std::vector<std::uint16_t>{1000});
   EXPECT_EQ(ws.last()->sent, std::vector<std::string>{"2probe"});  // no close packet on a probe
   EXPECT_EQ(s.transport_name(), "polling");
@@ -97,7 +97,7 @@ TEST_F(EioTest, ProbeDyingAfter3probeResumesPolling) {
   ws.last()->text("3probe");
   ASSERT_FALSE(s.send({false, "held"}));
   ws.last()->drop();
-  EXPECT_EQ(log.back(), "error:TWINSOCK_ERR_CONNECTION_RESET");
+  EXPECT_EQ(log.back(), "upgrade_error:TWINSOCK_ERR_CONNECTION_RESET");
   // The buffered write goes out on polling; the GET in flight stays, and polling continues after it.
   EXPECT_EQ(http.pending("POST")->request.body, "4held");
   http.pending("GET")->ok("6");
@@ -111,7 +111,7 @@ TEST_F(EioTest, ProbeTimesOut) {
   Socket& s = open_polling(open_packet("abc", "[\"websocket\"]"), std::move(o));
   ws.last()->open();
   loop.advance(1s);
-  EXPECT_EQ(log.back(), "error:TWINSOCK_ERR_HANDSHAKE_TIMEOUT");
+  EXPECT_EQ(log.back(), "upgrade_error:TWINSOCK_ERR_HANDSHAKE_TIMEOUT");
   EXPECT_EQ(s.transport_name(), "polling");
 }
 

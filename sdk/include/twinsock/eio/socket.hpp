@@ -168,8 +168,11 @@ class Socket {
   Event<const Message&> on_message;
   Event<> on_ping;                              // the server pinged (Manager's "ping")
   Event<const std::string& /*transport*/> on_upgrade;
-  /// A non-fatal error (e.g. a failed upgrade probe) or the cause of a close.
+  /// The cause of a close (before on_close), or a transport error while opening.
   Event<std::error_code, const std::string& /*detail*/> on_error;
+  /// The WebSocket probe failed (engine.io-client's "upgradeError"): the session goes on
+  /// over polling, so the Socket.IO Manager hears nothing of it.
+  Event<std::error_code, const std::string& /*detail*/> on_upgrade_error;
   /// Once, when the session ends: the reason verbatim from socket.io-client and the cause.
   Event<const std::string& /*reason*/, std::error_code> on_close;
 
