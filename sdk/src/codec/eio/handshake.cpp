@@ -27,7 +27,8 @@ const json* member(const json& object, const char* key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-// A JSON integer in [0, max]. Integers too large for 64 bits parse as floats and fail here.
+// A whole number in [0, max]: an integer, or a float without a fraction (25000.0, which
+// socket.io-client takes too). Integers too large for 64 bits parse as floats.
 bool get_unsigned(const json* v, std::uint64_t max, std::uint64_t& out) {
   if (v == nullptr) return false;
   if (v->is_number_unsigned()) {
@@ -36,6 +37,11 @@ bool get_unsigned(const json* v, std::uint64_t max, std::uint64_t& out) {
     const auto n = v->get<std::int64_t>();
     if (n < 0) return false;
     out = static_cast<std::uint64_t>(n);
+  } else if (v->is_number_float()) {
+    const double d = v->get<double>();
+    if (!(d >= 0 && d < 18446744073709551616.0)) return false;  // also NaN; 2^64 does not fit
+    out = static_cast<std::uint64_t>(d);
+    if (static_cast<double>(out) != d) return false;  // a fraction
   } else {
     return false;
   }
