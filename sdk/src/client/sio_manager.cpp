@@ -205,7 +205,6 @@ void Manager::close_on_parse_error(std::error_code ec) {
   const std::string detail = describe(ec, impl_->limits);
   on_error.emit(ec, detail);
   if (!*alive) return;
-  engine_.reset();
   on_engine_close("parse error", ec, detail);
 }
 
@@ -219,12 +218,10 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause, 
   open_timer_.cancel();
   const bool was_open = state_ == ManagerState::open;
   state_ = ManagerState::closed;
-  // The engine may be the caller: destroy it on the next turn, never inside its own
-  // callback, and hear nothing more from it.
-  if (engine_) {
-    engine_->set_observer(nullptr);
-    loop_.post([doomed = std::shared_ptr<eio::Socket>(engine_.release())] {});
-  }
+  // The engine may be the caller: it is never destroyed inside its own callback. It says
+  // goodbye where it still can (after a ping timeout or a parse error the server hears a
+  // close packet, as from socket.io-client, instead of keeping the session to its timeout).
+  if (engine_) retire_engine();
   auto alive = alive_;
   if (was_open) {
     close_cause_ = {cause, detail};
@@ -304,15 +301,7 @@ void Manager::close() {
   const bool was_open = state_ == ManagerState::open;
   state_ = ManagerState::closed;
   close_cause_ = {};
-  if (engine_) {
-    // Let the engine close gracefully (flush buffered writes, send its close
-    // packet); it is dropped once nothing of it is on the wire, or after a bound.
-    engine_->set_observer(nullptr);
-    engine_->close();
-    retiring_.push_back(std::move(engine_));
-    retire_deadline_ = loop_.now() + Duration(5000);
-    if (!retire_timer_.armed()) retire_timer_.start(Duration(20), [this] { reap_retiring(); });
-  }
+  if (engine_) retire_engine();
   if (!was_open) return;
   // Sockets are disconnected now (connect() right after close() opens a new session);
   // their disconnect events follow on a later turn, then "close", as on a lost connection.
@@ -320,6 +309,17 @@ void Manager::close() {
   loop_.post([this, alive = alive_] {
     if (*alive) on_close.emit("forced close");
   });
+}
+
+// Lets the engine close gracefully (flush buffered writes, send its close packet or
+// close frame), deaf to it meanwhile; it is dropped once nothing of it is on the wire,
+// or after a bound. Safe from the engine's own callbacks: nothing is destroyed here.
+void Manager::retire_engine() {
+  engine_->set_observer(nullptr);
+  engine_->close();
+  retiring_.push_back(std::move(engine_));
+  retire_deadline_ = loop_.now() + Duration(5000);
+  if (!retire_timer_.armed()) retire_timer_.start(Duration(20), [this] { reap_retiring(); });
 }
 
 void Manager::reap_retiring() {

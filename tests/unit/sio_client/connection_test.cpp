@@ -551,6 +551,10 @@ TEST_F(SioTest, should_close_the_engine_upon_decoding_exception) {
   server("bad");
   EXPECT_EQ(count("/ disconnect:parse error"), 1);
   EXPECT_NE(mgr->engine(), engine);
+  // The engine closes its transport, as socket.io-client's engine.close(): the server
+  // hears of it (a close frame here, a close packet over polling) instead of timing out.
+  EXPECT_EQ(conn()->close_calls.size(), 1u);
+  conn()->finish_close();
   EXPECT_EQ(conn()->live, nullptr);  // the transport is gone
   advance(1s);
   handshake("e2");

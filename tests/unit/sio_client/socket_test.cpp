@@ -1270,5 +1270,31 @@ TEST_F(SioTest, a_polling_session_connects_emits_and_says_goodbye) {
   EXPECT_EQ(loop.timer_count(), 0u);
 }
 
+TEST_F(SioTest, a_polling_session_lost_to_a_ping_timeout_still_sends_its_close_packet) {
+  // As socket.io-client's engine does: the server ends the session now instead of at its own timeout.
+  ManagerOptions o = options();
+  o.engine.transports = {"polling"};
+  Manager& m = make(std::move(o));
+  Socket& s = m.socket();
+  watch(s);
+  loop.run_posted();
+  http.pending("GET")->ok(eio_open("p1", 300, 200));
+  loop.run_posted();
+  http.pending("POST")->ok("ok");
+  loop.run_posted();
+  http.pending("GET")->ok("40{\"sid\":\"s1\"}");
+  loop.run_posted();
+  ASSERT_TRUE(s.connected());
+  advance(600ms);  // no ping within pingInterval + pingTimeout
+  EXPECT_EQ(count("/ disconnect:ping timeout"), 1);
+  testing::HttpCall* goodbye = http.pending("POST");
+  ASSERT_NE(goodbye, nullptr);
+  EXPECT_EQ(goodbye->request.body, "1");
+  goodbye->ok("ok");
+  if (auto* g = http.pending("GET")) g->ok("6");
+  loop.run_posted();
+  advance(10s);  // the reconnection's first request is due; the old engine is gone
+}
+
 }  // namespace
 }  // namespace twinsock::sio

@@ -159,6 +159,7 @@ class Manager {
   void on_engine_close(const std::string& reason, std::error_code cause, const std::string& detail = {});
   void schedule_reconnect();
   void handle_packet(Packet& packet);
+  void retire_engine();
   void reap_retiring();
 
   // Engines closed by close(), kept until they finish their goodbye (bounded).
