@@ -1218,13 +1218,18 @@ TEST_F(SioTest, the_namespace_connect_timeout_does_not_outlive_the_connection_it
   EXPECT_TRUE(s.connected());
 }
 
-TEST_F(SioTest, a_polling_session_connects_emits_and_says_goodbye) {
-  ManagerOptions o = options();
+// The default socket of a polling-only Manager, its first request (the handshake GET) out.
+Socket& polling_socket(SioTest& t) {
+  ManagerOptions o = t.options();
   o.engine.transports = {"polling"};
-  Manager& m = make(std::move(o));
-  Socket& s = m.socket();
-  watch(s);
-  loop.run_posted();
+  Socket& s = t.make(std::move(o)).socket();
+  t.watch(s);
+  t.loop.run_posted();
+  return s;
+}
+
+TEST_F(SioTest, a_polling_session_connects_emits_and_says_goodbye) {
+  Socket& s = polling_socket(*this);
   http.pending("GET")->ok(eio_open("p1"));
   loop.run_posted();
   testing::HttpCall* post = http.pending("POST");
@@ -1272,12 +1277,7 @@ TEST_F(SioTest, a_polling_session_connects_emits_and_says_goodbye) {
 
 TEST_F(SioTest, a_polling_session_lost_to_a_ping_timeout_still_sends_its_close_packet) {
   // As socket.io-client's engine does: the server ends the session now instead of at its own timeout.
-  ManagerOptions o = options();
-  o.engine.transports = {"polling"};
-  Manager& m = make(std::move(o));
-  Socket& s = m.socket();
-  watch(s);
-  loop.run_posted();
+  Socket& s = polling_socket(*this);
   http.pending("GET")->ok(eio_open("p1", 300, 200));
   loop.run_posted();
   http.pending("POST")->ok("ok");
