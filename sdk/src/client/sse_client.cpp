@@ -176,12 +176,13 @@ class Client::Impl final : public HttpResponseEvents {
     parser_.finish();
     if (open_) {
       open_ = false;
-      // The stream ended: reconnect after the reconnection time (an error is reported first).
-      if (error && error != errc::connection_closed) {
-        auto alive = alive_;
-        owner_.on_error.emit(error, detail, 0);
-        if (!*alive || state_ == ReadyState::closed) return;
-      }
+      // The stream ended: reconnect after the reconnection time. An error is reported first,
+      // for a clean end too when a reconnection follows, as an EventSource fires "error"
+      // whenever it reestablishes the connection.
+      auto alive = alive_;
+      if (error && error != errc::connection_closed) owner_.on_error.emit(error, detail, 0);
+      else if (options_.reconnect.enabled) owner_.on_error.emit(errc::connection_closed, "the server ended the stream", 0);
+      if (!*alive || state_ == ReadyState::closed) return;
       return schedule_reconnect();
     }
     fail_attempt(error ? error : std::error_code(errc::connection_closed),

@@ -85,6 +85,21 @@ TEST(SseClient, ResumesWithLastEventIdAfterADrop) {
   EXPECT_EQ(rec.log, expect);  // the partial event was discarded, not delivered
 }
 
+TEST(SseClient, AStreamThatEndsCleanlyIsAnErrorBeforeTheReconnection) {
+  // WHATWG "reestablish the connection": an EventSource fires "error" then, however the stream ended.
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/events", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->head(200);
+  server.current->data("data: a\n\n");
+  server.current->end();
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"open", "message:a", "error:TWINSOCK_ERR_CONNECTION_CLOSED",
+                                               "reconnecting:1:3000"}));
+}
+
 TEST(SseClient, RetryFieldSetsTheReconnectionTime) {
   FakeLoop loop;
   FakeHttpServer server;

@@ -89,7 +89,9 @@ class Client {
   Event<> on_open;
   Event<const MessageEvent&> on_message;
   /// Errors with their stable id and a human detail (e.g. "HTTP 503").
-  /// `status` is the HTTP status when the error came with one, else 0.
+  /// `status` is the HTTP status when the error came with one, else 0. Every lost
+  /// stream that a reconnection follows is one, a cleanly ended one too
+  /// (connection_closed, "the server ended the stream"), as EventSource's "error".
   Event<std::error_code, const std::string& /*detail*/, int /*status*/> on_error;
   Event<std::uint32_t /*attempt*/, Duration /*delay*/> on_reconnecting;
   /// The client stopped for good (close(), 204, a fatal status, give-up).
