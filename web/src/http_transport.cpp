@@ -63,6 +63,7 @@ class BrowserHttpTransport final : public HttpTransport {
   // fetch events, resolved through the registry.
   void head(int status, const char* headers_json) {
     head_timer_.cancel();
+    got_head_ = true;
     Headers headers;
     nlohmann::json parsed;
     if (parse_json(headers_json, parsed, 2) == JsonParseError::none && parsed.is_array()) {
@@ -84,8 +85,10 @@ class BrowserHttpTransport final : public HttpTransport {
     events_.on_http_data(bytes_view(reinterpret_cast<const std::uint8_t*>(bytes), size));
   }
 
+  // fetch() rejects for a refused connection and for one lost in the middle of the body alike.
   void ended(bool failed, const char* detail) {
-    if (failed) return finish(errc::connect_failed, *detail ? detail : "the request failed");
+    if (failed)
+      return finish(got_head_ ? errc::connection_reset : errc::connect_failed, *detail ? detail : "the request failed");
     finish({}, "");
   }
 
@@ -111,6 +114,7 @@ class BrowserHttpTransport final : public HttpTransport {
   std::uint32_t handle_;
   std::size_t received_ = 0;
   bool ended_ = false;
+  bool got_head_ = false;  // a failure after it is a lost connection, not a failed connect
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

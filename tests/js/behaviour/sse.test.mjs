@@ -137,6 +137,8 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     assert.deepEqual(log.messages.map((m) => m.data), [1, 2, 3, 4, 5, 6, 7].map((i) => `event ${i}`));
     assert.ok(log.reconnects >= 3, `the server drops every two events (${log.reconnects} reconnects)`);
     assert.equal(c.lastEventId, '7');
+    // A stream lost in the middle is no failed connect (fetch() rejects alike for both).
+    assert.ok(log.errors.length > 0 && log.errors.every((code) => code === 'TWINSOCK_ERR_CONNECTION_RESET'), log.errors.join());
   });
 
   test('ServerSeesLastEventIdOnReconnect', T, async () => {
