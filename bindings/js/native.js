@@ -130,6 +130,10 @@ export function bindNative(m) {
       withData('', '', [new Uint8Array(keep.buffer)], (_p1, _n1, _p2, _n2, table) =>
         m._twinsock_socket_keep_buffered(this.#ptr, m.HEAPU32[table >> 2], keep.length));
     }
+    /** The auth function's answer to the latest "auth" the socket asked for. */
+    answerAuth(json) {
+      if (this.#live()) withData(json, '', null, (j, jn) => m._twinsock_socket_auth(this.#ptr, j, jn));
+    }
     id() { return this.#live() ? string(m._twinsock_socket_id(this.#ptr)) : ''; }
     #state() { return this.#live() ? m._twinsock_socket_state(this.#ptr) : 0; }
     connected() { return (this.#state() & 1) !== 0; }

@@ -335,7 +335,7 @@ export class Socket extends Emitter {
       case 'ack':
         return this.#onAck(a, b, c, d);
       case 'auth':
-        return this.#authJson();
+        return this.#askAuth();
       default:
         return undefined;
     }
@@ -371,17 +371,16 @@ export class Socket extends Emitter {
     }
   }
 
-  /** The CONNECT payload: `auth` itself, or what the auth function gives its callback (at once). */
-  #authJson() {
-    let value = null;
+  /** The CONNECT payload: `auth` itself, or what the auth function gives its callback, now or later. */
+  #askAuth() {
+    const answer = (value) => this.#native?.answerAuth(JSON.stringify(value ?? {}));
     try {
-      if (typeof this.auth !== 'function') return JSON.stringify(this.auth ?? null);
-      this.auth((data) => { value = data; });
-      return JSON.stringify(value ?? {});
+      if (typeof this.auth !== 'function') return this.#native?.answerAuth(JSON.stringify(this.auth ?? null));
+      this.auth(answer);
     } catch (error) {
       queueMicrotask(() => { throw error; });
-      return 'null';
     }
+    return undefined;
   }
 }
 

@@ -50,11 +50,17 @@ class JsSocket {
   /// socket.sendBuffer = list: drops the buffered emits whose numbers the `count`
   /// numbers at `keep` (in ascending order) do not hold.
   void keep_buffered(const double* keep, std::size_t count);
+  /// The auth function's answer (JSON text) to the latest "auth" asked; later ones do nothing.
+  void answer_auth(std::string_view json);
+  /// Where the socket's auth_provider leaves the answer it waits for.
+  using AuthSlot = std::shared_ptr<std::function<void(nlohmann::json)>>;
+  void set_auth_slot(AuthSlot slot) { auth_slot_ = std::move(slot); }
   sio::Socket& socket() { return socket_; }
 
  private:
   sio::Socket& socket_;
   Handle fn_;
+  AuthSlot auth_slot_;
   std::vector<Subscription> subs_;
   std::map<double, sio::Reply> replies_;
   double next_reply_ = 1;
@@ -65,7 +71,7 @@ class JsManager {
   JsManager(std::string_view url, std::string_view options_json, Handle fn);
   /// The Socket of `nsp` (owned by this Manager; one per namespace).
   /// options_json may hold "authFunction": true, in which case the socket's
-  /// dispatcher is asked ("auth") for the auth object's JSON text before every CONNECT.
+  /// dispatcher is told ("auth") before every CONNECT, and answers with answer_auth().
   JsSocket* socket(std::string_view nsp, std::string_view options_json, Handle fn);
   sio::Manager& manager() { return *manager_; }
 

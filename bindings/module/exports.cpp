@@ -96,6 +96,9 @@ EMSCRIPTEN_KEEPALIVE void twinsock_socket_reply(JsSocket* s, double reply_id, co
   s->reply(reply_id, text(json, json_size), buffer_list(buffers, buffer_count));
 }
 EMSCRIPTEN_KEEPALIVE void twinsock_socket_send_buffer(JsSocket* s) { s->report_send_buffer(); }
+EMSCRIPTEN_KEEPALIVE void twinsock_socket_auth(JsSocket* s, const char* json, std::size_t json_size) {
+  s->answer_auth(text(json, json_size));
+}
 /// `keep`: a Float64Array's bytes, the numbers of the emits to keep in ascending order.
 EMSCRIPTEN_KEEPALIVE void twinsock_socket_keep_buffered(JsSocket* s, const double* keep, std::size_t count) {
   s->keep_buffered(keep, count);

@@ -6,7 +6,7 @@
 //   Socket:  connect | connect_error(err with .data) | disconnect(reason) |
 //            event(name, json, buffers, replyId) | ack(ackId, err|null, json, buffers) |
 //            send_buffer(seqs, json, buffers) (asked for by twinsock_socket_send_buffer) |
-//            auth() -> JSON text (only with authFunction)
+//            auth (only with authFunction): answered with twinsock_socket_auth(json)
 #include "bindings.hpp"
 #include "forward.hpp"
 #include "js_value.hpp"
@@ -70,6 +70,13 @@ void JsSocket::reply(double reply_id, std::string_view args_json, const std::vec
   reply(std::move(args));
 }
 
+void JsSocket::answer_auth(std::string_view json) {
+  if (!auth_slot_ || !*auth_slot_) return;
+  const auto done = std::exchange(*auth_slot_, {});
+  nlohmann::json auth = json_from_js(json);
+  done(auth.is_object() ? std::move(auth) : nlohmann::json());
+}
+
 void JsSocket::report_send_buffer() {
   std::string seqs = "[";
   nlohmann::json list = nlohmann::json::array();
@@ -117,15 +124,20 @@ JsSocket* JsManager::socket(std::string_view nsp, std::string_view options_json,
   if (it != sockets_.end()) return it->second.get();
   const nlohmann::json options = json_from_js(options_json);
   sio::SocketOptions s = socket_options(options);
+  JsSocket::AuthSlot auth_slot;
   if (option_flag(options, "authFunction")) {
-    s.auth_provider = [fn] {
-      nlohmann::json auth = json_from_js(ask_js(fn, "auth"));
-      return auth.is_object() ? auth : nlohmann::json();
+    // socket.io-client's auth(cb): cb may come now or later; CONNECT waits for it.
+    auth_slot = std::make_shared<std::function<void(nlohmann::json)>>();
+    s.auth_provider = [fn, auth_slot](std::function<void(nlohmann::json)> done) {
+      *auth_slot = std::move(done);
+      call_js(fn, "auth");
     };
   }
   const std::string name(nsp);
   sio::Socket& socket = manager_->socket(name, std::move(s));
-  return sockets_.emplace(name, std::make_unique<JsSocket>(socket, fn)).first->second.get();
+  JsSocket& js = *sockets_.emplace(name, std::make_unique<JsSocket>(socket, fn)).first->second;
+  js.set_auth_slot(std::move(auth_slot));
+  return &js;
 }
 
 }  // namespace twinsock::bindings

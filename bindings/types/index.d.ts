@@ -202,7 +202,7 @@ export interface ManagerOptions {
 
 /** Options of one namespace's Socket. */
 export interface SocketOptions {
-  /** Sent with CONNECT: an object, or a function called before every attempt that passes it to `cb` synchronously. */
+  /** Sent with CONNECT: an object, or a function called before every attempt that passes it to `cb`, at once or later (CONNECT waits for it). */
   auth: { [key: string]: any } | ((cb: (data: object) => void) => void);
   /** Default timeout of every ack, ms; makes plain emit() acks error-first, as socket.io-client does. */
   ackTimeout: number;

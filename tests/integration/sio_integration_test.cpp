@@ -527,9 +527,9 @@ TEST_F(SioIntegration, AuthProviderIsCalledBeforeEveryAttempt) {
   Manager io(loop, url(), fast({"websocket"}));
   SocketOptions so;
   int calls = 0;
-  so.auth_provider = [&] {
+  so.auth_provider = [&](const std::function<void(json)>& done) {
     ++calls;
-    return json{{"token", "secret"}, {"n", calls}};
+    done(json{{"token", "secret"}, {"n", calls}});
   };
   SocketLog log;
   Socket& admin = io.socket("/admin", so);

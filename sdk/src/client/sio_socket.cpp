@@ -91,6 +91,7 @@ struct Socket::State {
   std::optional<std::string> last_offset;
   std::unique_ptr<Timer> connect_timer;
   bool connect_in_flight = false;  // a CONNECT sent on this connection awaits its answer
+  std::uint64_t auth_asked = 0;     // counts the auth_provider's calls: only the latest may answer
 };
 
 Socket::Socket(Manager& manager, std::string nsp, SocketOptions options)
@@ -116,7 +117,21 @@ void Socket::on_manager_open() {
 }
 
 void Socket::send_connect() {
-  nlohmann::json auth = options_.auth_provider ? options_.auth_provider() : options_.auth;
+  if (!options_.auth_provider) return send_connect_packet(options_.auth);
+  state_->connect_in_flight = true;
+  start_connect_timer();
+  const std::uint64_t asked = ++state_->auth_asked;
+  options_.auth_provider([this, alive = alive_, asked](nlohmann::json auth) {
+    // Once, for the attempt that asked and while it still waits (not after a close or a timeout).
+    if (!*alive || asked != state_->auth_asked || !state_->connect_in_flight || connected_ ||
+        manager_.state() != ManagerState::open)
+      return;
+    ++state_->auth_asked;
+    send_connect_packet(std::move(auth));
+  });
+}
+
+void Socket::send_connect_packet(nlohmann::json auth) {
   if (!auth.is_object()) auth = nullptr;
   if (!state_->pid.empty()) {  // connection state recovery: ask for what we missed
     if (auth.is_null()) auth = nlohmann::json::object();

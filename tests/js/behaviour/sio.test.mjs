@@ -593,6 +593,18 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(second.token, 'secret');
   });
 
+  test('AnAuthFunctionMayAnswerLater', T, async () => {
+    // A token fetched first (socket.io-client's auth(cb) waits for cb): async, a timer, a promise.
+    const m = manager(fast(['websocket']));
+    const later = m.socket('/admin', { auth: (cb) => setTimeout(() => cb({ token: 'secret', how: 'timer' }), 50) });
+    await connected(later);
+    assert.deepEqual(await ask(later, 'auth'), [{ token: 'secret', how: 'timer' }]);
+    const viaIo = io(url('/admin'), { forceNew: true, auth: async (cb) => cb({ token: await Promise.resolve('secret') }) });
+    t.track(viaIo.io);
+    await connected(viaIo);
+    assert.deepEqual(await ask(viaIo, 'auth'), [{ token: 'secret' }]);
+  });
+
   // --- disconnect reasons ----------------------------------------------------
 
   test('ClientDisconnect', T, async () => {

@@ -135,15 +135,51 @@ TEST_F(SioTest, should_accept_an_object_auth) {
 
 TEST_F(SioTest, should_accept_an_function_auth) {
   ManagerOptions o = options();
-  o.socket.auth_provider = [] { return nlohmann::json{{"e", "f"}}; };
+  o.socket.auth_provider = [](const std::function<void(nlohmann::json)>& done) { done({{"e", "f"}}); };
   connected(std::move(o), "http://example.com:3000/abc");
   EXPECT_EQ(sent(), V{"0/abc,{\"e\":\"f\"}"});
+}
+
+TEST_F(SioTest, an_auth_function_may_answer_later_and_connect_waits_for_it) {
+  // socket.io-client's auth(cb) with a token fetched first: CONNECT goes when cb is called.
+  ManagerOptions o = options();
+  std::function<void(nlohmann::json)> pending;
+  o.socket.auth_provider = [&](std::function<void(nlohmann::json)> done) { pending = std::move(done); };
+  Manager& m = make(std::move(o));
+  Socket& s = m.socket();
+  watch(s);
+  loop.run_posted();
+  handshake();
+  EXPECT_EQ(sent(), V{}) << "nothing before the auth function answers";
+  ASSERT_TRUE(pending);
+  auto answer = std::move(pending);
+  answer({{"token", "late"}});
+  EXPECT_EQ(sent(), V{"0{\"token\":\"late\"}"});
+  answer({{"token", "twice"}});  // a second call is ignored
+  EXPECT_EQ(sent(), V{"0{\"token\":\"late\"}"});
+  accept("/", "s1");
+  EXPECT_TRUE(s.connected());
+  // An answer that comes after its connection was lost is dropped; the next attempt asks again.
+  conn()->drop();
+  advance(1s);
+  handshake("e2");
+  auto stale = std::move(pending);
+  conn()->drop();
+  stale({{"token", "stale"}});
+  advance(2s);
+  handshake("e3");
+  EXPECT_EQ(sent(), V{});
+  ASSERT_TRUE(pending);
+  pending({{"token", "fresh"}});
+  EXPECT_EQ(sent(), V{"0{\"token\":\"fresh\"}"});
 }
 
 TEST_F(SioTest, auth_provider_is_called_before_every_attempt) {
   ManagerOptions o = options();
   int calls = 0;
-  o.socket.auth_provider = [&calls] { return nlohmann::json{{"token", "t" + std::to_string(++calls)}}; };
+  o.socket.auth_provider = [&calls](const std::function<void(nlohmann::json)>& done) {
+    done({{"token", "t" + std::to_string(++calls)}});
+  };
   Socket& s = connected(std::move(o));
   EXPECT_EQ(sent(), V{"0{\"token\":\"t1\"}"});
   conn()->drop();

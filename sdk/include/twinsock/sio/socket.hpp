@@ -77,9 +77,11 @@ struct ConnectError {
 
 struct SocketOptions {
   /// Sent in CONNECT; an object or null. `auth_provider`, when set, is called
-  /// before every attempt instead (fresh tokens).
+  /// before every attempt instead (fresh tokens) and hands the payload to `done`,
+  /// at once or later (socket.io-client's `auth(cb)`): CONNECT waits for it,
+  /// within the Manager's timeout. A late or second call is ignored.
   nlohmann::json auth;
-  std::function<nlohmann::json()> auth_provider;
+  std::function<void(std::function<void(nlohmann::json)> done)> auth_provider;
   /// Default timeout of every ack (0: none).
   Duration ack_timeout = Duration(0);
   /// At-least-once delivery: emits wait in a serial queue for their ack and are
@@ -190,6 +192,7 @@ class Socket {
   /// Registers `ack` under the next id, with its timeout; nullopt without one.
   std::optional<std::uint64_t> track_ack(AckCallback ack, const EmitOptions& options);
   void send_connect();
+  void send_connect_packet(nlohmann::json auth);
   void handle_connect(const nlohmann::json& data);
   void handle_event(Packet& packet);
   void handle_ack(Packet& packet);
