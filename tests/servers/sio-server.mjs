@@ -17,6 +17,7 @@
 //   "auth"                   -> acks with the handshake's auth payload
 //   "recovered"              -> acks with socket.recovered
 //   "query"                  -> acks with the handshake's query (socket.handshake.query)
+//   "headers"                -> acks with the handshake's request headers (socket.handshake.headers)
 //   "cut" n                  -> closes the Engine.IO connection (socket.conn.close(), a recoverable
 //                               "forced close"); once the socket is disconnected the server emits
 //                               "missed" i for i in 0..n-1 to its id (stored for connection state recovery)
@@ -88,6 +89,7 @@ function attach(nsp) {
     socket.on('auth', (ack) => reply(ack, socket.handshake.auth));
     socket.on('recovered', (ack) => reply(ack, socket.recovered));
     socket.on('query', (ack) => reply(ack, socket.handshake.query));
+    socket.on('headers', (ack) => reply(ack, socket.handshake.headers));
     socket.on('cut', (n) => {
       const id = socket.id;
       socket.once('disconnect', () => {

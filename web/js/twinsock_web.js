@@ -142,15 +142,22 @@ mergeInto(LibraryManager.library, {
 
   // ---- WebSocket -----------------------------------------------------------------------
   twinsock_js_ws_open__deps: ['$TWS'],
-  twinsock_js_ws_open: function (handle, url, protocolsJson) {
+  twinsock_js_ws_open: function (handle, url, protocolsJson, headersJson) {
     var Impl = TWS.webSocketClass();
     if (!Impl) return -1;
     var protocols = JSON.parse(UTF8ToString(protocolsJson));
+    var headers = JSON.parse(UTF8ToString(headersJson));
     // http(s) means ws(s), as in today's browsers; older WebSocket implementations refuse it.
     var target = UTF8ToString(url).replace(/^http(s?):/i, 'ws$1:');
     var ws;
     try {
-      ws = protocols.length ? new Impl(target, protocols) : new Impl(target);
+      if (headers.length) {  // the `ws` package (twinsock_js_ws_takes_headers)
+        var options = { headers: {} };
+        headers.forEach(function (h) { options.headers[h[0]] = h[1]; });
+        ws = new Impl(target, protocols, options);
+      } else {
+        ws = protocols.length ? new Impl(target, protocols) : new Impl(target);
+      }
     } catch (e) {
       // A bad URL or subprotocol: report it like a failed connection, on a later turn.
       var message = TWS.describe(e);
@@ -200,6 +207,11 @@ mergeInto(LibraryManager.library, {
       });
     };
     return 0;
+  },
+  twinsock_js_ws_takes_headers__deps: ['$TWS'],
+  twinsock_js_ws_takes_headers: function () {
+    // Module.WebSocket is the `ws` package the npm facade hands over in Node.
+    return Module['WebSocket'] && TWS.webSocketClass() === Module['WebSocket'] ? 1 : 0;
   },
   twinsock_js_ws_send__deps: ['$TWS'],
   twinsock_js_ws_send: function (handle, binary, data, size) {

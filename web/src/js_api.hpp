@@ -15,7 +15,10 @@ void twinsock_js_watch_offline(std::uint32_t loop);
 
 // WebSocket (the browser's, or Module.WebSocket / the `ws` package in Node).
 // Returns 0, or a negative value when no WebSocket implementation exists.
-int twinsock_js_ws_open(std::uint32_t handle, const char* url, const char* protocols_json);
+// `headers_json` ([[name, value], ...]) goes on the handshake where the implementation
+// takes headers (twinsock_js_ws_takes_headers: the `ws` package); browsers' do not.
+int twinsock_js_ws_open(std::uint32_t handle, const char* url, const char* protocols_json, const char* headers_json);
+int twinsock_js_ws_takes_headers();
 void twinsock_js_ws_send(std::uint32_t handle, int binary, const void* data, std::size_t size);
 void twinsock_js_ws_close(std::uint32_t handle, int code, const char* reason);
 double twinsock_js_ws_buffered_amount(std::uint32_t handle);

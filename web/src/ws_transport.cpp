@@ -27,8 +27,8 @@ detail::HandleRegistry<BrowserWsTransport>& sockets() {
   return registry;
 }
 
-std::string unsupported_option(const ws::ConnectParams& params) {
-  if (!params.headers.empty() && !params.headers_optional)
+std::string unsupported_option(const ws::ConnectParams& params, bool takes_headers) {
+  if (!params.headers.empty() && !params.headers_optional && !takes_headers)
     return "browsers cannot set WebSocket handshake headers";
   return detail::browser_refuses(params.tls, params.proxy);
 }
@@ -38,15 +38,23 @@ class BrowserWsTransport final : public ws::Transport {
   BrowserWsTransport(Loop& loop, const ws::ConnectParams& params, ws::TransportEvents& events)
       : loop_(loop), events_(events), trace_(params.trace), max_message_size_(params.max_message_size),
         handle_(sockets().add(this)) {
-    if (std::string why = unsupported_option(params); !why.empty()) {
+    // Node's `ws` takes handshake headers (extraHeaders, cookies); a browser's WebSocket does not.
+    const bool takes_headers = twinsock_js_ws_takes_headers() != 0;
+    if (std::string why = unsupported_option(params, takes_headers); !why.empty()) {
       fail_later({.code = 1006, .error = errc::not_supported, .detail = why});
       return;
     }
-    if (trace_ && !params.headers.empty()) trace_("handshake headers not sent: browsers cannot set them");
+    if (trace_ && !params.headers.empty() && !takes_headers) trace_("handshake headers not sent: browsers cannot set them");
     if (trace_) trace_("WebSocket " + params.url);
-    std::string protocols;
+    std::string protocols, headers = "[]";
     write_json(nlohmann::json(params.subprotocols), protocols);
-    if (twinsock_js_ws_open(handle_, params.url.c_str(), protocols.c_str()) < 0) {
+    if (takes_headers && !params.headers.empty()) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const Header& h : params.headers) list.push_back({h.name, h.value});
+      headers.clear();
+      write_json(list, headers);
+    }
+    if (twinsock_js_ws_open(handle_, params.url.c_str(), protocols.c_str(), headers.c_str()) < 0) {
       fail_later({.code = 1006, .error = errc::not_supported,
                   .detail = "no WebSocket implementation (in Node 20, install the `ws` package)"});
     }

@@ -593,6 +593,16 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(second.token, 'secret');
   });
 
+  test('ExtraHeadersReachTheWebSocketHandshakeInNode', T, async () => {
+    // The `ws` package takes handshake headers (socket.io-client in Node sends them too).
+    const m = manager(fast(['websocket'], { extraHeaders: { 'x-token': 'abc' } }));
+    const s = m.socket('/');
+    await connected(s);
+    const [headers] = await ask(s, 'headers');
+    assert.equal(headers['x-token'], 'abc');
+    assert.equal(headers.upgrade, 'websocket', 'the handshake was the WebSocket upgrade');
+  });
+
   test('AnAuthFunctionMayAnswerLater', T, async () => {
     // A token fetched first (socket.io-client's auth(cb) waits for cb): async, a timer, a promise.
     const m = manager(fast(['websocket']));
