@@ -39,8 +39,17 @@ function managerOptions(opts) {
   const out = { ...opts };
   for (const key of ['auth', 'forceNew', 'multiplex', 'ackTimeout', 'retries']) delete out[key];
   if (typeof out.query === 'string') out.query = Object.fromEntries(new URLSearchParams(out.query));
+  // socket.io-client: `reconnectionAttempts || Infinity`, and `timeout: false` waits for ever.
+  if (out.reconnectionAttempts === 0) delete out.reconnectionAttempts;
+  if (out.timeout === false) out.timeout = NO_TIMEOUT;
   return out;
 }
+
+const NO_TIMEOUT = 1e12;  // ms: the core's longest Duration option
+
+// socket.io-client's messages for a failed ack (code checks keep working with `.code`).
+const ACK_MESSAGES = { TWINSOCK_ERR_ACK_TIMEOUT: 'operation has timed out',
+                       TWINSOCK_ERR_NOT_CONNECTED: 'socket has been disconnected' };
 
 // The options the Manager's setters change, in the order native.js's option(index) reads them.
 const RECONNECTION_OPTIONS = ['reconnection', 'reconnectionAttempts', 'reconnectionDelay', 'reconnectionDelayMax',
@@ -118,7 +127,10 @@ export class Manager extends Emitter {
   reconnectionDelay(v) { return this.#option(2, v); }
   reconnectionDelayMax(v) { return this.#option(3, v); }
   randomizationFactor(v) { return this.#option(4, v); }
-  timeout(v) { return this.#option(5, v); }
+  timeout(v) {  // false: no connect timeout (socket.io-client), kept as a time no attempt reaches
+    if (v === undefined) return this.#option(5) >= NO_TIMEOUT ? false : this.#option(5);
+    return this.#option(5, v === false ? NO_TIMEOUT : v);
+  }
 
   #option(index, value) {
     const read = (i) => (i === 0 ? this.#native.option(0) === 1 : this.#native.option(i));
@@ -359,7 +371,7 @@ export class Socket extends Emitter {
     const entry = this.#acks.get(ackId);
     if (!entry) return;
     this.#acks.delete(ackId);
-    const error = toError(errorInfo);
+    const error = toError(errorInfo && { ...errorInfo, message: ACK_MESSAGES[errorInfo.code] ?? errorInfo.message });
     const args = error || !json ? [] : decodeArgs(json, buffers);
     if (entry.kind === 'promise') {
       if (error) entry.target.reject(error);
@@ -408,3 +420,7 @@ export function io(uri, opts) {
   return manager.socket(nsp, socketOpts);
 }
 export { io as connect };
+// socket.io-client's io() also carries these (io.connect(...), new io.Manager(...)).
+Object.assign(io, { connect: io, io, Manager, Socket });
+/** The Socket.IO protocol revision (socket.io-client's `protocol`). */
+export const protocol = 5;

@@ -156,7 +156,7 @@ export interface ManagerOptions {
   path: string;
   /** Reconnect after a lost connection. Default true. */
   reconnection: boolean;
-  /** Attempts before reconnect_failed. Default Infinity. */
+  /** Attempts before reconnect_failed. Default Infinity (0 too, as in socket.io-client). */
   reconnectionAttempts: number;
   /** First delay between attempts, ms. Default 1000. */
   reconnectionDelay: number;
@@ -164,8 +164,8 @@ export interface ManagerOptions {
   reconnectionDelayMax: number;
   /** Default 0.5. */
   randomizationFactor: number;
-  /** Connection timeout, ms. Default 20000. */
-  timeout: number;
+  /** Connection timeout, ms, or false for none. Default 20000. */
+  timeout: number | false;
   /** Open the connection (and connect sockets) at once. Default true. */
   autoConnect: boolean;
   /** "msgpack": socket.io-msgpack-parser's encoding (the server must use it too); anything else: the default JSON parser. Parser objects are not supported. */
@@ -312,8 +312,8 @@ export declare class Manager<
   reconnectionDelayMax(v: number): this;
   randomizationFactor(): number;
   randomizationFactor(v: number): this;
-  timeout(): number;
-  timeout(v: number): this;
+  timeout(): number | false;
+  timeout(v: number | false): this;
 }
 
 /** A Blob (browsers, Node 18+), without needing the DOM's type library. */
@@ -411,6 +411,12 @@ export declare function io<ListenEvents extends EventsMap = DefaultEventsMap, Em
   opts?: Partial<ManagerOptions & SocketOptions>,
 ): Socket<ListenEvents, EmitEvents>;
 export { io as connect, io as default };
+/** socket.io-client's io() carries these too: io.connect(...), new io.Manager(...). */
+export declare namespace io {
+  export { io as connect, io, Manager, Socket };
+}
+/** The Socket.IO protocol revision (socket.io-client's `protocol`). */
+export declare const protocol: 5;
 
 // ---------------------------------------------------------------------------
 // Options shared by ReconnectingWebSocket and EventSourceClient

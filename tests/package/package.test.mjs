@@ -133,7 +133,7 @@ console.log(JSON.stringify(result));
 process.exit(0);
 `;
 
-const EXPORTS = ['Engine', 'EventSourceClient', 'Manager', 'ReconnectingWebSocket', 'Socket', 'TwinsockError', 'connect', 'default', 'io'];
+const EXPORTS = ['Engine', 'EventSourceClient', 'Manager', 'ReconnectingWebSocket', 'Socket', 'TwinsockError', 'connect', 'default', 'io', 'protocol'];
 
 function checkSmoke(r, { globalWebSocket }) {
   assert.equal(r.code, 0, describeRun(r));

@@ -7,6 +7,7 @@ import io, {
   EventSourceClient,
   io as namedIo,
   Manager,
+  protocol,
   ReconnectingWebSocket,
   Socket,
   TwinsockError,
@@ -271,3 +272,11 @@ void [fields, asError];
 // @ts-expect-error code is a string
 const badCode: number = error.code;
 void badCode;
+
+// socket.io-client's io() properties and protocol export.
+const viaConnect: Socket = io.connect("http://localhost:3000");
+const manager2: Manager = new io.Manager("http://localhost:3000");
+const socketClass: typeof Socket = io.Socket;
+const same: typeof namedIo = io.io;
+const revision: 5 = protocol;
+void [viaConnect, manager2, socketClass, same, revision];

@@ -484,6 +484,7 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal(perEmit.length, 1, 'only the error');
     assert.ok(perEmit[0] instanceof Error);
     assert.equal(perEmit[0].code, 'TWINSOCK_ERR_ACK_TIMEOUT');
+    assert.equal(perEmit[0].message, 'operation has timed out', "socket.io-client's message");
     // emitWithAck: explicit timeout, then the socket's ackTimeout.
     await assert.rejects(within(s.timeout(150).emitWithAck('nobody-listens'), 3000, 'emitWithAck timeout'),
                          (e) => e.code === 'TWINSOCK_ERR_ACK_TIMEOUT');
@@ -805,6 +806,11 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     m.reconnectionAttempts(Infinity);
     assert.equal(m.reconnectionAttempts(), Infinity);
     m.reconnectionAttempts(2);
+    assert.equal(m.timeout(false).timeout(), false, 'timeout(false): none, as socket.io-client');
+    m.timeout(20000);
+    // As socket.io-client's constructor: reconnectionAttempts 0 means no limit, timeout false none.
+    const other = t.track(new Manager(srv.url(), { autoConnect: false, reconnectionAttempts: 0, timeout: false }));
+    assert.deepEqual([other.reconnectionAttempts(), other.timeout()], [Infinity, false]);
     const mlog = logManager(m);
     const s = m.socket('/');
     const log = logSocket(s);
