@@ -146,10 +146,14 @@ export class Manager extends Emitter {
   }
 
   get _readyState() { return MANAGER_STATES[this.#native.state()] ?? 'closed'; }
-  /** The Engine.IO session (engine.js), or null between sessions. */
+  /**
+   * The Engine.IO session (engine.js): the one open or opening, else the next one, as
+   * socket.io-client's (whose engine exists from open() on). A session's Engine says
+   * "close" when it ends; listeners added after that go to the next one.
+   */
   get engine() {
-    if (!this.#native.transport()) return null;
-    return (this.#engine ??= new Engine(this.#native));
+    const transports = this.opts.transports;
+    return (this.#engine ??= new Engine(this.#native, (Array.isArray(transports) ? transports[0] : transports) ?? 'polling'));
   }
 
   /**
@@ -164,7 +168,7 @@ export class Manager extends Emitter {
   #retireEngine(reason) {
     const engine = this.#engine;
     this.#engine = undefined;
-    engine?.emitReserved('close', reason);
+    engine?._retire(reason);
   }
 
   _onNative(type, value) {
@@ -173,7 +177,13 @@ export class Manager extends Emitter {
         return deliverTrace(this.#trace, value);
       case 'options':  // before every attempt: a changed socket.io.opts counts, as in socket.io-client
         return JSON.stringify(managerOptions(this.opts));
+      case 'open':
+        this.#engine?._seen();
+        return this.emitReserved(type);
+      case 'ping':
+        return this.emitReserved(type);
       case 'upgrade':
+        this.#engine?._seen();
         this.#engine?.emitReserved('upgrade', { name: value });
         return undefined;
       case 'error':

@@ -286,8 +286,8 @@ export declare class Manager<
   opts: Partial<ManagerOptions> & { query: Record<string, string | number | boolean> };
   /** The server's origin, e.g. "http://localhost:3000". */
   readonly uri: string;
-  /** The Engine.IO session, or null between sessions. */
-  readonly engine: Engine | null;
+  /** The session open or opening, else the next one (socket.io-client's engine exists from open() on). */
+  readonly engine: Engine;
   readonly _readyState: "opening" | "open" | "closed";
   /** The Socket of namespace `nsp` (one per namespace; `opts` counts on the first call only). */
   socket(nsp: string, opts?: Partial<SocketOptions>): Socket<ListenEvents, EmitEvents>;

@@ -224,6 +224,29 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     assert.equal((await ask(plain, 'query'))[0].token, 'fresh');
   });
 
+  test('TheEngineIsThereFromIoOnAndKeepsItsTransportNameAfterItsSession', T, async () => {
+    // socket.io-client's patterns: socket.io.engine.on(...) right after io(), and
+    // socket.io.engine.transport.name inside "disconnect".
+    let srv = await ownServer();
+    const s = t.track(io(srv.url(), { forceNew: true, ...fast(['websocket']) }));
+    const first = s.io.engine;
+    assert.equal(first.transport.name, 'websocket', 'before the handshake: the first transport');
+    const closes = [];
+    first.on('close', (reason) => closes.push(reason));
+    let nameInDisconnect;
+    s.on('disconnect', () => { nameInDisconnect = s.io.engine.transport.name; });
+    await connected(s);
+    assert.equal(s.io.engine, first);
+    await srv.kill();
+    await eventually(() => nameInDisconnect !== undefined, 'disconnect');
+    assert.equal(nameInDisconnect, 'websocket');
+    await eventually(() => closes.length === 1, 'the engine closes');
+    assert.equal(first.transport.name, 'websocket', 'an ended session keeps its last transport');
+    srv = t.track(await srv.restart());
+    await eventually(() => s.connected, 'the reconnection', 8000);
+    assert.notEqual(s.io.engine, first, 'a new session, a new Engine');
+  });
+
   test('TransportsChangedAfterAConnectErrorAreUsed', T, async () => {
     // socket.io's documentation: WebSocket first, then polling when it fails.
     const srv = await ownServer(['--transports', 'polling']);
