@@ -39,8 +39,8 @@ constexpr const char* kUsage =
     "                             (a JSON array, e.g. '[\"ok\"]'; another value is one argument)\n"
     "  -H, --header \"Name: value\"  extra header on every request (repeatable)\n"
     "  --json                     one JSON object per event on stdout\n"
-    "  --count N                  exit after N received events\n"
-    "  --timeout SEC              exit after SEC seconds\n"
+    "  --count N                  exit after N received events (not at the end of stdin)\n"
+    "  --timeout SEC              exit after SEC seconds (not at the end of stdin)\n"
     "  --no-reconnect             exit when the connection ends\n"
     "  --reconnect-attempts N     give up (exit 1) after N reconnection attempts\n"
     "  --reconnect-delay MS       first reconnection delay (default 1000, growing to 5000)\n"
@@ -278,9 +278,12 @@ int run_io(int argc, char** argv) {
         if (ec) out.error(ec, "event not emitted");
       },
       [&] {
+        // With --count or --timeout those end the session (events still arrive after
+        // stdin's last line); else leave once queued emits are out and acks are back.
+        if (common.count || common.timeout) return;
         stdin_ended = true;
-        // Let queued emits go out and pending acks come back, within a bound; not
-        // connected yet: wait for the connection first (the Manager's timeout bounds it).
+        // Within a bound; not connected yet: wait for the connection first (the
+        // Manager's timeout bounds it).
         if (socket.connected()) drain_then_exit();
       });
   socket.connect();

@@ -29,8 +29,8 @@ constexpr const char* kUsage =
     "  --ping-interval SEC        send a ping every SEC seconds; no pong in 10 s = dead\n"
     "  --deflate                  offer permessage-deflate compression\n"
     "  --json                     one JSON object per event on stdout\n"
-    "  --count N                  exit after N received messages\n"
-    "  --timeout SEC              exit after SEC seconds\n"
+    "  --count N                  exit after N received messages (not at the end of stdin)\n"
+    "  --timeout SEC              exit after SEC seconds (not at the end of stdin)\n"
     "  --no-reconnect             exit when the connection ends\n"
     "  --reconnect-attempts N     give up (exit 1) after N reconnection attempts\n"
     "  --reconnect-delay MS       first reconnection delay (default 1000, growing to 10000)\n"
@@ -203,6 +203,9 @@ int run_ws(int argc, char** argv) {
         if (ec) s.out.error(ec, "message not sent");
       },
       [&] {
+        // With --count or --timeout those end the session (replies to what stdin sent
+        // still arrive: `echo hi | twinsock ws URL --count 1`); else the end of stdin does.
+        if (s.common.count || s.common.timeout) return;
         if (!s.finishing) s.finish();
       });
   s.loop.run();

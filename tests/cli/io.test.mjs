@@ -232,6 +232,14 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
     assert.deepEqual(Object.keys(back[0]), ['type', 'event', 'args']);
   });
 
+  test('with --count, the end of stdin does not end the session: the events still come', async () => {
+    // `echo '["message","x"]' | twinsock io URL --count 2`: welcome, then message-back.
+    const result = await runToEnd(['io', url('/'), '--json', '--count', '2'], { stdin: '["message","x"]\n' });
+    assert.equal(result.code, 0, show(result));
+    assert.deepEqual(result.events.filter(ofType('event')).map((e) => e.event), ['welcome', 'message-back']);
+    assert.deepEqual(events(result, 'message-back')[0].args, ['x']);
+  });
+
   test('event arguments keep the connection-state-recovery offset, as socket.io-client does', async () => {
     // The server's offset ends every event it stores, but not volatile ones: nothing is taken away.
     const result = await session([url('/'), '--path', '/recovery/'], async (tool) => {

@@ -140,6 +140,16 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     assert.deepEqual(messages(result).map((m) => m.data), ['1', '2', '3']);
   });
 
+  test('with --count, the end of stdin does not end the session: a one-liner gets its reply', async () => {
+    // `echo hi | twinsock ws URL --count 1`, as a request/response from a script.
+    const result = await runToEnd(['ws', url('/echo'), '--json', '--count', '1'], { stdin: 'hi\n' });
+    assert.equal(result.code, 0, show(result));
+    assert.deepEqual(messages(result).map((m) => m.data), ['hi']);
+    const quiet = await runToEnd(['ws', url('/count'), '--json', '--count', '2'], { stdin: '' });  // stdin /dev/null
+    assert.equal(quiet.code, 0, show(quiet));
+    assert.deepEqual(messages(quiet).map((m) => m.data), ['1', '2']);
+  });
+
   test('--count=N with echoes arriving in a burst still prints exactly N', async () => {
     const tool = run(['ws', url('/echo'), '--json', '--count=2']);
     for (const line of ['a', 'b', 'c', 'd', 'e']) tool.write(line);
