@@ -251,7 +251,7 @@ int run_io(int argc, char** argv) {
   };
 
   if (common.timeout) deadline.start(Duration(static_cast<long>(*common.timeout * 1000)), [&] { finish(exit_ok); });
-  read_stdin_lines(
+  StdinLines input(
       loop,
       [&](std::string line) {
         if (done) return;

@@ -1,6 +1,8 @@
 // `twinsock ws URL`: each stdin line is sent as one message; received messages
 // go to stdout. Reconnects (with backoff) unless --no-reconnect.
 #include <cstdio>
+#include <deque>
+#include <memory>
 
 #include "codec/url/url.hpp"
 #include "commands.hpp"
@@ -122,11 +124,13 @@ int run_ws(int argc, char** argv) {
   s.client = std::make_unique<ws::Client>(s.loop, common.url, options);
   ws::Client& client = *s.client;
 
+  std::function<void()> drain_pending;  // stdin lines waiting for the connection (below)
   s.subs.push_back(client.on_open.on([&] {
     if (s.out.json())
       s.out.event({{"type", "open"}, {"protocol", client.protocol()}});
     else
       s.out.status("connected to " + client.url() + (client.protocol().empty() ? "" : " (" + client.protocol() + ")"));
+    if (drain_pending) drain_pending();
     if (s.close_when_open) {
       s.close_when_open = false;
       s.close_now();
@@ -185,28 +189,49 @@ int run_ws(int argc, char** argv) {
         s.loop.stop();  // nothing to close: the time is up
     });
   }
-  read_stdin_lines(
+  // Flow control: a line the client cannot take yet (not open, its queue full) waits,
+  // with the reader paused, and goes out when the connection opens: nothing piped in
+  // is dropped.
+  std::deque<std::string> pending;
+  bool input_ended = false;
+  std::unique_ptr<StdinLines> input;
+  const bool ends_itself = common.count || common.timeout;  // else the end of stdin ends the session
+  auto send_line = [&](const std::string& line) {  // false: not taken, to try again
+    std::error_code ec;
+    if (s.ws.binary) {
+      std::string raw;
+      if (!from_hex(line, raw)) {
+        s.out.error(errc::invalid_argument, "stdin line is not hex: " + line);
+        return true;
+      }
+      ec = client.send_binary(as_bytes(raw));
+    } else {
+      ec = client.send(line);
+    }
+    if (ec == errc::queue_full) return false;
+    if (ec) s.out.error(ec, "message not sent");
+    return true;
+  };
+  drain_pending = [&] {
+    while (!pending.empty() && send_line(pending.front())) pending.pop_front();
+    if (!pending.empty()) return;
+    input->resume();
+    if (input_ended && !ends_itself && !s.finishing) s.finish();
+  };
+  input = std::make_unique<StdinLines>(
       s.loop,
       [&](std::string line) {
         if (s.finishing) return;
-        std::error_code ec;
-        if (s.ws.binary) {
-          std::string raw;
-          if (!from_hex(line, raw)) {
-            s.out.error(errc::invalid_argument, "stdin line is not hex: " + line);
-            return;
-          }
-          ec = client.send_binary(as_bytes(raw));
-        } else {
-          ec = client.send(line);
-        }
-        if (ec) s.out.error(ec, "message not sent");
+        if (pending.empty() && send_line(line)) return;
+        pending.push_back(std::move(line));
+        input->pause();
       },
       [&] {
+        input_ended = true;
         // With --count or --timeout those end the session (replies to what stdin sent
-        // still arrive: `echo hi | twinsock ws URL --count 1`); else the end of stdin does.
-        if (s.common.count || s.common.timeout) return;
-        if (!s.finishing) s.finish();
+        // still arrive: `echo hi | twinsock ws URL --count 1`); else the end of stdin does,
+        // once every line has been handed to the client.
+        if (!ends_itself && pending.empty() && !s.finishing) s.finish();
       });
   s.loop.run();
   return s.exit_code;

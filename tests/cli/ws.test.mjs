@@ -140,6 +140,15 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     assert.deepEqual(messages(result).map((m) => m.data), ['1', '2', '3']);
   });
 
+  test('a file piped in is sent whole: lines read before the connection opens wait, none is dropped', async () => {
+    // More lines than the offline queue holds (1024), all there before the handshake ends.
+    const lines = Array.from({ length: 5000 }, (_, i) => String(i));
+    const result = await runToEnd(['ws', url('/echo'), '--json'], { stdin: lines.join('\n') + '\n', exitMs: 30_000 });
+    assert.equal(result.code, 0, show(result));
+    assert.deepEqual(errors(result), [], show(result));
+    assert.deepEqual(messages(result).map((m) => m.data), lines);
+  });
+
   test('with --count, the end of stdin does not end the session: a one-liner gets its reply', async () => {
     // `echo hi | twinsock ws URL --count 1`, as a request/response from a script.
     const result = await runToEnd(['ws', url('/echo'), '--json', '--count', '1'], { stdin: 'hi\n' });
