@@ -167,7 +167,9 @@ int run_io(int argc, char** argv) {
     exit_when_settled();
   };
 
+  bool ever_connected = false;
   subs.push_back(socket.on_connect.on([&] {
+    ever_connected = true;
     if (out.json())
       out.event({{"type", "connect"}, {"id", socket.id()}, {"recovered", socket.recovered()}});
     else
@@ -216,8 +218,10 @@ int run_io(int argc, char** argv) {
       out.event(line);
     } else
       out.error(e.code, e.detail.empty() ? e.message : e.message + ": " + e.detail);
-    if (e.code == errc::sio_connect_refused || !mo.reconnection)
-      finish(exit_failed);  // no more attempts for this socket
+    // No more attempts for this socket; nor when stdin has ended and nothing was ever
+    // connected to send it to (as `twinsock ws` does).
+    if (e.code == errc::sio_connect_refused || !mo.reconnection || (stdin_ended && !ever_connected))
+      finish(exit_failed);
   }));
   subs.push_back(manager.on_reconnect_attempt.on([&](std::uint32_t attempt) {
     if (done) return;

@@ -154,6 +154,13 @@ describe('twinsock io: connecting', { concurrency: 3 }, () => {
     assert.equal(result.events.filter(ofType('connect_error')).length, 3, show(result));
   });
 
+  test('nothing listening and stdin already ended (cron, </dev/null): exit 1 after the failure, as ws does', async () => {
+    const port = await unusedPort();
+    const result = await runToEnd(['io', url('/', port), '--json'], { stdin: '' });
+    assert.equal(result.code, 1, show(result));
+    assert.ok(result.events.find(ofType('connect_error')), show(result));
+  });
+
   test('nothing listening: --no-reconnect exits 1 with a connect_error line', async () => {
     const port = await unusedPort();
     const result = await runToEnd(['io', url('/', port), '--json', '--no-reconnect']);
