@@ -5,6 +5,7 @@
 
 #include "codec/url/url.hpp"
 #include "commands.hpp"
+#include "interrupts.hpp"
 #include "options.hpp"
 #include "sio_options.hpp"
 #include "output.hpp"
@@ -290,6 +291,8 @@ int run_io(int argc, char** argv) {
         // Manager's timeout bounds it).
         if (socket.connected()) drain_then_exit();
       });
+  // Ctrl-C: the namespace disconnects and the connection closes cleanly, then the shell's code.
+  InterruptWatch interrupts(loop, [&](int signo) { finish(exit_code_for_signal(signo)); });
   socket.connect();
   loop.run();
   return exit_code;

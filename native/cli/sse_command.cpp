@@ -4,6 +4,7 @@
 
 #include "codec/url/url.hpp"
 #include "commands.hpp"
+#include "interrupts.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "twinsock/error.hpp"
@@ -157,6 +158,11 @@ int run_sse(int argc, char** argv) {
       loop.stop();
     });
   }
+  InterruptWatch interrupts(loop, [&](int signo) {
+    done = true;
+    exit_code = exit_code_for_signal(signo);
+    loop.stop();
+  });
   loop.run();
   return exit_code;
 }

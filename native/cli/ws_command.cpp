@@ -6,6 +6,7 @@
 
 #include "codec/url/url.hpp"
 #include "commands.hpp"
+#include "interrupts.hpp"
 #include "options.hpp"
 #include "output.hpp"
 #include "stdin_lines.hpp"
@@ -233,8 +234,17 @@ int run_ws(int argc, char** argv) {
         // once every line has been handed to the client.
         if (!ends_itself && pending.empty() && !s.finishing) s.finish();
       });
+  // Ctrl-C: a clean close (code 1000) while open, then the shell's code for the signal.
+  int interrupted = 0;
+  InterruptWatch interrupts(s.loop, [&](int signo) {
+    interrupted = signo;
+    s.finishing = true;
+    s.close_when_open = false;
+    if (client.ready_state() == ws::ReadyState::open) s.close_now();
+    else s.loop.stop();
+  });
   s.loop.run();
-  return s.exit_code;
+  return interrupted ? exit_code_for_signal(interrupted) : s.exit_code;
 }
 
 }  // namespace twinsock::cli

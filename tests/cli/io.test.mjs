@@ -154,6 +154,21 @@ describe('twinsock io: connecting', { concurrency: 3 }, () => {
     assert.equal(result.events.filter(ofType('connect_error')).length, 3, show(result));
   });
 
+  test('Ctrl-C (SIGINT) disconnects the namespace (the server sees a client disconnect), then exits 130', async () => {
+    const tool = run(['io', url('/custom'), '--json']);
+    const connect = await tool.waitFor(ofType('connect'), 10_000, 'connect');
+    tool.signal('SIGINT');
+    const result = await tool.exit();
+    assert.equal(result.code, 130, show(result));
+    const watcher = run(['io', url('/'), '--json']);
+    await watcher.waitFor(ofType('connect'), 10_000, 'connect');
+    const answer = await ack(watcher, ['disconnect-reasons']);
+    watcher.end();
+    await watcher.exit();
+    const mine = answer.args[0].find((r) => r.id === connect.id);
+    assert.equal(mine?.reason, 'client namespace disconnect', JSON.stringify(answer.args[0]));
+  });
+
   test('nothing listening and stdin already ended (cron, </dev/null): exit 1 after the failure, as ws does', async () => {
     const port = await unusedPort();
     const result = await runToEnd(['io', url('/', port), '--json'], { stdin: '' });

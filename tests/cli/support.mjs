@@ -88,6 +88,7 @@ export async function unusedPort() {
 ///   write(line)    writes line (a string, or a Buffer of raw bytes) + "\n" to stdin; end() closes stdin
 ///   waitFor(pred)  resolves with the first event matching pred (bounded)
 ///   exchange(line, pred)  writes line, resolves with the next event matching pred (bounded)
+///   signal(name)   sends the tool a signal ("SIGINT"); kill() ends it at once
 ///   done           resolves with { code, signal, stdout, stderr, events, lines }
 /// stdin stays open unless `stdin` (a string, written then closed) is given, so the
 /// tool does not end on EOF while a test waits for the server to act.
@@ -143,6 +144,7 @@ export function run(args, { stdin, env, limitMs = RUN_LIMIT_MS } = {}) {
     write: (line) => proc.stdin.write(Buffer.isBuffer(line) ? Buffer.concat([line, Buffer.from('\n')]) : line + '\n'),
     end: () => proc.stdin.end(),
     kill: () => proc.kill('SIGKILL'),
+    signal: (name) => proc.kill(name),
     stdout: () => stdout,
     stderr: () => stderr,
     /// Polls (bounded) until pred(stdout so far) holds: for the human format, which has no events.

@@ -140,6 +140,18 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     assert.deepEqual(messages(result).map((m) => m.data), ['1', '2', '3']);
   });
 
+  test('Ctrl-C (SIGINT) closes cleanly with 1000, then exits 130; SIGTERM 143', async () => {
+    for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+      const tool = run(['ws', url('/echo'), '--json']);
+      await tool.waitFor(ofType('open'), 10_000, 'open');
+      tool.signal(name);
+      const result = await tool.exit();
+      assert.equal(result.code, code, show(result));
+      const close = result.events.find(ofType('close'));
+      assert.deepEqual([close?.code, close?.clean], [1000, true], show(result));
+    }
+  });
+
   test('a file piped in is sent whole: lines read before the connection opens wait, none is dropped', async () => {
     // More lines than the offline queue holds (1024), all there before the handshake ends.
     const lines = Array.from({ length: 5000 }, (_, i) => String(i));
