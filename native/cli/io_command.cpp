@@ -5,6 +5,7 @@
 
 #include "codec/url/url.hpp"
 #include "commands.hpp"
+#include "hopeless.hpp"
 #include "interrupts.hpp"
 #include "options.hpp"
 #include "sio_options.hpp"
@@ -48,6 +49,8 @@ constexpr const char* kUsage =
     "  --insecure, -k  --ca FILE  --cert FILE --key FILE  --proxy URL  --max-message BYTES\n"
     "  -v, --verbose              protocol trace on stderr\n"
     "  -h, --help                 this help\n"
+    "\n"
+    "A first connection refused for good (HTTP 4xx, an untrusted certificate) is not retried.\n"
     "\n"
     "exit codes: 0 stdin ended, --count or --timeout reached, or the server disconnected us;\n"
     "            1 the connection failed and no reconnection is left; 2 usage error\n";
@@ -221,6 +224,10 @@ int run_io(int argc, char** argv) {
       out.error(e.code, e.detail.empty() ? e.message : e.message + ": " + e.detail);
     // No more attempts for this socket; nor when stdin has ended and nothing was ever
     // connected to send it to (as `twinsock ws` does).
+    if (!ever_connected && retrying_cannot_fix(e.code, e.detail)) {
+      out.status(giving_up_message(e.code));
+      return finish(exit_failed);
+    }
     if (e.code == errc::sio_connect_refused || !mo.reconnection || (stdin_ended && !ever_connected))
       finish(exit_failed);
   }));

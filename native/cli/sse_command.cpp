@@ -4,6 +4,7 @@
 
 #include "codec/url/url.hpp"
 #include "commands.hpp"
+#include "hopeless.hpp"
 #include "interrupts.hpp"
 #include "options.hpp"
 #include "output.hpp"
@@ -40,6 +41,8 @@ constexpr const char* kUsage =
     "  --proxy URL                HTTP proxy (default: HTTPS_PROXY / HTTP_PROXY, NO_PROXY)\n"
     "  -v, --verbose              protocol trace on stderr\n"
     "  -h, --help                 this help\n"
+    "\n"
+    "A first connection refused for good (HTTP 4xx, an untrusted certificate) is not retried.\n"
     "\n"
     "exit codes: 0 --count or --timeout reached, the server answered 204, or the stream\n"
     "            ended under --no-reconnect; 1 the request failed (status, content type,\n"
@@ -89,10 +92,12 @@ int run_sse(int argc, char** argv) {
   int exit_code = exit_ok;
   bool done = false;    // --count or --timeout reached: print nothing more
   bool failed = false;  // an error that ended the stream
+  bool ever_opened = false;
   long received = 0;
   std::vector<Subscription> subs;
   subs.push_back(client.on_open.on([&] {
     failed = false;
+    ever_opened = true;
     if (out.json())
       out.event({{"type", "open"}});
     else
@@ -132,6 +137,12 @@ int run_sse(int argc, char** argv) {
       out.event(e);
     } else {
       out.error(ec, detail);
+    }
+    if (!ever_opened && retrying_cannot_fix(ec, detail, status)) {
+      out.status(giving_up_message(ec));
+      done = true;
+      exit_code = exit_failed;
+      loop.stop();
     }
   }));
   subs.push_back(client.on_reconnecting.on([&](std::uint32_t attempt, Duration delay) {

@@ -6,6 +6,7 @@
 
 #include "codec/url/url.hpp"
 #include "commands.hpp"
+#include "hopeless.hpp"
 #include "interrupts.hpp"
 #include "options.hpp"
 #include "output.hpp"
@@ -45,6 +46,8 @@ constexpr const char* kUsage =
     "  -v, --verbose              protocol trace on stderr\n"
     "  -h, --help                 this help\n"
     "\n"
+    "A first connection refused for good (HTTP 4xx, an untrusted certificate) is not retried.\n"
+    "\n"
     "exit codes: 0 stdin ended, --count or --timeout reached, or the server closed with 1000;\n"
     "            1 the connection failed or closed otherwise and no reconnection is left;\n"
     "            2 usage error\n";
@@ -59,6 +62,8 @@ struct Session {
   bool finishing = false;      // the tool itself decided to end (stdin EOF, --count, --timeout)
   bool count_reached = false;  // --count N printed N messages: print nothing more
   bool close_when_open = false;
+  bool ever_opened = false;
+  std::error_code hopeless;  // the first connection failed in a way retrying cannot fix
   int exit_code = exit_ok;
   Timer deadline{loop};
   Timer hard_stop{loop};
@@ -127,6 +132,7 @@ int run_ws(int argc, char** argv) {
 
   std::function<void()> drain_pending;  // stdin lines waiting for the connection (below)
   s.subs.push_back(client.on_open.on([&] {
+    s.ever_opened = true;
     if (s.out.json())
       s.out.event({{"type", "open"}, {"protocol", client.protocol()}});
     else
@@ -155,8 +161,12 @@ int run_ws(int argc, char** argv) {
       }
     }
   }));
-  s.subs.push_back(client.on_error.on([&](std::error_code ec, const std::string& detail) { s.out.error(ec, detail); }));
+  s.subs.push_back(client.on_error.on([&](std::error_code ec, const std::string& detail) {
+    s.out.error(ec, detail);
+    if (!s.ever_opened && retrying_cannot_fix(ec, detail)) s.hopeless = ec;
+  }));
   s.subs.push_back(client.on_reconnecting.on([&](std::uint32_t attempt, Duration delay) {
+    if (s.hopeless) return;  // the loop stops before that attempt
     if (s.out.json())
       s.out.event({{"type", "reconnecting"}, {"attempt", attempt}, {"delay_ms", delay.count()}});
     else
@@ -173,6 +183,11 @@ int run_ws(int argc, char** argv) {
     const bool normal = s.count_reached || (s.finishing && !s.close_when_open) || (info.code == 1000 && info.was_clean);
     const bool final_attempt = s.close_when_open;  // stdin ended before open: no more attempts
     // Decide after the client has chosen whether to reconnect (it does so right after this event).
+    if (s.hopeless) {
+      s.out.status(giving_up_message(s.hopeless));
+      s.exit_code = exit_failed;
+      return s.loop.stop();
+    }
     s.loop.post([&s, normal, final_attempt] {
       if (!final_attempt && s.client->ready_state() != ws::ReadyState::closed) return;
       s.exit_code = normal ? exit_ok : exit_failed;

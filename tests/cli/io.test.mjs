@@ -214,6 +214,15 @@ describe('twinsock io: a server that is not Socket.IO', () => {
     assert.equal(ws.message, 'transport error');
     assert.match(ws.detail, /HTTP 404/);
   });
+
+  test('a first handshake refused with 404 is not retried: exit 1 with "giving up", reconnection or not', async () => {
+    for (const transports of ['polling', 'websocket']) {
+      const result = await runToEnd(['io', `http://127.0.0.1:${other.port}/`, '--transports', transports, '--json']);
+      assert.equal(result.code, 1, show(result));
+      assert.equal(result.events.filter(ofType('reconnect_attempt')).length, 0, show(result));
+      assert.match(result.stderr, /giving up: another attempt cannot fix this/, show(result));
+    }
+  });
 });
 
 describe('twinsock io: a server whose first packets are not Socket.IO', () => {

@@ -44,6 +44,15 @@ describe('twinsock over TLS', () => {
     await refused(['ws', `wss://127.0.0.1:${server.port}/echo`], 'TWINSOCK_ERR_TLS_CERT_UNTRUSTED');
   });
 
+  test('ws, sse, io: an untrusted certificate is not retried, reconnection or not: exit 1 with a hint', async () => {
+    for (const target of [['ws', 'wss', '/echo'], ['sse', 'https', '/events'], ['io', 'https', '']]) {
+      const [command, scheme, path] = target;
+      const result = await runToEnd([command, `${scheme}://127.0.0.1:${server.port}${path}`, '--json']);
+      assert.equal(result.code, 1, show(result));
+      assert.match(result.stderr, /giving up: another attempt cannot fix this \(--ca FILE trusts another CA; --insecure skips verification\)/, show(result));
+    }
+  });
+
   test('ws: --ca trusts the test CA, by IP address and by name', async () => {
     await echoOverWss(server, ['--ca', file('ca.pem')]);
     await echoOverWss(server, ['--ca', file('ca.pem')], 'localhost');

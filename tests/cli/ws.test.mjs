@@ -291,6 +291,20 @@ describe('twinsock ws: handshake', { concurrency: 3 }, () => {
     assert.match(result.stderr, /TWINSOCK_ERR_WS_HANDSHAKE_BAD_STATUS/);
   });
 
+  test('a refused first upgrade (403) is not retried: exit 1 with "giving up", reconnection or not', async () => {
+    const result = await runToEnd(['ws', url('/reject'), '--json']);
+    assert.equal(result.code, 1, show(result));
+    assert.equal(result.events.filter(ofType('reconnecting')).length, 0, show(result));
+    assert.match(result.stderr, /giving up: another attempt cannot fix this/, show(result));
+  });
+
+  test('a 503 answer may pass (a server restarting): it is retried', async () => {
+    const result = await runToEnd(['ws', url('/busy'), '--json', '--reconnect-delay', '10', '--reconnect-attempts', '2']);
+    assert.equal(result.code, 1, show(result));
+    assert.deepEqual(result.events.filter(ofType('reconnecting')).map((e) => e.attempt), [1, 2], show(result));
+    assert.doesNotMatch(result.stderr, /giving up/, show(result));
+  });
+
   test('a redirected upgrade is refused, and the error says where it pointed', async () => {
     const result = await runToEnd(['ws', url('/moved'), '--no-reconnect']);
     assert.equal(result.code, 1, show(result));

@@ -7,7 +7,7 @@
 // /big/<n> (sends one binary message of n bytes), /count (sends "1".."5" then closes 1000),
 // /url (sends the request's path and query, then closes with 1012: the client comes back),
 // /protocols (likewise with the offered subprotocols, Sec-WebSocket-Protocol), /reject (403),
-// /moved (301 to /echo: WebSocket clients do not follow it).
+// /moved (301 to /echo: WebSocket clients do not follow it), /busy (503, as a server restarting).
 import { WebSocketServer } from 'ws';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createHttps } from 'node:https';
@@ -41,6 +41,10 @@ server.on('upgrade', (req, socket, head) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (path === '/reject') {
     socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
+  if (path === '/busy') {
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
     return;
   }
   if (path === '/moved') {
