@@ -55,6 +55,7 @@ constexpr const char* kUsage =
     "  --auth JSON                auth payload sent in CONNECT (an object)\n"
     "  --parser json|msgpack      packet format (the server must use the same)\n"
     "  -H, --header \"Name: value\"  extra header on every request (repeatable)\n"
+    "  --origin URL               Origin header, as a page from URL sends (wscat -o)\n"
     "  --json                     the report as one JSON object on stdout\n"
     "  -q, --quiet                no progress line on stderr\n"
     "  --insecure, -k  --ca FILE  --cert FILE --key FILE  --proxy URL  --max-message BYTES\n"

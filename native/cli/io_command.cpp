@@ -40,6 +40,7 @@ constexpr const char* kUsage =
     "  --reply JSON               answer every event that asks for an ack with these arguments\n"
     "                             (a JSON array, e.g. '[\"ok\"]'; another value is one argument)\n"
     "  -H, --header \"Name: value\"  extra header on every request (repeatable)\n"
+    "  --origin URL               Origin header, as a page from URL sends (wscat -o)\n"
     "  --json                     one JSON object per event on stdout\n"
     "  --count N                  exit after N received events (not at the end of stdin)\n"
     "  --timeout SEC              exit after SEC seconds (not at the end of stdin)\n"

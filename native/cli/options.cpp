@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "codec/url/url.hpp"
 
@@ -61,6 +62,10 @@ bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, s
       error = "header must look like \"Name: value\", got \"" + v + "\"";
     else
       out.headers.push_back(h);
+    return true;
+  }
+  if (is_option(arg, "--origin")) {  // wscat's -o: a browser's Origin header
+    if (args.value(arg, "--origin", v, error)) out.headers.push_back({"Origin", v});
     return true;
   }
   if (arg == "--json") return out.json = true;
@@ -121,6 +126,42 @@ bool parse_common(ArgReader& args, const std::string& arg, CommonOptions& out, s
   return false;
 }
 
+namespace {
+
+/// Levenshtein distance, for option names (short strings).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string did_you_mean(std::string_view arg, std::string_view usage) {
+  const std::string_view name = arg.substr(0, arg.find('='));
+  std::string best;
+  std::size_t best_distance = 3;  // at most two edits away
+  for (std::size_t at = usage.find("--"); at != std::string_view::npos; at = usage.find("--", at + 2)) {
+    const std::size_t end = usage.find_first_not_of("abcdefghijklmnopqrstuvwxyz-", at + 2);
+    const std::string_view known = usage.substr(at, end - at);
+    const std::size_t distance = edit_distance(name, known);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = known;
+    }
+  }
+  return best.empty() ? "" : " (did you mean " + best + "?)";
+}
+
 ReconnectPolicy reconnect_policy(const CommonOptions& common, ReconnectPolicy base) {
   base.enabled = !common.no_reconnect;
   if (common.reconnect_attempts) base.max_retries = static_cast<std::uint32_t>(*common.reconnect_attempts);
@@ -136,15 +177,27 @@ std::optional<int> parse_command_line(int argc, char** argv, const char* command
                                       CommonOptions& common, const OptionParser& own) {
   ArgReader args(argc, argv, 2);
   std::string error;
+  bool options_ended = false;  // after "--" every argument is an operand
   while (!args.done() && error.empty()) {
     const std::string arg = args.next();
+    if (!options_ended && arg == "--") {
+      options_ended = true;
+      continue;
+    }
+    if (options_ended) {
+      if (common.url.empty())
+        common.url = arg;
+      else
+        error = "unexpected argument " + arg;
+      continue;
+    }
     if (arg == "-h" || arg == "--help") {
       std::fputs(usage, stdout);
       return 0;
     }
     if (parse_common(args, arg, common, error) || own(args, arg, error)) continue;
     if (!arg.empty() && arg[0] == '-')
-      error = "unknown option " + arg;
+      error = "unknown option " + arg + did_you_mean(arg, usage);
     else if (common.url.empty())
       common.url = arg;
     else

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ class ArgReader {
 
 /// Parses "Name: value" (as curl's -H); false when there is no colon or the name is empty.
 bool parse_header(const std::string& text, Header& out);
+
+/// " (did you mean --timeout?)" when an option of `usage` is at most two edits from
+/// `arg`'s name, else "".
+std::string did_you_mean(std::string_view arg, std::string_view usage);
 
 /// Tries the options every command shares; returns true when `arg` was one of them.
 /// Sets `error` on a malformed value.

@@ -1,5 +1,6 @@
 #include "output.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "twinsock/error.hpp"
@@ -39,6 +40,18 @@ void Output::error(std::error_code ec, std::string_view detail) {
 
 void Output::trace(std::string_view line) {
   std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+std::string without_password(std::string_view url) {
+  const std::size_t authority = url.find("://");
+  if (authority == std::string_view::npos) return std::string(url);
+  const std::size_t start = authority + 3;
+  const std::size_t end = std::min(url.find_first_of("/?#", start), url.size());
+  const std::size_t at = url.rfind('@', end);
+  if (at == std::string_view::npos || at < start) return std::string(url);
+  const std::size_t colon = url.find(':', start);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
 }
 
 std::string to_hex(std::string_view bytes) {

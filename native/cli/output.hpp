@@ -29,6 +29,9 @@ class Output {
   bool json_;
 };
 
+/// `url` with the password of its userinfo shown as "***" (for status lines).
+std::string without_password(std::string_view url);
+
 std::string to_hex(std::string_view bytes);
 /// Parses hex ("0a ff" or "0aff"); false on odd length or a non-hex digit.
 bool from_hex(std::string_view text, std::string& out);

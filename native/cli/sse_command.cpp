@@ -25,6 +25,7 @@ constexpr const char* kUsage =
     "\n"
     "options:\n"
     "  -H, --header \"Name: value\"  extra request header (repeatable)\n"
+    "  --origin URL               Origin header, as a page from URL sends (wscat -o)\n"
     "  --last-event-id ID         resume from ID (sent as Last-Event-ID)\n"
     "  --method M                 request method (default GET)\n"
     "  --data BODY                request body (implies --method POST unless given)\n"
@@ -101,7 +102,7 @@ int run_sse(int argc, char** argv) {
     if (out.json())
       out.event({{"type", "open"}});
     else
-      out.status("connected to " + client.url());
+      out.status("connected to " + without_password(client.url()));
   }));
   subs.push_back(client.on_message.on([&](const sse::MessageEvent& m) {
     if (done) return;

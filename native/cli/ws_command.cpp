@@ -28,6 +28,7 @@ constexpr const char* kUsage =
     "\n"
     "options:\n"
     "  -H, --header \"Name: value\"  extra handshake header (repeatable)\n"
+    "  --origin URL               Origin header, as a page from URL sends (wscat -o)\n"
     "  --subprotocol P            offer a subprotocol (repeatable)\n"
     "  --binary                   stdin lines are hex and sent as binary messages\n"
     "  --ping-interval SEC        send a ping every SEC seconds; no pong in 10 s = dead\n"
@@ -136,7 +137,7 @@ int run_ws(int argc, char** argv) {
     if (s.out.json())
       s.out.event({{"type", "open"}, {"protocol", client.protocol()}});
     else
-      s.out.status("connected to " + client.url() + (client.protocol().empty() ? "" : " (" + client.protocol() + ")"));
+      s.out.status("connected to " + without_password(client.url()) + (client.protocol().empty() ? "" : " (" + client.protocol() + ")"));
     if (drain_pending) drain_pending();
     if (s.close_when_open) {
       s.close_when_open = false;

@@ -63,6 +63,10 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
   void send_request() {
     http::Request request{.method = request_.method, .target = url_.target()};
     request.headers.push_back({"Host", url_.host_for_header()});
+    // Credentials in the URL are Basic authentication, as for the WebSocket handshake
+    // (and curl); a header the user set wins.
+    if (url_.has_userinfo() && !find_header(request_.headers, "authorization"))
+      request.headers.push_back({"Authorization", http::basic_auth(url_.decoded_username(), url_.decoded_password())});
     request.headers.insert(request.headers.end(), request_.headers.begin(), request_.headers.end());
     if (!request_.body.empty() && !find_header(request_.headers, "content-type"))
       request.headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});

@@ -128,6 +128,26 @@ describe('twinsock sse: events', { concurrency: 3 }, () => {
     assert.equal(JSON.parse(messages(result)[0].data).auth, 'Bearer t0k3n');
   });
 
+  test('credentials in the URL are Basic authentication; the status line hides the password', async () => {
+    const withUser = url('/echo').replace('http://', 'http://us%20er:pa%3Ass@');
+    const result = await runToEnd(['sse', withUser, '--count', '1']);
+    assert.equal(result.code, 0, show(result));
+    assert.match(result.stdout, new RegExp(`"auth":"Basic ${Buffer.from('us er:pa:ss').toString('base64')}"`), show(result));
+    assert.match(result.stderr, /connected to http:\/\/us%20er:\*\*\*@127\.0\.0\.1/, show(result));
+    assert.doesNotMatch(result.stderr, /pa%3Ass/, show(result));
+  });
+
+  test('a redirect to another origin drops Authorization; one to the same origin keeps it', async () => {
+    const redirect = (target) => url(`/redirect-to?url=${encodeURIComponent(target)}`);
+    const auth = async (target) => {
+      const result = await runToEnd(['sse', redirect(target), '--json', '--count', '1', '-H', 'Authorization: Bearer t0k3n']);
+      assert.equal(result.code, 0, show(result));
+      return JSON.parse(messages(result)[0].data).auth;
+    };
+    assert.equal(await auth('/echo'), 'Bearer t0k3n');
+    assert.equal(await auth(`http://localhost:${server.port}/echo`), null);
+  });
+
   test('a redirect is followed', async () => {
     const result = await runToEnd(['sse', url('/redirect'), '--json', '--count', '2']);
     assert.equal(result.code, 0, show(result));

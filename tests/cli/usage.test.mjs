@@ -78,7 +78,17 @@ describe('twinsock ws: usage', { concurrency: 4 }, () => {
   });
 
   test('unknown option', async () => {
-    await usageError(['ws', WS, '--bogus'], /unknown option --bogus/);
+    await usageError(['ws', WS, '--bogus'], /unknown option --bogus\n/);
+  });
+
+  test('a misspelt option: the nearest one is suggested', async () => {
+    await usageError(['ws', WS, '--timout', '3'], /unknown option --timout \(did you mean --timeout\?\)/);
+    await usageError(['ws', WS, '--no-reconect'], /unknown option --no-reconect \(did you mean --no-reconnect\?\)/);
+  });
+
+  test('after --, an argument that looks like an option is an operand', async () => {
+    await usageError(['ws', '--', WS, '--json'], /unexpected argument --json/);
+    await usageError(['ws', '--json', '--'], /missing URL/);
   });
 
   test('a second URL', async () => {

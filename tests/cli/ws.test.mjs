@@ -217,7 +217,7 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
 describe('twinsock ws: handshake', { concurrency: 3 }, () => {
   test('-H / --header headers reach the server', async () => {
     const result = await runToEnd(['ws', url('/headers'), '--json', '--count', '1', '-H', 'X-Test: hello world',
-      '--header', 'X-Other:1', '--header=X-Third:   spaced']);
+      '--header', 'X-Other:1', '--header=X-Third:   spaced', '--origin', 'http://game.example']);
     assert.equal(result.code, 0, show(result));
     assertJsonLines(result);
     const [m] = messages(result);
@@ -226,6 +226,7 @@ describe('twinsock ws: handshake', { concurrency: 3 }, () => {
     assert.equal(headers['x-test'], 'hello world');
     assert.equal(headers['x-other'], '1');
     assert.equal(headers['x-third'], 'spaced');
+    assert.equal(headers.origin, 'http://game.example');
     assert.equal(headers.upgrade?.toLowerCase(), 'websocket');
   });
 

@@ -6,7 +6,7 @@
 //   /named           an event with `event: tick`, a multi-line data event, a comment, retry: 100
 //   /echo            one event whose data is the request's method, Last-Event-ID and body as JSON
 //   /status/<code>   answers <code> with no stream; /html (and /html/) answers 200 text/html
-//   /redirect        307 to /events?n=2
+//   /redirect        307 to /events?n=2; /redirect-to?url=U  307 to U
 //   /silent          opens the stream and sends nothing more
 //   /stream?n=N&every=MS  events with ids 1..N (resuming after Last-Event-ID), one every MS ms
 //                    (default 5), then the stream ends; `retry: 20` so a cut stream resumes fast
@@ -84,6 +84,10 @@ const server = createServer((req, res) => {
       return;
     case '/redirect':
       res.writeHead(307, { Location: '/events?n=2' });
+      res.end();
+      return;
+    case '/redirect-to':
+      res.writeHead(307, { Location: url.searchParams.get('url') });
       res.end();
       return;
     case '/silent':

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "codec/http/message.hpp"
 #include "codec/sse/parser.hpp"
 #include "codec/url/url.hpp"
 #include "client/url_resolve.hpp"
@@ -88,7 +89,7 @@ class Client::Impl final : public HttpResponseEvents {
     HttpRequest request{
         .method = method_,
         .url = current_url_,
-        .headers = options_.headers,
+        .headers = headers_for(parsed),
         .body = body_,
         .timeout = options_.connection_timeout,
         .with_credentials = options_.with_credentials,
@@ -187,6 +188,17 @@ class Client::Impl final : public HttpResponseEvents {
     }
     fail_attempt(error ? error : std::error_code(errc::connection_closed),
                  detail.empty() ? "connection closed before the response" : detail, 0);
+  }
+
+  // The user's headers; after a redirect to another origin without their credentials
+  // (Authorization, Cookie), as fetch and curl do: they were meant for the first server.
+  Headers headers_for(const url::Url& target) const {
+    url::Url first;
+    if (current_url_ == url_ || url::parse(url_, first) || first.origin() == target.origin()) return options_.headers;
+    Headers kept;
+    for (const Header& h : options_.headers)
+      if (!http::iequals(h.name, "authorization") && !http::iequals(h.name, "cookie")) kept.push_back(h);
+    return kept;
   }
 
   void follow_redirect(int status, const Headers& headers) {
