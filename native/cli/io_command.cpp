@@ -54,7 +54,8 @@ constexpr const char* kUsage =
     "A first connection refused for good (HTTP 4xx, an untrusted certificate) is not retried.\n"
     "\n"
     "exit codes: 0 stdin ended, --count or --timeout reached, or the server disconnected us;\n"
-    "            1 the connection failed and no reconnection is left; 2 usage error\n";
+    "            1 the connection failed and no reconnection is left, or a stdin line was not\n"
+    "              emitted (or its ack failed); 2 usage error\n";
 
 // {"$binary":"<hex>"} <-> json::binary_t, recursively.
 bool decode_binary_markers(nlohmann::json& value) {
@@ -252,7 +253,9 @@ int run_io(int argc, char** argv) {
     if (!mo.reconnection) finish(exit_failed);  // nothing will try again
   }));
 
+  bool line_lost = false;  // a stdin line not emitted, or its ack failed: the run cannot end with 0
   auto print_ack = [&](std::error_code ec, const sio::Args& a) {
+    if (ec) line_lost = true;
     if (out.json()) {
       if (ec)
         out.event({{"type", "ack"}, {"error", ec == errc::ack_timeout ? "timeout" : std::string(error_id(ec))}});
@@ -282,13 +285,17 @@ int run_io(int argc, char** argv) {
                                                               : nullptr;
         if (problem) {
           out.error(errc::invalid_argument, problem + (": " + line));
+          line_lost = true;
           return;
         }
         const std::string event = value[0].get<std::string>();
         value.erase(value.begin());
         std::error_code ec =
             with_ack ? socket.emit(event, std::move(value), print_ack) : socket.emit(event, std::move(value));
-        if (ec) out.error(ec, "event not emitted");
+        if (ec) {
+          out.error(ec, "event not emitted");
+          line_lost = true;
+        }
       },
       [&] {
         // With --count or --timeout those end the session (events still arrive after
@@ -303,7 +310,7 @@ int run_io(int argc, char** argv) {
   InterruptWatch interrupts(loop, [&](int signo) { finish(exit_code_for_signal(signo)); });
   socket.connect();
   loop.run();
-  return exit_code;
+  return exit_code == exit_ok && line_lost ? exit_failed : exit_code;
 }
 
 }  // namespace twinsock::cli

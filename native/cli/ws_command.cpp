@@ -50,7 +50,8 @@ constexpr const char* kUsage =
     "A first connection refused for good (HTTP 4xx, an untrusted certificate) is not retried.\n"
     "\n"
     "exit codes: 0 stdin ended, --count or --timeout reached, or the server closed with 1000;\n"
-    "            1 the connection failed or closed otherwise and no reconnection is left;\n"
+    "            1 the connection failed or closed otherwise and no reconnection is left,\n"
+    "              or a stdin line could not be sent;\n"
     "            2 usage error\n";
 
 struct Session {
@@ -65,6 +66,7 @@ struct Session {
   bool close_when_open = false;
   bool ever_opened = false;
   std::error_code hopeless;  // the first connection failed in a way retrying cannot fix
+  bool line_lost = false;    // a stdin line was not sent: the run cannot end with 0
   int exit_code = exit_ok;
   Timer deadline{loop};
   Timer hard_stop{loop};
@@ -219,6 +221,7 @@ int run_ws(int argc, char** argv) {
       std::string raw;
       if (!from_hex(line, raw)) {
         s.out.error(errc::invalid_argument, "stdin line is not hex: " + line);
+        s.line_lost = true;
         return true;
       }
       ec = client.send_binary(as_bytes(raw));
@@ -226,7 +229,10 @@ int run_ws(int argc, char** argv) {
       ec = client.send(line);
     }
     if (ec == errc::queue_full) return false;
-    if (ec) s.out.error(ec, "message not sent");
+    if (ec) {
+      s.out.error(ec, "message not sent");
+      s.line_lost = true;
+    }
     return true;
   };
   drain_pending = [&] {
@@ -260,7 +266,8 @@ int run_ws(int argc, char** argv) {
     else s.loop.stop();
   });
   s.loop.run();
-  return interrupted ? exit_code_for_signal(interrupted) : s.exit_code;
+  if (interrupted) return exit_code_for_signal(interrupted);
+  return s.line_lost ? exit_failed : s.exit_code;
 }
 
 }  // namespace twinsock::cli

@@ -298,13 +298,13 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
     assert.deepEqual(second, { type: 'ack', args: [] });
   });
 
-  test('--ack-timeout: an event the server never acknowledges prints {"type":"ack","error":"timeout"}', async () => {
+  test('--ack-timeout: an event the server never acknowledges prints {"type":"ack","error":"timeout"}, exit 1', async () => {
     let timedOut, answered;
     const result = await session([url('/'), '--ack-timeout', '300'], async (tool) => {
       timedOut = await ack(tool, ['nobody-listens', 1]);
       answered = await ack(tool, ['message-with-ack', 'fine']);
     });
-    assert.equal(result.code, 0, show(result));
+    assert.equal(result.code, 1, `the failed ack shows in the exit code\n${show(result)}`);
     assert.deepEqual(timedOut, { type: 'ack', error: 'timeout' });
     assert.deepEqual(answered, { type: 'ack', args: ['fine'] });
   });
@@ -361,7 +361,7 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
     assert.ok(connect?.id?.length > 0, show(result));
   });
 
-  test('a bad stdin line is an error line and the session goes on', async () => {
+  test('a bad stdin line is an error line, the session goes on, and the exit code is 1', async () => {
     const result = await session([url('/')], async (tool) => {
       tool.write('not json');
       tool.write('{"not":"an array"}');
@@ -370,7 +370,7 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
       tool.write('[]');
       await echo(tool, ['still fine']);
     });
-    assert.equal(result.code, 0, show(result));
+    assert.equal(result.code, 1, show(result));
     const messages = errors(result).map((e) => e.message);
     assert.deepEqual(messages.map((m) => m.split(': ')[0]), [
       'stdin line is not JSON',
@@ -387,7 +387,7 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
       await tool.waitFor(ofType('error'), 10_000, 'error line');
       await echo(tool, ['after']);
     });
-    assert.equal(result.code, 0, show(result));
+    assert.equal(result.code, 1, show(result));
   });
 
   test('stdin EOF waits for pending acks before exiting', async () => {

@@ -93,7 +93,7 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     for (const m of got) assert.equal(m.data, undefined, 'a binary message has no "data"');
   });
 
-  test('--binary: a bad hex line is an error event and the session goes on', async () => {
+  test('--binary: a bad hex line is an error event, the session goes on, and the exit code is 1', async () => {
     const tool = run(['ws', url('/echo'), '--json', '--binary']);
     tool.write('zz');
     tool.write('abc');  // odd number of digits
@@ -101,7 +101,7 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     await tool.waitFor(ofType('message'), 10_000, 'the good line echoed');
     tool.end();
     const result = await tool.exit();
-    assert.equal(result.code, 0, show(result));
+    assert.equal(result.code, 1, show(result));
     assertJsonLines(result);
     const errs = errors(result);
     assert.equal(errs.length, 2, show(result));
@@ -114,14 +114,14 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
     assert.equal(result.events.find(ofType('close'))?.code, 1000);
   });
 
-  test('a stdin line that is not UTF-8 is refused (not sent as text) and the session goes on', async () => {
+  test('a stdin line that is not UTF-8 is refused (not sent as text), the session goes on, exit 1', async () => {
     const tool = run(['ws', url('/echo'), '--json']);
     tool.write(Buffer.from([0x61, 0xff, 0xfe, 0x62]));
     tool.write('still fine');
     await tool.waitFor(ofType('message'), 10_000, 'the good line echoed');
     tool.end();
     const result = await tool.exit();
-    assert.equal(result.code, 0, show(result));
+    assert.equal(result.code, 1, show(result));
     assert.deepEqual(errors(result).map((e) => e.code), ['TWINSOCK_ERR_WS_TEXT_NOT_UTF8'], show(result));
     assert.deepEqual(messages(result).map((m) => m.data), ['still fine']);
     assert.equal(result.events.find(ofType('close'))?.code, 1000, 'the server saw no bad frame (it would close 1007)');
