@@ -6,9 +6,10 @@
 // one it drives.
 //
 // An EventSource delivers only the event types someone listens to, so the
-// facade calls listen(type) for every type a user subscribes to.
+// facade calls listen(type) for every type a user subscribes to. A server may
+// name its events "error" or "open" too: those come as MessageEvents (with
+// `data`), the connection's own as plain events, which onopen/onerror handle.
 
-const FACADE_EVENTS = new Set(['open', 'error', 'close', 'reconnecting', 'message']);
 const CLOSED = 2;
 
 /** Options only the fetch-based client implements: any of them rules EventSource out. */
@@ -36,6 +37,7 @@ export class DomEventSource {
   #lastEventId = '';
   #trustsLastEventId;
   #onMessage = (event) => {
+    if (!('data' in event)) return;  // the connection's own open or error event
     // The WHATWG rule: the last event id stays until an `id:` field changes it. The
     // `eventsource` package (v4) reports "" for events without one: keep ours then.
     if (this.#trustsLastEventId || event.lastEventId) this.#lastEventId = event.lastEventId ?? this.#lastEventId;
@@ -70,7 +72,7 @@ export class DomEventSource {
   }
 
   listen(type) {
-    if (FACADE_EVENTS.has(type) || this.#types.has(type)) return;
+    if (this.#types.has(type)) return;
     this.#types.add(type);
     this.#source?.addEventListener(type, this.#onMessage);
   }

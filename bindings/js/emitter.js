@@ -34,7 +34,7 @@ export class Emitter {
     }
     const list = this.#listeners.get(event);
     if (!list) return this;
-    const i = list.findIndex((l) => l === fn || l.fn === fn);
+    const i = list.findIndex((l) => l === fn || l.fn === fn || (l.fn !== undefined && l.fn.fn === fn));
     if (i >= 0) list.splice(i, 1);
     if (list.length === 0) this.#listeners.delete(event);
     return this;
@@ -89,15 +89,23 @@ export class DomEmitter extends Emitter {
     };
   }
 
-  /** `options.once` and `options.signal` (an AbortSignal that removes it) are honoured; a listener is added once. */
+  /**
+   * `options.once` and `options.signal` (an AbortSignal that removes it) are honoured; a listener
+   * is added once; an object listener's handleEvent(event) is called, as the DOM does.
+   */
   addEventListener(event, fn, options) {
-    if (typeof fn !== 'function') return this;
+    let listener = fn;
+    if (typeof fn !== 'function') {
+      if (typeof fn !== 'object' || fn === null) return this;
+      listener = function (e) { return typeof fn.handleEvent === 'function' ? fn.handleEvent(e) : undefined; };
+      listener.fn = fn;
+    }
     const once = typeof options === 'object' && options !== null && !!options.once;
     const signal = typeof options === 'object' && options !== null ? options.signal : undefined;
     if (signal?.aborted) return this;
-    if (this.listeners(event).some((l) => l === fn || l.fn === fn)) return this;  // the DOM adds a listener once
-    if (once) this.once(event, fn);
-    else this.on(event, fn);
+    if (this.listeners(event).some((l) => l === fn || l.fn === fn || l.fn?.fn === fn)) return this;  // added once
+    if (once) this.once(event, listener);
+    else this.on(event, listener);
     signal?.addEventListener('abort', () => this.off(event, fn), { once: true });
     return this;
   }

@@ -1,7 +1,7 @@
 // ReconnectingWebSocket: the DOM WebSocket's surface (partysocket's), with
 // reconnection, an offline queue and heartbeats from the C++ ws::Client.
 import { core } from './core.js';
-import { DomEmitter, withHandlerProperties } from './emitter.js';
+import { DomEmitter, safeCall, withHandlerProperties } from './emitter.js';
 import { TwinsockError, toError } from './errors.js';
 import { keepAlive, own, release, weakDispatcher } from './lifetime.js';
 import { deliverTrace, tracer } from './debug.js';
@@ -13,14 +13,41 @@ const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 const webSocketUrl = (u) => resolveAgainstPage(u).replace(/^http(s?):/i, 'ws$1:');
 const protocolList = (p) => (p == null ? [] : Array.isArray(p) ? p.map(String) : [String(p)]);
 
+/** The DOM WebSocket constructor's checks: the URL parses, is ws(s) with no fragment. */
+function checkedUrl(url) {
+  let parsed;
+  try {
+    parsed = new URL(webSocketUrl(url));
+  } catch {
+    throw new DOMException(`invalid URL: ${url}`, 'SyntaxError');
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new DOMException(`a WebSocket URL is ws:, wss:, http: or https:, not ${parsed.protocol}`, 'SyntaxError');
+  }
+  if (parsed.hash || String(url).includes('#')) throw new DOMException('a WebSocket URL has no fragment', 'SyntaxError');
+  return parsed.href;
+}
+
+/** ... and subprotocols: tokens (RFC 9110 §5.6.2), none offered twice. */
+function checkProtocols(list) {
+  const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+  list.forEach((p, i) => {
+    if (!token.test(p)) throw new DOMException(`invalid subprotocol "${p}"`, 'SyntaxError');
+    if (list.indexOf(p) !== i) throw new DOMException(`subprotocol "${p}" offered twice`, 'SyntaxError');
+  });
+  return list;
+}
+
 /** The DOM WebSocket's close() checks: a code it may send, a reason of at most 123 bytes. */
 function checkClose(code, reason) {
+  if (code !== undefined) code = Number(code);  // WebIDL: close("3000") is close(3000)
   if (code !== 1000 && !(code >= 3000 && code <= 4999 && Number.isInteger(code))) {
     throw new DOMException(`close code ${code} is neither 1000 nor in 3000-4999`, 'InvalidAccessError');
   }
   if (new TextEncoder().encode(String(reason)).length > 123) {
     throw new DOMException('close reason is longer than 123 bytes', 'SyntaxError');
   }
+  return code;
 }
 
 export class ReconnectingWebSocket extends DomEmitter {
@@ -36,7 +63,10 @@ export class ReconnectingWebSocket extends DomEmitter {
   #wantOpen;   // an async provider's first answer is awaited: connect then, unless closed meanwhile
   #behindBlob = null;  // sends waiting for a Blob's bytes, the Blob first
   #trace;
-  binaryType = 'arraybuffer';
+  #givenUrl = '';  // a URL given as a string: `url` shows it before the first attempt reads it
+  #binaryType = 'arraybuffer';
+  #shouldReconnect;  // the user's rule, given the close event just fired
+  #lastClose;
 
   constructor(url, protocols, options) {
     super();
@@ -45,15 +75,19 @@ export class ReconnectingWebSocket extends DomEmitter {
     this.#trace = tracer(options.debug, 'websocket');
     options.trace = !!this.#trace;
     if (typeof url === 'function') this.#url = new Provider(url, webSocketUrl);
+    else this.#givenUrl = checkedUrl(url);
     if (typeof protocols === 'function') this.#protocols = new Provider(protocols, protocolList);
-    else if (protocols != null) options.protocols = protocolList(protocols);
+    else if (protocols != null) options.protocols = checkProtocols(protocolList(protocols));
+    else if (Array.isArray(options.protocols)) checkProtocols(protocolList(options.protocols));
+    if (typeof options.shouldReconnect === 'function') this.#shouldReconnect = options.shouldReconnect;
+    options.shouldReconnectProvider = !!this.#shouldReconnect;
     options.urlProvider = !!this.#url;
     options.protocolsProvider = !!this.#protocols;
     // The first attempt uses the answers asked for here; Promises are awaited before it.
     const pending = [this.#url?.ask(), this.#protocols?.ask()].filter(Boolean);
     this.#wantOpen = !options.startClosed;
     if (pending.length) options.startClosed = true;
-    this.#native = new core.WebSocketClient(this.#url ? this.#url.value ?? '' : webSocketUrl(url), JSON.stringify(options),
+    this.#native = new core.WebSocketClient(this.#url ? this.#url.value ?? '' : this.#givenUrl, JSON.stringify(options),
                                             weakDispatcher(this, '_onNative'));
     own(this, this.#native);
     keepAlive(this, this.#wantOpen);
@@ -61,7 +95,11 @@ export class ReconnectingWebSocket extends DomEmitter {
   }
 
   get readyState() { return this.#native.readyState(); }
-  get url() { return this.#native.url(); }
+  get url() { return this.#native.url() || this.#givenUrl; }
+  get binaryType() { return this.#binaryType; }
+  set binaryType(type) {  // as the DOM: another value is ignored
+    if (type === 'arraybuffer' || type === 'blob') this.#binaryType = type;
+  }
   get protocol() { return this.#native.protocol(); }
   get extensions() { return ''; }
   get bufferedAmount() { return this.#native.bufferedAmount(); }
@@ -76,6 +114,8 @@ export class ReconnectingWebSocket extends DomEmitter {
       return;
     }
     const failure = this.#sendNow(data);
+    // Closed for good (the user's close()): dropped, as the DOM's WebSocket does.
+    if (failure === 'TWINSOCK_ERR_INVALID_STATE' && !this.#disposed) return;
     if (failure) throw new TwinsockError({ code: failure, message: 'send failed' });
   }
 
@@ -108,13 +148,13 @@ export class ReconnectingWebSocket extends DomEmitter {
   }
 
   close(code = 1000, reason = '') {
-    checkClose(code, reason);
+    code = checkClose(code, reason);
     this.#behindBlob = null;  // what still waits for a Blob's bytes is not sent
     this.#wantOpen = false;
     this.#native.close(code, reason);
   }
   reconnect(code = 1000, reason = '') {
-    checkClose(code, reason);
+    code = checkClose(code, reason);
     if (this.#disposed) return;  // a freed client stays closed
     keepAlive(this, true);
     this.#forgetAnswers();
@@ -154,8 +194,11 @@ export class ReconnectingWebSocket extends DomEmitter {
         queueMicrotask(() => {
           if (this.readyState === STATES.CLOSED) keepAlive(this, false);
         });
-        return this.fire('close', { type: 'close', code: value.code, reason: value.reason, wasClean: value.wasClean,
-                                         error: toError(value.error), target: this });
+        this.#lastClose = { type: 'close', code: value.code, reason: value.reason, wasClean: value.wasClean,
+                            error: toError(value.error), target: this };
+        return this.fire('close', this.#lastClose);
+      case 'shouldReconnect':
+        return safeCall(this, this.#shouldReconnect, [this.#lastClose]) ? '1' : '0';
       case 'error': {
         const error = toError(value);
         return this.fire('error', { type: 'error', error, message: error.message, target: this });

@@ -2,6 +2,7 @@
 //   open | message(string | Uint8Array) | close({code, reason, wasClean, error}) |
 //   error(err) | reconnecting(attempt, delayMs) | url() -> the next attempt's URL (with urlProvider) |
 //   protocols() -> JSON array of the next attempt's subprotocols (with protocolsProvider) |
+//   shouldReconnect() -> "1" to reconnect after the close just delivered (with shouldReconnectProvider) |
 //   trace(line) (with trace: true)
 #include "bindings.hpp"
 #include "forward.hpp"
@@ -44,6 +45,12 @@ JsWebSocket::JsWebSocket(std::string_view url, std::string_view options_json, Ha
       for (const auto& p : answer)
         if (p.is_string()) fresh.push_back(p.get<std::string>());
       return fresh;
+    };
+  }
+  if (option_flag(json, "shouldReconnectProvider")) {
+    // The user's rule, asked right after the close event it judges (the facade keeps that event).
+    options.should_reconnect = [fn](const ws::CloseInfo&, bool closed_by_user) {
+      return !closed_by_user && ask_js(fn, "shouldReconnect") == "1";
     };
   }
   client_ = std::make_unique<ws::Client>(shared_loop(), std::string(url), std::move(options));

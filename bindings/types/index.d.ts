@@ -462,6 +462,13 @@ export interface ReconnectingWebSocketOptions extends ReconnectOptions {
   closeTimeout?: number;
   /** Do not connect until connect() is called. */
   startClosed?: boolean;
+  /**
+   * Whether to reconnect after a close the client did not start, called right after its
+   * "close" event. Default: not after 1000 (done), 1008 (policy) or 4000-4999 (the
+   * application's codes); yes after anything else (1001, 1006, 1011, 1012, ...).
+   * `() => true` reconnects after every close, as partysocket does.
+   */
+  shouldReconnect?: (event: WebSocketCloseEvent) => boolean;
 }
 
 export type WebSocketReadyState = 0 | 1 | 2 | 3;
@@ -520,12 +527,24 @@ export interface ListenerOptions {
   signal?: { readonly aborted: boolean; addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void };
 }
 
-/** TypedEmitter with the DOM's addEventListener options; adding the same listener twice adds it once. */
+/** A DOM-style listener object: its handleEvent(event) is called. */
+export interface ListenerObject<Fn> {
+  handleEvent: Fn;
+}
+
+/**
+ * TypedEmitter with the DOM's addEventListener options and listener objects; adding the
+ * same listener twice adds it once.
+ */
 declare class DomTypedEmitter<ListenEvents extends EventsMap, ReservedEvents extends EventsMap = {}> extends TypedEmitter<ListenEvents, ReservedEvents> {
   addEventListener<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
     ev: Ev,
-    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev> | ListenerObject<ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>>,
     options?: ListenerOptions,
+  ): this;
+  removeEventListener<Ev extends ReservedOrUserEventNames<ReservedEvents, ListenEvents>>(
+    ev: Ev,
+    listener: ReservedOrUserListener<ReservedEvents, ListenEvents, Ev> | ListenerObject<ReservedOrUserListener<ReservedEvents, ListenEvents, Ev>>,
   ): this;
 }
 
@@ -549,6 +568,11 @@ export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, Reconnect
   readonly CLOSING: 2;
   readonly CLOSED: 3;
 
+  /**
+   * As the DOM's WebSocket, throws a SyntaxError DOMException for a URL that does not parse,
+   * is not ws:, wss:, http: or https:, or has a fragment, and for subprotocols that are not
+   * tokens or are offered twice. Connects on a later turn unless startClosed.
+   */
   constructor(url: string | GlobalURL | UrlProvider, protocols?: string | string[] | ProtocolsProvider | null,
               options?: ReconnectingWebSocketOptions);
   constructor(url: string | GlobalURL | UrlProvider, options?: ReconnectingWebSocketOptions);
@@ -564,17 +588,19 @@ export declare class ReconnectingWebSocket extends DomTypedEmitter<{}, Reconnect
   readonly bufferedAmount: number;
   /** Attempts since the last successful open. */
   readonly retryCount: number;
-  /** How binary messages are delivered. Default "arraybuffer". */
+  /** How binary messages are delivered. Default "arraybuffer"; other values are ignored, as by the DOM. */
   binaryType: "arraybuffer" | "blob";
 
   /**
    * Sends now when open, else queues; other values are sent as String(data). Throws a
-   * TwinsockError when the queue refuses it. A Blob is sent as binary once its bytes are
+   * TwinsockError when the queue refuses it. After close() the data is dropped, as the
+   * DOM's WebSocket drops it. A Blob is sent as binary once its bytes are
    * read, and what is sent after it waits behind it (a refusal then is an "error" event).
    */
   send(data: string | ArrayBuffer | ArrayBufferView | BlobLike): void;
   /**
-   * Closes for good (no reconnection). Default 1000, "". As the DOM's close(), throws a
+   * Closes for good (no reconnection), waiting closeTimeout ms at most for the server's
+   * close frame (then "close" 1006). Default 1000, "". As the DOM's close(), throws a
    * DOMException for a code other than 1000 or 3000-4999 (InvalidAccessError) and for a
    * reason longer than 123 UTF-8 bytes (SyntaxError). Sends still waiting behind a Blob are dropped.
    */

@@ -25,6 +25,8 @@ namespace {
 //   open: frames both ways
 //   closing: our close frame sent, waiting for the server's (close_timeout bounds it)
 //   closing_by_peer: the server's close frame answered, waiting for its FIN
+//   failing: the server broke the protocol; our close frame sent, its bytes discarded
+//            until its FIN (close_timeout bounds it)
 //   done: on_transport_close delivered; nothing else happens
 class NativeWsTransport final : public ws::Transport, private StreamHandler {
  public:
@@ -98,7 +100,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   std::size_t buffered_amount() const override { return stream_ ? stream_->buffered_amount() : 0; }
 
  private:
-  enum class State { connecting, handshaking, open, closing, closing_by_peer, done };
+  enum class State { connecting, handshaking, open, closing, closing_by_peer, failing, done };
 
   // What only the opening needs, freed once the connection is open (memory per
   // idle connection counts when a process holds thousands).
@@ -154,6 +156,12 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
 
   void on_stream_data(bytes_view data) override {
     if (state_ == State::handshaking) return on_handshake_data(data);
+    if (state_ == State::failing) {
+      // Discarded while the server reads our close frame; a flood is cut off.
+      discarded_ += data.size();
+      if (discarded_ > kFailingDiscardLimit) finish(*failure_);
+      return;
+    }
     feed_frames(data);
   }
 
@@ -290,17 +298,23 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   // A protocol error from the server: close with the code it maps to (1002, 1007, 1009).
   // In the closing state our close frame has gone already: one per side (§5.5.1).
   void fail(std::error_code ec) {
-    if (stream_ && (state_ == State::open || state_ == State::closing)) {
-      if (state_ == State::open) {
-        out_.clear();
-        std::uint16_t code = close_code_for(ec);
-        if (code == 0) code = 1002;
-        ws::encode_close(out_, code, "", system_random());
-        write_out();
-      }
-      stream_->shutdown_after_flush();
+    ws::CloseInfo failure{.code = 1006, .error = ec, .detail = describe(ec)};
+    if (!stream_ || (state_ != State::open && state_ != State::closing)) return finish_later(std::move(failure));
+    if (state_ == State::open) {
+      out_.clear();
+      std::uint16_t code = close_code_for(ec);
+      if (code == 0) code = 1002;
+      ws::encode_close(out_, code, "", system_random());
+      write_out();
     }
-    finish_later({.code = 1006, .error = ec, .detail = describe(ec)});
+    stream_->shutdown_after_flush();
+    // Read on, discarding, until the server's FIN (bounded): closing the socket with unread
+    // bytes (the rest of a message too big) resets the connection, and the reset can
+    // destroy our close frame before the server reads its code.
+    state_ = State::failing;
+    decoder_.reset();
+    failure_ = std::move(failure);
+    close_timer_.start(close_timeout_, [this] { finish(*failure_); });
   }
 
   // The limit an incoming message broke, by name and value; else the error's message.
@@ -321,6 +335,7 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
 
   void on_stream_closed(std::error_code ec) override {
     stream_.reset();
+    if (failure_) return finish(*failure_);
     if (peer_close_) return finish(*peer_close_);
     if (state_ == State::handshaking) {
       if (ec == errc::connection_closed) {
@@ -332,8 +347,10 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
       }
       return finish({.error = ec, .detail = "connection closed during the WebSocket handshake"});
     }
-    finish({.code = 1006, .error = ec == errc::connection_closed ? std::error_code() : ec,
-            .detail = ec == errc::connection_closed ? "" : std::string(ec.message())});
+    // No close frame came: an abnormal closure, with its cause (as the browser twin reports it).
+    finish({.code = 1006, .error = ec,
+            .detail = ec == errc::connection_closed ? "the server closed the connection without a close frame"
+                                                    : std::string(ec.message())});
   }
 
   // Lets the close frame drain before the stream is dropped.
@@ -396,6 +413,9 @@ class NativeWsTransport final : public ws::Transport, private StreamHandler {
   std::unique_ptr<PerMessageDeflate> deflate_;
   std::unique_ptr<Stream> stream_;
   std::optional<ws::CloseInfo> peer_close_;
+  std::optional<ws::CloseInfo> failure_;  // failing: what the close will report
+  std::size_t discarded_ = 0;              // failing: bytes read and dropped so far
+  static constexpr std::size_t kFailingDiscardLimit = 8 << 20;
   Timer close_timer_;
   bytes out_;
   bytes compressed_;

@@ -200,12 +200,16 @@ TEST(Conformance, EmptyCloseFrameIs1005) {
   EXPECT_EQ(r.error, "");
 }
 
-TEST(Conformance, DroppedConnectionWithoutCloseFrameIs1006WithoutError) {
+TEST(Conformance, DroppedConnectionWithoutCloseFrameIs1006WithItsCause) {
+  // As the browser twin reports it: an error event and a close that say why.
   auto peer = after_handshake("");
   Result r = run_against(peer);
   EXPECT_TRUE(r.opened);
+  EXPECT_EQ(r.error, "TWINSOCK_ERR_CONNECTION_CLOSED");
   EXPECT_EQ(r.close->code, 1006);
   EXPECT_FALSE(r.close->was_clean);
+  EXPECT_EQ(r.close->error, errc::connection_closed);
+  EXPECT_EQ(r.close->detail, "the server closed the connection without a close frame");
 }
 
 TEST(Conformance, PeerStallingMidFrameIsCaughtByTheHeartbeat) {

@@ -91,6 +91,24 @@ TEST_F(WsIntegration, MessageOverTheLimitClosesWith1009) {
   EXPECT_TRUE(ev.messages.empty());
 }
 
+TEST_F(WsIntegration, AMessageFarOverTheLimitStillReachesTheServerAs1009) {
+  // The rest of a 4 MB message is still arriving when the client gives up: closing the socket
+  // with it unread would reset the connection and lose the close frame (the server saw 1006).
+  ClientOptions o;
+  o.max_message_size = 1 << 20;
+  o.reconnect.enabled = false;
+  Client client(loop, server.url("ws", "/big/4000000?tag=far-over"), o);
+  Events ev;
+  ev.attach(client);
+  ASSERT_TRUE(run_until(loop, [&] { return !ev.closes.empty(); }));
+  EXPECT_EQ(ev.errors, (std::vector<std::string>{"TWINSOCK_ERR_WS_MESSAGE_TOO_BIG"}));
+  Client probe(loop, server.url("ws", "/closes?tag=far-over"), o);
+  Events seen;
+  seen.attach(probe);
+  ASSERT_TRUE(run_until(loop, [&] { return !seen.messages.empty(); }));
+  EXPECT_EQ(seen.messages[0].data, "[1009]");
+}
+
 TEST_F(WsIntegration, AnswersServerPings) {
   Client client(loop, server.url("ws", "/ping"));
   Events ev;

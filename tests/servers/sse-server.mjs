@@ -4,6 +4,7 @@
 //   /events?n=N      N events with ids 1..N (resuming after Last-Event-ID), then the stream ends
 //   /drop?n=N        like /events but cuts the connection (no clean end) after N events per connection
 //   /named           an event with `event: tick`, a multi-line data event, a comment, retry: 100
+//   /reserved-names  events named "error" and "open" (names a client's own events have too)
 //   /echo            one event whose data is the request's method, Last-Event-ID and body as JSON
 //   /status/<code>   answers <code> with no stream; /html (and /html/) answers 200 text/html
 //   /redirect        307 to /events?n=2; /redirect-to?url=U  307 to U
@@ -61,6 +62,10 @@ const server = createServer((req, res) => {
       stream();
       res.write(': hello\n\nevent: tick\nid: 3\ndata: a\ndata: b\n\nretry: 100\ndata: plain\n\n');
       res.end();
+      return;
+    case '/reserved-names':
+      stream();
+      res.end('event: error\ndata: from the server\n\nevent: open\ndata: also\n\ndata: plain\n\n');
       return;
     case '/text':  // data and ids beyond ASCII, a NUL inside the data, an id that changes mid-stream
       stream();

@@ -7,7 +7,8 @@
 // /big/<n> (sends one binary message of n bytes), /count (sends "1".."5" then closes 1000),
 // /url (sends the request's path and query, then closes with 1012: the client comes back),
 // /protocols (likewise with the offered subprotocols, Sec-WebSocket-Protocol), /reject (403),
-// /moved (301 to /echo: WebSocket clients do not follow it), /busy (503, as a server restarting).
+// /moved (301 to /echo: WebSocket clients do not follow it), /busy (503, as a server restarting),
+// /big/<n>?tag=T records the close code it gets under T, /closes?tag=T sends those codes as JSON.
 import { WebSocketServer } from 'ws';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createHttps } from 'node:https';
@@ -55,13 +56,22 @@ server.on('upgrade', (req, socket, head) => {
   wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, path, req));
 });
 
+const closeCodes = {};  // tag -> close codes the server received
+
 function onConnection(ws, path, req) {
   if (path.startsWith('/close/')) {
     ws.close(Number(path.slice(7)), 'bye');
     return;
   }
   if (path.startsWith('/big/')) {
+    const tag = new URL(req.url, 'http://x').searchParams.get('tag');
+    if (tag) ws.on('close', (code) => (closeCodes[tag] ??= []).push(code));
     ws.send(Buffer.alloc(Number(path.slice(5)), 7));
+    return;
+  }
+  if (path === '/closes') {  // the close codes /big/<n>?tag=T saw, as JSON
+    ws.send(JSON.stringify(closeCodes[new URL(req.url, 'http://x').searchParams.get('tag')] ?? []));
+    ws.close(1000);
     return;
   }
   if (path === '/count') {

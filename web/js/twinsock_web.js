@@ -162,13 +162,14 @@ mergeInto(LibraryManager.library, {
       // A bad URL or subprotocol: report it like a failed connection, on a later turn.
       var message = TWS.describe(e);
       setTimeout(function () {
-        TWS.withString(message, function (detail) { _twinsock_ws_on_close(handle, 1006, 0, 0, 1, detail); });
+        TWS.withString(message, function (detail) { _twinsock_ws_on_close(handle, 1006, 0, 0, 1, 0, detail); });
       }, 0);
       return 0;
     }
     ws.binaryType = 'arraybuffer';
     TWS.sockets[handle] = ws;
     var failure = '';
+    var status = 0;  // of a refused upgrade: the `ws` package says "Unexpected server response: 401"
     ws.onopen = function () {
       opened = true;
       TWS.withString(ws.protocol || '', function (p) { _twinsock_ws_on_open(handle, p); });
@@ -187,6 +188,8 @@ mergeInto(LibraryManager.library, {
     var closed = false;
     ws.onerror = function (event) {
       failure = TWS.describe(event && event.error) || (event && event.message) || '';
+      var refused = /^Unexpected server response: (\d{3})$/.exec(failure);
+      if (refused && !opened) status = Number(refused[1]);
       // Node 20's experimental WebSocket (undici) fires no close after a failed
       // connection attempt (nodejs/undici#3546); browsers and `ws` fire it right
       // after the error, in the same task. Supply it if it has not come.
@@ -202,7 +205,7 @@ mergeInto(LibraryManager.library, {
       delete TWS.sockets[handle];
       TWS.withString(event.reason || '', function (reason) {
         TWS.withString(failure, function (detail) {
-          _twinsock_ws_on_close(handle, event.code, reason, event.wasClean ? 1 : 0, failure ? 1 : 0, detail);
+          _twinsock_ws_on_close(handle, event.code, reason, event.wasClean ? 1 : 0, failure ? 1 : 0, status, detail);
         });
       });
     };
@@ -225,10 +228,10 @@ mergeInto(LibraryManager.library, {
   twinsock_js_ws_close: function (handle, code, reason) {
     var ws = TWS.sockets[handle];
     if (!ws) return;
-    // Browsers accept only 1000 and 3000-4999 from scripts; other codes close with none.
+    // Browsers accept only 1000 and 3000-4999 from scripts (other codes close with none);
+    // Node's `ws` also sends the protocol's own, such as 1009 for a message too big.
     try {
-      if (code === 1000 || (code >= 3000 && code <= 4999)) ws.close(code, UTF8ToString(reason));
-      else ws.close();
+      ws.close(code, UTF8ToString(reason));
     } catch (e) {
       ws.close();
     }
@@ -239,7 +242,7 @@ mergeInto(LibraryManager.library, {
     return ws ? ws.bufferedAmount || 0 : 0;
   },
   twinsock_js_ws_release__deps: ['$TWS'],
-  twinsock_js_ws_release: function (handle) {
+  twinsock_js_ws_release: function (handle, abort) {
     var ws = TWS.sockets[handle];
     if (!ws) return;
     delete TWS.sockets[handle];
@@ -249,6 +252,8 @@ mergeInto(LibraryManager.library, {
     ws.onerror = function () {};
     if (ws.readyState === 0 || ws.readyState === 1) {
       try { ws.close(); } catch (e) { /* already closing */ }
+    } else if (abort && ws.readyState === 2 && typeof ws.terminate === 'function') {
+      ws.terminate();  // Node's `ws` after the close timeout: drop the socket now
     }
   },
 

@@ -22,8 +22,9 @@ int twinsock_js_ws_takes_headers();
 void twinsock_js_ws_send(std::uint32_t handle, int binary, const void* data, std::size_t size);
 void twinsock_js_ws_close(std::uint32_t handle, int code, const char* reason);
 double twinsock_js_ws_buffered_amount(std::uint32_t handle);
-/// Forgets the socket: its handlers are detached, and it is closed if still open.
-void twinsock_js_ws_release(std::uint32_t handle);
+/// Forgets the socket: its handlers are detached, and it is closed if still open;
+/// with `abort`, a socket still closing is dropped at once where that can be done.
+void twinsock_js_ws_release(std::uint32_t handle, int abort);
 
 /// The page's URL (location.href) on the heap (free it with free()), or null outside a page.
 char* twinsock_js_page_url();

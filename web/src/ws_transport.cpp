@@ -37,7 +37,7 @@ class BrowserWsTransport final : public ws::Transport {
  public:
   BrowserWsTransport(Loop& loop, const ws::ConnectParams& params, ws::TransportEvents& events)
       : loop_(loop), events_(events), trace_(params.trace), max_message_size_(params.max_message_size),
-        handle_(sockets().add(this)) {
+        close_timeout_(params.close_timeout), close_timer_(loop), handle_(sockets().add(this)) {
     // Node's `ws` takes handshake headers (extraHeaders, cookies); a browser's WebSocket does not.
     const bool takes_headers = twinsock_js_ws_takes_headers() != 0;
     if (std::string why = unsupported_option(params, takes_headers); !why.empty()) {
@@ -63,7 +63,7 @@ class BrowserWsTransport final : public ws::Transport {
   ~BrowserWsTransport() override {
     *alive_ = false;
     sockets().remove(handle_);
-    twinsock_js_ws_release(handle_);
+    twinsock_js_ws_release(handle_, 0);
   }
 
   void send(ws::MessageType type, std::string_view data, bool) override {
@@ -77,6 +77,17 @@ class BrowserWsTransport final : public ws::Transport {
     if (closed_) return;
     const std::string text(reason);
     twinsock_js_ws_close(handle_, code, text.c_str());
+    // A server that never answers the close frame: Node's `ws` would wait 30 s, a
+    // browser longer. The connection is let go, as the native transport does.
+    if (close_timeout_.count() > 0 && !close_timer_.armed()) {
+      close_timer_.start(close_timeout_, [this] {
+        if (closed_) return;
+        closed_ = true;
+        twinsock_js_ws_release(handle_, 1);
+        if (trace_) trace_("close timeout: no close frame from the server");
+        events_.on_transport_close({.code = 1006, .error = errc::close_timeout, .detail = "no close frame from the server"});
+      });
+    }
   }
 
   std::size_t buffered_amount() const override {
@@ -93,8 +104,8 @@ class BrowserWsTransport final : public ws::Transport {
     if (failed_) return;
     if (max_message_size_ != 0 && data.size() > max_message_size_) {
       // The browser has reassembled the whole message: the limit is enforced here, as the
-      // native decoder does (it closes with 1009; scripts may not send that code, so the
-      // browser closes without one). Reported once, as ws_message_too_big.
+      // native decoder does: it closes with 1009 (Node's `ws` sends it; browsers refuse it
+      // from scripts and close without a code). Reported once, as ws_message_too_big.
       failed_ = true;
       twinsock_js_ws_close(handle_, 1009, "");
       const std::error_code ec = errc::ws_message_too_big;
@@ -103,11 +114,15 @@ class BrowserWsTransport final : public ws::Transport {
     }
     events_.on_transport_message(binary ? ws::MessageType::binary : ws::MessageType::text, std::move(data));
   }
-  void closed(int code, std::string reason, bool was_clean, bool failed, std::string detail) {
+  void closed(int code, std::string reason, bool was_clean, bool failed, int http_status, std::string detail) {
     closed_ = true;
+    close_timer_.cancel();
     if (failed_) return;  // already reported (message too big)
     ws::CloseInfo info{.code = static_cast<std::uint16_t>(code), .reason = std::move(reason), .was_clean = was_clean};
-    if (!opened_) {
+    if (!opened_ && http_status) {  // Node's `ws` tells the status of a refused upgrade; browsers do not
+      info.error = errc::ws_handshake_bad_status;
+      info.detail = "server answered HTTP " + std::to_string(http_status);
+    } else if (!opened_) {
       // Browsers hide why a connection failed (refused, DNS, TLS, a bad status).
       info.error = errc::connect_failed;
       info.detail = detail.empty() ? "the WebSocket connection could not be opened" : std::move(detail);
@@ -131,6 +146,8 @@ class BrowserWsTransport final : public ws::Transport {
   ws::TransportEvents& events_;
   std::function<void(std::string_view)> trace_;
   std::size_t max_message_size_;
+  Duration close_timeout_;
+  Timer close_timer_;
   std::uint32_t handle_;
   bool opened_ = false;
   bool failed_ = false;  // a limit was exceeded: the close is reported by fail_later, once
@@ -152,8 +169,9 @@ EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_message(std::uint32_t handle, int binar
 }
 
 EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_close(std::uint32_t handle, int code, const char* reason, int was_clean,
-                                               int failed, const char* detail) {
-  if (auto* t = twinsock::web::sockets().find(handle)) t->closed(code, reason, was_clean != 0, failed != 0, detail);
+                                               int failed, int http_status, const char* detail) {
+  if (auto* t = twinsock::web::sockets().find(handle))
+    t->closed(code, reason, was_clean != 0, failed != 0, http_status, detail);
 }
 
 }

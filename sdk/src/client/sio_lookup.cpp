@@ -45,4 +45,14 @@ std::shared_ptr<Manager> lookup(Loop& loop, const std::string& url, ManagerOptio
   return manager;
 }
 
+IoSocket io(Loop& loop, const std::string& url, ManagerOptions options, LookupOptions lookup_options) {
+  SocketOptions socket_options = options.socket;
+  std::shared_ptr<Manager> manager = lookup(loop, url, std::move(options), lookup_options);
+  url::Url parsed;
+  // An unparsable URL: the Manager reports it; its own socket() stands in.
+  if (url::parse(url, parsed)) return {manager, manager->socket()};
+  Socket& socket = manager->socket(url::split_socketio(parsed).nsp, std::move(socket_options));
+  return {std::move(manager), socket};
+}
+
 }  // namespace twinsock::sio

@@ -155,7 +155,8 @@ void Manager::start_engine() {
   engine_->set_observer(impl_.get());
   open_timer_.start(options_->timeout, [this] {
     engine_.reset();
-    on_engine_close("timeout", errc::connect_timeout);
+    on_engine_close("timeout", errc::connect_timeout,
+                    "not connected within timeout (" + std::to_string(options_->timeout.count()) + " ms)");
   });
   engine_->open();
 }

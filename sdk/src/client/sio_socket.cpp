@@ -604,13 +604,28 @@ std::size_t Socket::discard_buffered(const BufferFilter& discard) {
   return dropped;
 }
 
+std::optional<Subscription> Socket::on_reserved(const std::string& event, Listener& listener, bool once) {
+  const auto subscribe = [once](auto& reserved, auto fn) { return once ? reserved.once(std::move(fn)) : reserved.on(std::move(fn)); };
+  if (event == "connect")
+    return subscribe(on_connect, [l = std::move(listener)] { l(Args::array(), Reply()); });
+  if (event == "disconnect")
+    return subscribe(on_disconnect, [l = std::move(listener)](const std::string& reason) { l(Args::array({reason}), Reply()); });
+  if (event == "connect_error")
+    return subscribe(on_connect_error, [l = std::move(listener)](const ConnectError& e) {
+      l(Args::array({Args{{"message", e.message}, {"data", e.data}}}), Reply());
+    });
+  return std::nullopt;
+}
+
 Subscription Socket::on(const std::string& event, Listener listener) {
+  if (auto reserved = on_reserved(event, listener, false)) return std::move(*reserved);
   auto& slot = state_->listeners[event];
   if (!slot) slot = std::make_unique<Event<const Args&, const Reply&>>();
   return slot->on(std::move(listener));
 }
 
 Subscription Socket::once(const std::string& event, Listener listener) {
+  if (auto reserved = on_reserved(event, listener, true)) return std::move(*reserved);
   auto& slot = state_->listeners[event];
   if (!slot) slot = std::make_unique<Event<const Args&, const Reply&>>();
   return slot->once(std::move(listener));

@@ -181,6 +181,7 @@ class Client::Impl final : public HttpResponseEvents {
       // for a clean end too when a reconnection follows, as an EventSource fires "error"
       // whenever it reestablishes the connection.
       auto alive = alive_;
+      if (options_.reconnect.enabled) state_ = ReadyState::connecting;  // as EventSource, before "error"
       if (error && error != errc::connection_closed) owner_.on_error.emit(error, detail, 0);
       else if (options_.reconnect.enabled) owner_.on_error.emit(errc::connection_closed, "the server ended the stream", 0);
       if (!*alive || state_ == ReadyState::closed) return;
@@ -264,6 +265,7 @@ class Client::Impl final : public HttpResponseEvents {
       parser_.finish();
       open_ = false;
       auto alive = alive_;
+      if (options_.reconnect.enabled) state_ = ReadyState::connecting;
       owner_.on_error.emit(errc::idle_timeout,
                            "no data within idle_timeout (" + std::to_string(options_.idle_timeout.count()) + " ms)", 0);
       if (!*alive || state_ == ReadyState::closed) return;

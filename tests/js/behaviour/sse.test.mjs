@@ -129,6 +129,15 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     assert.equal(c.readyState, EventSourceClient.CLOSED);
   });
 
+  test('ALostStreamIsAlreadyConnectingWhenItsErrorIsReported', T, async () => {
+    const c = client(url('/stream?n=1'), { minReconnectionDelay: 50 });
+    const states = [];
+    c.onerror = () => states.push(c.readyState);
+    await eventually(() => states.length >= 1, 'the error of the lost stream');
+    c.close();
+    assert.equal(states[0], EventSourceClient.CONNECTING, 'as EventSource: CONNECTING before "error"');
+  });
+
   test('ResumesAfterDropsWithoutLossOrDuplicates', T, async () => {
     const c = client(url('/drop?n=7'), { minReconnectionDelay: 50 });
     const log = logClient(c);
@@ -332,6 +341,19 @@ describe('EventSourceClient with the default options against sse-server.mjs', ()
          await eventually(() => log.closes === 1, 'close');
          assert.deepEqual(log.errors, ['TWINSOCK_ERR_SSE_BAD_CONTENT_TYPE']);
        });
+
+  test('EventsNamedErrorOrOpenAreTheServers (default options)', T, async () => {
+    // An EventSource delivers a server's "event: error" to "error" listeners as a message
+    // event (with data); the connection's own error has none.
+    const c = client(url('/reserved-names'));
+    const got = [];
+    c.addEventListener('error', (e) => { if ('data' in e) got.push(['error', e.data]); });
+    c.addEventListener('open', (e) => { if ('data' in e) got.push(['open', e.data]); });
+    c.addEventListener('message', (e) => got.push([e.type, e.data]));
+    await eventually(() => got.length >= 3, 'three events');
+    c.close();
+    assert.deepEqual(got.slice(0, 3), [['error', 'from the server'], ['open', 'also'], ['message', 'plain']]);
+  });
 
   test('RedirectIsFollowed (default options)', T, async () => {
     const c = client(url('/redirect'));

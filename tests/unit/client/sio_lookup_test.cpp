@@ -21,6 +21,20 @@ TEST(SioLookup, SameOriginAndPathShareOneManager) {
   EXPECT_EQ(a->url_namespace(), "/chat");  // the first URL made it
 }
 
+TEST(SioLookup, IoGivesEachUrlItsOwnNamespaceOnTheSharedManager) {
+  // socket.io-client's io(): the second URL's namespace, not the first one's.
+  testing::FakeLoop loop;
+  IoSocket chat = io(loop, "http://h:3000/chat", quiet());
+  ManagerOptions with_auth = quiet();
+  with_auth.socket.auth = {{"token", "t"}};
+  IoSocket admin = io(loop, "http://h:3000/admin?x=1", with_auth);
+  EXPECT_EQ(chat.manager.get(), admin.manager.get());
+  EXPECT_EQ(chat.socket.nsp(), "/chat");
+  EXPECT_EQ(admin.socket.nsp(), "/admin");
+  EXPECT_EQ(&io(loop, "http://h:3000/chat", quiet()).socket, &chat.socket);
+  EXPECT_EQ(io(loop, "http://h:3000", quiet()).socket.nsp(), "/");
+}
+
 TEST(SioLookup, ForceNewAndMultiplexFalseMakeNewManagers) {
   testing::FakeLoop loop;
   auto a = lookup(loop, "http://h:3000/", quiet());

@@ -64,6 +64,23 @@ TEST(SseClient, RequestsTheStreamAndDispatchesEvents) {
   EXPECT_EQ(client.last_event_id(), "7");
 }
 
+TEST(SseClient, ALostStreamIsAlreadyConnectingWhenItsErrorIsReported) {
+  // EventSource sets readyState to CONNECTING, then fires "error": a listener that reads
+  // the state to tell a retry from the end gets the right answer.
+  FakeLoop loop;
+  FakeHttpServer server;
+  Client client(loop, "http://h/events", fake_options(server));
+  std::vector<ReadyState> seen;
+  Subscription sub = client.on_error.on([&](std::error_code, const std::string&, int) { seen.push_back(client.ready_state()); });
+  loop.run_posted();
+  server.current->head(200);
+  server.current->end(errc::connection_reset, "reset");
+  loop.advance(milliseconds(3000));
+  server.current->head(200);
+  server.current->end({}, "");  // a clean end
+  EXPECT_EQ(seen, (std::vector<ReadyState>{ReadyState::connecting, ReadyState::connecting}));
+}
+
 TEST(SseClient, ResumesWithLastEventIdAfterADrop) {
   FakeLoop loop;
   FakeHttpServer server;

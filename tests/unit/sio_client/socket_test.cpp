@@ -1166,6 +1166,59 @@ TEST_F(SioTest, manager_close_disconnects_sockets_with_forced_close_and_does_not
   EXPECT_EQ(ws.conns.size(), 2u);
 }
 
+TEST_F(SioTest, on_connect_disconnect_and_connect_error_by_name_are_the_sockets_own_events) {
+  // Code ported from socket.io-client writes socket.on("connect", ...).
+  Manager& m = make();
+  Socket& s = m.socket();
+  std::vector<std::string> got;
+  const auto record = [&](const char* name) {
+    return [&got, name](const Args& args, const Reply&) { got.push_back(std::string(name) + " " + args.dump()); };
+  };
+  Subscription a = s.on("connect", record("connect"));
+  Subscription b = s.on("disconnect", record("disconnect"));
+  Subscription c = s.once("connect_error", record("connect_error"));
+  loop.run_posted();
+  handshake();
+  server("4{\"message\":\"no\",\"data\":{\"why\":1}}");  // a CONNECT_ERROR from a middleware
+  s.connect();  // the refused socket left the connection closed: a new one opens
+  loop.run_posted();
+  ASSERT_EQ(ws.conns.size(), 2u);
+  handshake("e2");
+  accept("/", "s1");
+  server("1");  // the server disconnects the namespace
+  EXPECT_EQ(got, (std::vector<std::string>{"connect_error [{\"data\":{\"why\":1},\"message\":\"no\"}]", "connect []",
+                                            "disconnect [\"io server disconnect\"]"}));
+}
+
+TEST_F(SioTest, manager_close_while_opening_or_waiting_to_reconnect_stops_trying_quietly) {
+  // on_close pairs with on_open: a Manager that never opened (or has closed already) has no
+  // close to report, and after close() nothing tries again until open() or connect().
+  Manager& m = make();
+  Socket& s = m.socket();
+  watch(s);
+  loop.run_posted();  // the engine is opening: no handshake yet
+  m.close();
+  loop.run_posted();
+  advance(60s);
+  EXPECT_EQ(ws.conns.size(), 1u);
+  EXPECT_EQ(count_prefix("close:"), 0);
+  EXPECT_EQ(count_prefix("reconnect"), 0);
+  s.connect();
+  loop.run_posted();
+  handshake();
+  accept("/", "s1");
+  EXPECT_TRUE(s.connected());
+  conn()->drop();  // lost: a reconnection is scheduled
+  loop.run_posted();
+  ASSERT_EQ(count_prefix("close:transport"), 1);
+  m.close();
+  loop.run_posted();
+  advance(60s);
+  EXPECT_EQ(count_prefix("reconnect_attempt"), 0);
+  EXPECT_EQ(count_prefix("close:"), 1);
+  EXPECT_EQ(ws.conns.size(), 2u);
+}
+
 TEST_F(SioTest, no_timer_is_left_once_everything_is_disconnected) {
   Socket& s = connected();
   s.emit("q", 1, [](std::error_code, const Args&) {}, {.timeout = 30s});

@@ -90,7 +90,10 @@ class Manager {
 
   /// Opens the connection (sockets call this for you).
   void open();
-  /// Closes the connection and stops reconnecting.
+  /// Closes the connection and stops reconnecting. An open connection's sockets get
+  /// on_disconnect("forced close"), then on_close("forced close"); closed while opening
+  /// or waiting to reconnect, it just stops trying (on_close pairs with on_open). Emits
+  /// waiting in the send buffer stay there for a later open() or Socket::connect().
   void close();
 
   ManagerState state() const { return state_; }

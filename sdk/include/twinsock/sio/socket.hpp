@@ -119,8 +119,9 @@ class Socket {
   /// Errors: errc::queue_full (send buffer bounds), errc::invalid_argument (reserved event name).
   std::error_code emit(std::string_view event, Args args = Args::array(), EmitOptions options = {});
   std::error_code emit(std::string_view event, Args args, AckCallback ack, EmitOptions options = {});
-  /// emitWithAck: like emit with an ack, but the callback also fails on disconnect and
-  /// always has a timeout (ack_timeout, or the given one).
+  /// emitWithAck: like emit with an ack, but the callback also fails on disconnect; it
+  /// times out after the given timeout, else ack_timeout (with neither, as in
+  /// socket.io-client, it waits for the answer or the disconnect).
   std::error_code emit_with_ack(std::string_view event, Args args, AckCallback ack, EmitOptions options = {});
   /// emit() for arguments that are already JSON text (JSON.stringify's output, say):
   /// `args_json` is a JSON array without binary values. It is checked, then sent as
@@ -131,6 +132,9 @@ class Socket {
   std::error_code emit_json(std::string_view event, std::string_view args_json, AckCallback ack = {},
                             EmitOptions options = {});
 
+  /// Listens to a server event. As in socket.io-client, "connect", "disconnect" (args:
+  /// [reason]) and "connect_error" (args: [{"message", "data"}]) are the Socket's own
+  /// events: on_connect, on_disconnect and on_connect_error.
   [[nodiscard]] Subscription on(const std::string& event, Listener listener);
   [[nodiscard]] Subscription once(const std::string& event, Listener listener);
   [[nodiscard]] Subscription on_any(AnyListener listener);
@@ -193,6 +197,7 @@ class Socket {
   std::optional<std::uint64_t> track_ack(AckCallback ack, const EmitOptions& options);
   void send_connect();
   void send_connect_packet(nlohmann::json auth);
+  std::optional<Subscription> on_reserved(const std::string& event, Listener& listener, bool once);
   void handle_connect(const nlohmann::json& data);
   void handle_event(Packet& packet);
   void handle_ack(Packet& packet);
