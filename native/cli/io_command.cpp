@@ -2,6 +2,9 @@
 // JSON array ["event", arg...] to emit (`ack [...]` asks for an acknowledgement);
 // received events are printed. Binary values are {"$binary":"<hex>"} both ways.
 #include <cstdio>
+#include <deque>
+#include <memory>
+#include <optional>
 
 #include "codec/url/url.hpp"
 #include "commands.hpp"
@@ -163,9 +166,27 @@ int run_io(int argc, char** argv) {
     give_up = loop.now() + Duration(3000);
     loop.post(stop_when_drained);
   };
+  // Emits read from stdin that the socket could not take yet (flow control, below).
+  struct PendingEmit {
+    std::string event;
+    sio::Args args;
+    bool with_ack = false;
+  };
+  std::deque<PendingEmit> pending;
   // After stdin ends: leave once nothing is owed (acks, buffered or queued emits), within a bound.
+  // Then a moment more before the goodbye: a Socket.IO server drops the events it reads in
+  // the same chunk as a DISCONNECT (socket.io 4 dispatches events a tick later, and ignores
+  // them once the socket is gone), so the last emits must reach it first.
+  std::optional<TimePoint> linger_until;
   std::function<void()> exit_when_settled = [&] {
-    if (socket.pending() == 0 || loop.now() >= give_up) return finish(exit_ok);
+    if (loop.now() >= give_up) return finish(exit_ok);
+    const bool settled = socket.pending() == 0 && pending.empty();
+    if (!settled) {
+      linger_until.reset();
+    } else {
+      if (!linger_until) linger_until = loop.now() + Duration(250);
+      if (loop.now() >= *linger_until) return finish(exit_ok);
+    }
     drain_timer.start(Duration(20), exit_when_settled);
   };
   auto drain_then_exit = [&] {
@@ -267,7 +288,30 @@ int run_io(int argc, char** argv) {
   };
 
   if (common.timeout) deadline.start(Duration(static_cast<long>(*common.timeout * 1000)), [&] { finish(exit_ok); });
-  StdinLines input(
+  // Flow control: an emit the socket cannot take yet (its send buffer full while it
+  // connects or reconnects) waits, with the reader paused, and is tried again: nothing
+  // piped in is dropped. Lines are parsed as they come; bad ones are reported at once.
+  std::unique_ptr<StdinLines> input;
+  Timer retry_timer(loop);
+  auto try_emit = [&](PendingEmit& e) {  // false: not taken, to try again
+    std::error_code ec = e.with_ack ? socket.emit(e.event, e.args, print_ack) : socket.emit(e.event, e.args);
+    if (ec == errc::queue_full || ec == errc::not_connected || ec == errc::invalid_state) return false;
+    if (ec) {
+      out.error(ec, "event not emitted");
+      line_lost = true;
+    }
+    return true;
+  };
+  std::function<void()> drain_pending = [&] {
+    while (!pending.empty() && try_emit(pending.front())) pending.pop_front();
+    if (!pending.empty()) return retry_timer.start(Duration(50), drain_pending);
+    input->resume();
+    if (stdin_ended && socket.connected() && !drain_timer.armed()) drain_then_exit();
+  };
+  subs.push_back(socket.on_connect.on([&] {
+    if (!pending.empty()) drain_pending();
+  }));
+  input = std::make_unique<StdinLines>(
       loop,
       [&](std::string line) {
         if (done) return;
@@ -288,14 +332,12 @@ int run_io(int argc, char** argv) {
           line_lost = true;
           return;
         }
-        const std::string event = value[0].get<std::string>();
-        value.erase(value.begin());
-        std::error_code ec =
-            with_ack ? socket.emit(event, std::move(value), print_ack) : socket.emit(event, std::move(value));
-        if (ec) {
-          out.error(ec, "event not emitted");
-          line_lost = true;
-        }
+        PendingEmit e{.event = value[0].get<std::string>(), .args = std::move(value), .with_ack = with_ack};
+        e.args.erase(e.args.begin());
+        if (pending.empty() && try_emit(e)) return;
+        pending.push_back(std::move(e));
+        input->pause();
+        if (!retry_timer.armed()) retry_timer.start(Duration(50), drain_pending);
       },
       [&] {
         // With --count or --timeout those end the session (events still arrive after
@@ -303,14 +345,14 @@ int run_io(int argc, char** argv) {
         if (common.count || common.timeout) return;
         stdin_ended = true;
         // Within a bound; not connected yet: wait for the connection first (the
-        // Manager's timeout bounds it).
-        if (socket.connected()) drain_then_exit();
+        // Manager's timeout bounds it). Lines still waiting go first.
+        if (socket.connected() && pending.empty()) drain_then_exit();
       });
   // Ctrl-C: the namespace disconnects and the connection closes cleanly, then the shell's code.
   InterruptWatch interrupts(loop, [&](int signo) { finish(exit_code_for_signal(signo)); });
   socket.connect();
   loop.run();
-  return exit_code == exit_ok && line_lost ? exit_failed : exit_code;
+  return exit_code == exit_ok && (line_lost || !pending.empty()) ? exit_failed : exit_code;
 }
 
 }  // namespace twinsock::cli

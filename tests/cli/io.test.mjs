@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
-import { assertJsonLines, errors, ofType, run, runToEnd, show, startServer, unusedPort } from './support.mjs';
+import { assertJsonLines, errors, getJson, ofType, run, runToEnd, show, startServer, unusedPort } from './support.mjs';
 
 let server;
 const url = (path = '/', port = server.port) => `http://127.0.0.1:${port}${path}`;
@@ -555,6 +555,29 @@ describe('twinsock io: disconnects and reconnection', { concurrency: 3 }, () => 
     assert.ok(['transport close', 'transport error'].includes(d.reason), d.reason);
     assert.match(d.code, /^TWINSOCK_ERR_/, 'a lost connection says why');
     assert.ok(d.detail.length > 0, show(result));
+  });
+
+  test('lines piped in while the server is not up yet all go out, past the send buffer (flow control)', async () => {
+    // 15,000 emits wait for a connection; the socket's send buffer holds 10,000: the rest wait
+    // in the tool, with stdin paused, instead of failing with QUEUE_FULL.
+    const port = await unusedPort();
+    const lines = Array.from({ length: 15_000 }, (_, i) => JSON.stringify(['message', i])).join('\n') + '\n';
+    const tool = run(['io', url('/', port), '--json'], { stdin: lines, limitMs: 40_000 });
+    await tool.waitFor(ofType('reconnect_attempt'), 10_000, 'a first reconnection attempt');
+    const server = await startServer('load-server.mjs', ['--port', String(port)]);
+    try {
+      const result = await tool.exit(30_000);
+      assert.equal(result.code, 0, show(result));
+      assert.deepEqual(errors(result), [], show(result));
+      let received = 0;  // the server may still be reading the last ones
+      for (let i = 0; i < 100 && received < 15_000; i++) {
+        received = (await getJson(server.port, '/stats')).messages;
+        if (received < 15_000) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.equal(received, 15_000);
+    } finally {
+      await server.stop();
+    }
   });
 
   test('server restarted on the same port: reconnect_attempt lines, then a second connect', async () => {
