@@ -33,6 +33,8 @@ JsSocket::JsSocket(sio::Socket& socket, Handle fn) : socket_(socket), fn_(fn) {
       reply_id = next_reply_++;
       replies_.emplace(reply_id, reply);
     }
+    if (const std::string_view text = socket_.packet_text(); !text.empty())
+      return deliver_event(fn_, event, text, {}, reply_id);
     const JsArgs js = args_for_js(args);
     deliver_event(fn_, event, js.json, js.buffers, reply_id);
   }));
@@ -45,7 +47,10 @@ std::error_code JsSocket::emit(std::string_view event, std::string_view args_jso
   sio::AckCallback ack;
   if (how.ack_id != 0) {
     // The callback may outlive this object (a late timeout): the handle then names no dispatcher.
-    ack = [fn = fn_, ack_id = how.ack_id](std::error_code error, const sio::Args& answer) {
+    // An answer from the server comes while its Socket delivers it: its text is there.
+    ack = [fn = fn_, ack_id = how.ack_id, socket = &socket_](std::error_code error, const sio::Args& answer) {
+      if (const std::string_view text = error ? std::string_view() : socket->packet_text(); !text.empty())
+        return deliver_ack(fn, ack_id, "", text, {});
       const JsArgs js = args_for_js(answer);
       deliver_ack(fn, ack_id, error_to_js(error), js.json, js.buffers);
     };
@@ -104,6 +109,7 @@ JsManager::JsManager(std::string_view url, std::string_view options_json, Handle
   sio::ManagerOptions m = manager_options(options);
   if (option_flag(options, "trace")) m.engine.trace = TextSignal{fn, "trace"};
   m.auto_connect = false;  // the facade connects each socket when the user's io() asks for it
+  m.keep_packet_text = true;  // events and acks go to JavaScript as they came (key order, no re-encoding)
   // socket.io-client reads `socket.io.opts` anew at every attempt (a changed query, transports, ...).
   m.before_open = [fn](eio::SocketOptions& engine) { read_engine_options(json_from_js(ask_js(fn, "options")), engine); };
   manager_ = std::make_unique<sio::Manager>(shared_loop(), std::string(url), std::move(m));

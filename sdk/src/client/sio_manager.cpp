@@ -61,6 +61,7 @@ Limits limits_of(const ManagerOptions& o) {
   limits.max_attachments = o.max_attachments;
   limits.max_packet_bytes = o.max_packet_bytes;
   limits.max_json_depth = o.max_json_depth;
+  limits.keep_text = o.keep_packet_text;
   return limits;
 }
 

@@ -77,6 +77,7 @@ struct Socket::State {
   detail::LazyDeque<Buffered> send_buffer;
   std::size_t send_buffer_bytes = 0;
   std::uint64_t next_buffered_seq = 1;
+  std::string_view delivering_text;  // packet_text() while an event or ack is delivered
   std::vector<Packet> receive_buffer;
   std::size_t receive_buffer_bytes = 0;
   bool receive_overflow_reported = false;
@@ -309,8 +310,13 @@ void Socket::handle_event(Packet& packet) {
   // it to the listeners (taking it away would drop a volatile emit's own argument).
   if (!state_->pid.empty() && !packet.id && !args.empty() && args.back().is_string())
     state_->last_offset = args.back().get<std::string>();
+  auto alive = alive_;
+  const std::string_view outer = std::exchange(state_->delivering_text, packet.text);
   dispatch(event, args, reply);
+  if (*alive) state_->delivering_text = outer;
 }
+
+std::string_view Socket::packet_text() const { return state_->delivering_text; }
 
 void Socket::dispatch(const std::string& event, const Args& args, const Reply& reply) {
   auto alive = alive_;
@@ -329,7 +335,10 @@ void Socket::handle_ack(Packet& packet) {
   AckCallback callback = std::move(it->second.callback);
   state_->acks.erase(it);
   const Args answer = packet.data.is_array() ? std::move(packet.data) : as_args(std::move(packet.data));
+  auto alive = alive_;
+  const std::string_view outer = std::exchange(state_->delivering_text, packet.text);
   callback({}, answer);
+  if (*alive) state_->delivering_text = outer;
 }
 
 std::error_code Socket::emit(std::string_view event, Args args, EmitOptions options) {

@@ -33,6 +33,30 @@ TEST(SioDecoder, PullsPacketsInOrder) {
   EXPECT_FALSE(d.next());
 }
 
+TEST(SioDecoder, KeepsTheArgumentsTextAsItCameWhenAsked) {
+  // For bindings that hand the arguments on unparsed, object keys in their order.
+  Limits keep;
+  keep.keep_text = true;
+  Decoder d(keep);
+  const auto text_of = [&](std::string_view message) {
+    EXPECT_FALSE(d.add_text(message)) << message;
+    auto p = d.next();
+    return p ? p->text : std::string("<none>");
+  };
+  EXPECT_EQ(text_of("2[\"ev\",{\"z\":1,\"a\":[2,{\"y\":0,\"b\":1}]}]"), "[{\"z\":1,\"a\":[2,{\"y\":0,\"b\":1}]}]");
+  EXPECT_EQ(text_of("2/chat,7[ \"e\\\"v,]\" , 1 ,\"x\"]"), "[ 1 ,\"x\"]");  // quotes, commas in the name
+  EXPECT_EQ(text_of("2[42,\"n\"]"), "[\"n\"]");                              // a number as the name
+  EXPECT_EQ(text_of("2[\"alone\"]"), "[]");
+  EXPECT_EQ(text_of("39[{\"z\":1,\"a\":2}]"), "[{\"z\":1,\"a\":2}]");   // an ack: its whole payload
+  EXPECT_EQ(text_of("0{\"sid\":\"x\"}"), "");                                // not an event
+  ASSERT_FALSE(d.add_text("51-[\"bin\"," + placeholder(0) + "]"));
+  ASSERT_FALSE(d.add_binary(as_bytes(std::string_view("\x01", 1))));
+  EXPECT_EQ(d.next()->text, "");  // binary: the values are rebuilt, no text
+  Decoder plain;                   // off by default: no copy of every payload
+  ASSERT_FALSE(plain.add_text("2[\"ev\",1]"));
+  EXPECT_EQ(plain.next()->text, "");
+}
+
 TEST(SioDecoder, AbsentAndPresentConnectPayloadsDiffer) {
   Decoder d;
   ASSERT_FALSE(d.add_text("0"));

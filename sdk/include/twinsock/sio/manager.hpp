@@ -50,6 +50,9 @@ struct ManagerOptions {
   /// Nesting of arrays and objects (errc::json_too_deep, errc::msgpack_too_deep);
   /// the readers recurse this deep, so keep it modest:
   std::size_t max_json_depth = 64;
+  /// Keeps each event's and ack's arguments as JSON text too, for Socket::packet_text()
+  /// (bindings that pass them on unparsed); a copy of every payload, so off by default.
+  bool keep_packet_text = false;
   /// Engine.IO options; path defaults to "/socket.io/" here.
   eio::SocketOptions engine = default_engine_options();
   /// Called before every connection attempt (the first and each reconnection) to

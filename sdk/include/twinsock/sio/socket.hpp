@@ -146,6 +146,11 @@ class Socket {
   [[nodiscard]] Subscription on_event(EventListener listener);
   /// Removes every catch-all listener (offAny() without arguments).
   void off_any();
+  /// While an event's listeners or an ack's callback run, with ManagerOptions::
+  /// keep_packet_text: the arguments' JSON text as it came ("[arg...]"), for bindings
+  /// that pass it on unparsed, its object keys in their order. Empty otherwise, and for
+  /// packets with binary attachments or from the msgpack parser.
+  std::string_view packet_text() const;
 
   Event<> on_connect;
   Event<const ConnectError&> on_connect_error;

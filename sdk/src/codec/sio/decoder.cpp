@@ -10,6 +10,33 @@
 namespace twinsock::sio {
 namespace {
 
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// "[arg...]" from an EVENT's valid JSON payload ["name", arg...]: the text after the
+// name, which is a string or a number (check_payload). Empty if the text is not so.
+std::string arguments_text(std::string_view array) {
+  std::size_t i = 0;
+  const auto skip_space = [&] {
+    while (i < array.size() && is_json_space(array[i])) ++i;
+  };
+  skip_space();
+  if (i >= array.size() || array[i] != '[') return {};
+  ++i;
+  skip_space();
+  if (i < array.size() && array[i] == '"') {
+    for (++i; i < array.size() && array[i] != '"'; ++i)
+      if (array[i] == '\\') ++i;
+    ++i;
+  } else {
+    while (i < array.size() && array[i] != ',' && array[i] != ']' && !is_json_space(array[i])) ++i;
+  }
+  skip_space();
+  if (i >= array.size()) return {};
+  if (array[i] == ']') return "[]";
+  if (array[i] != ',') return {};
+  return "[" + std::string(array.substr(i + 1));
+}
+
 using nlohmann::json;
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -70,6 +97,10 @@ std::error_code decode_text(std::string_view s, const Limits& limits, Packet& pa
     }
     if (data.is_null()) return err(errc::sio_bad_payload);  // "null" is a payload, not an absent one
     packet.data = std::move(data);
+    if (limits.keep_text && attachments == 0) {
+      if (packet.type == PacketType::ack) packet.text = text;
+      if (packet.type == PacketType::event) packet.text = arguments_text(text);
+    }
   }
   if (auto ec = check_payload(packet.type, packet.data)) return ec;
   if (attachments > 0 || packet.type == PacketType::binary_event || packet.type == PacketType::binary_ack) {

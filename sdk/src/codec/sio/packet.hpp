@@ -34,9 +34,16 @@ struct Packet {
   std::string nsp = "/";
   std::optional<std::uint64_t> id;  // acknowledgement id
   nlohmann::json data;              // null = no payload (see the header comment)
+  /// The arguments' JSON text as it came, "[arg...]": an EVENT's payload without the
+  /// event name, an ACK's payload (the text parser, no attachments), so that it can be
+  /// passed on unparsed, its object keys in their order; else empty. Not part of the
+  /// packet's value (==).
+  std::string text;
 
   bool has_data() const noexcept { return !data.is_null() && !data.is_discarded(); }
-  friend bool operator==(const Packet&, const Packet&) = default;
+  friend bool operator==(const Packet& a, const Packet& b) {
+    return a.type == b.type && a.nsp == b.nsp && a.id == b.id && a.data == b.data;
+  }
 };
 
 /// Decoder limits. Defaults follow the reference: socket.io-parser 4.2.7
@@ -50,6 +57,8 @@ struct Limits {
   std::size_t max_json_depth = 64;
   /// Largest ack id; the default is Number.MAX_SAFE_INTEGER, the largest id a JS peer keeps exact.
   std::uint64_t max_ack_id = 9'007'199'254'740'991ull;
+  /// Not a limit: also fill Packet::text (the text parser).
+  bool keep_text = false;
 };
 
 /// "connect", "binary_ack", ...
