@@ -6,11 +6,14 @@
 // more attachments than max_attachments; delivered packets pass the payload
 // rules, carry at most max_packet_bytes of binary, and re-encode to a packet
 // that decodes to the same thing (encode is idempotent on decoded packets).
+// keep_text is on (it changes nothing else): a packet's arguments text is JSON
+// that reads as its arguments (an event's without its name).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
+#include "codec/json/parser.hpp"
 #include "codec/sio/binary.hpp"
 #include "codec/sio/decoder.hpp"
 #include "codec/sio/encoder.hpp"
@@ -59,6 +62,14 @@ void check(const sio::Packet& p, const sio::Limits& limits) {
   TWINSOCK_FUZZ_ASSERT(once == p);
   const sio::EncodedPacket e2 = reencode(once, &twice);
   TWINSOCK_FUZZ_ASSERT(e1.text == e2.text && e1.attachments == e2.attachments);
+  if (!p.text.empty()) {
+    TWINSOCK_FUZZ_ASSERT(p.type == sio::PacketType::event || p.type == sio::PacketType::ack);
+    json args;
+    TWINSOCK_FUZZ_ASSERT(parse_json(p.text, args, 100000) == JsonParseError::none);
+    json expected = p.data;
+    if (p.type == sio::PacketType::event) expected.erase(expected.begin());
+    TWINSOCK_FUZZ_ASSERT(args == expected);
+  }
 }
 
 }  // namespace
@@ -70,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_packet_bytes = input.selector & 2 ? 96 : 4096;
   limits.max_json_depth = input.selector & 4 ? 3 : 32;
   if (input.selector & 8) limits.max_ack_id = 1000;
+  limits.keep_text = true;
 
   std::vector<bytes_view> messages;
   if (input.chunks.size() == 1) {
