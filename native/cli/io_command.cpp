@@ -28,7 +28,8 @@ constexpr const char* kUsage =
     "http://). The URL's path is the namespace, as in socket.io-client (http://host:3000/chat\n"
     "joins /chat).\n"
     "Each stdin line is a JSON array [\"event\", arg...] and is emitted; a line\n"
-    "`ack [\"event\", arg...]` is emitted with an acknowledgement and its reply printed.\n"
+    "`ack [\"event\", arg...]` is emitted with an acknowledgement and its reply printed,\n"
+    "numbered as the ack lines are (the first is 1), for replies that come out of order.\n"
     "Events that ask us for an acknowledgement are answered only with --reply.\n"
     "Binary values are written and printed as {\"$binary\":\"<hex>\"}.\n"
     "\n"
@@ -170,9 +171,10 @@ int run_io(int argc, char** argv) {
   struct PendingEmit {
     std::string event;
     sio::Args args;
-    bool with_ack = false;
+    long ack_number = 0;  // the how-manieth ack line; 0: no ack asked
   };
   std::deque<PendingEmit> pending;
+  long ack_lines = 0;
   // After stdin ends: leave once nothing is owed (acks, buffered or queued emits), within a bound.
   // Then a moment more before the goodbye: a Socket.IO server drops the events it reads in
   // the same chunk as a DISCONNECT (socket.io 4 dispatches events a tick later, and ignores
@@ -275,15 +277,16 @@ int run_io(int argc, char** argv) {
   }));
 
   bool line_lost = false;  // a stdin line not emitted, or its ack failed: the run cannot end with 0
-  auto print_ack = [&](std::error_code ec, const sio::Args& a) {
+  auto print_ack = [&](long number, std::error_code ec, const sio::Args& a) {
     if (ec) line_lost = true;
     if (out.json()) {
       if (ec)
-        out.event({{"type", "ack"}, {"error", ec == errc::ack_timeout ? "timeout" : std::string(error_id(ec))}});
+        out.event({{"type", "ack"}, {"id", number}, {"error", ec == errc::ack_timeout ? "timeout" : std::string(error_id(ec))}});
       else
-        out.event({{"type", "ack"}, {"args", to_printable(a)}});
+        out.event({{"type", "ack"}, {"id", number}, {"args", to_printable(a)}});
     } else {
-      out.data(ec ? "ack error: " + ec.message() : "ack " + to_printable(a).dump());
+      const std::string label = "ack " + std::to_string(number);
+      out.data(ec ? label + " error: " + ec.message() : label + " " + to_printable(a).dump());
     }
   };
 
@@ -294,7 +297,12 @@ int run_io(int argc, char** argv) {
   std::unique_ptr<StdinLines> input;
   Timer retry_timer(loop);
   auto try_emit = [&](PendingEmit& e) {  // false: not taken, to try again
-    std::error_code ec = e.with_ack ? socket.emit(e.event, e.args, print_ack) : socket.emit(e.event, e.args);
+    std::error_code ec =
+        e.ack_number ? socket.emit(e.event, e.args,
+                                   [&print_ack, n = e.ack_number](std::error_code error, const sio::Args& a) {
+                                     print_ack(n, error, a);
+                                   })
+                     : socket.emit(e.event, e.args);
     if (ec == errc::queue_full || ec == errc::not_connected || ec == errc::invalid_state) return false;
     if (ec) {
       out.error(ec, "event not emitted");
@@ -332,7 +340,8 @@ int run_io(int argc, char** argv) {
           line_lost = true;
           return;
         }
-        PendingEmit e{.event = value[0].get<std::string>(), .args = std::move(value), .with_ack = with_ack};
+        PendingEmit e{.event = value[0].get<std::string>(), .args = std::move(value),
+                      .ack_number = with_ack ? ++ack_lines : 0};
         e.args.erase(e.args.begin());
         if (pending.empty() && try_emit(e)) return;
         pending.push_back(std::move(e));

@@ -294,8 +294,8 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
       second = await ack(tool, ['message-with-ack']);
     });
     assert.equal(result.code, 0, show(result));
-    assert.deepEqual(first, { type: 'ack', args: [1, 'x', { y: [true] }] });
-    assert.deepEqual(second, { type: 'ack', args: [] });
+    assert.deepEqual(first, { type: 'ack', id: 1, args: [1, 'x', { y: [true] }] });
+    assert.deepEqual(second, { type: 'ack', id: 2, args: [] });
   });
 
   test('--ack-timeout: an event the server never acknowledges prints {"type":"ack","error":"timeout"}, exit 1', async () => {
@@ -305,8 +305,8 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
       answered = await ack(tool, ['message-with-ack', 'fine']);
     });
     assert.equal(result.code, 1, `the failed ack shows in the exit code\n${show(result)}`);
-    assert.deepEqual(timedOut, { type: 'ack', error: 'timeout' });
-    assert.deepEqual(answered, { type: 'ack', args: ['fine'] });
+    assert.deepEqual(timedOut, { type: 'ack', id: 1, error: 'timeout' });
+    assert.deepEqual(answered, { type: 'ack', id: 2, args: ['fine'] });
   });
 
   test('binary as {"$binary":"<hex>"} both ways, nested anywhere', async () => {
@@ -397,7 +397,7 @@ describe('twinsock io: events and acks', { concurrency: 3 }, () => {
     tool.end();
     const result = await tool.exit();
     assert.equal(result.code, 0, show(result));
-    assert.deepEqual(result.events.find(ofType('ack')), { type: 'ack', args: ['last'] });
+    assert.deepEqual(result.events.find(ofType('ack')), { type: 'ack', id: 1, args: ['last'] });
   });
 
   test('lines written before the connection completes are emitted after it', async () => {
@@ -477,7 +477,7 @@ describe('twinsock io: leaving', { concurrency: 2 }, () => {
     tool.end();
     const result = await tool.exit(5000);  // nothing is pending: it has no reason to linger
     assert.equal(result.code, 0, show(result));
-    assert.deepEqual(result.events.find(ofType('ack')), { type: 'ack', args: ['r'] });
+    assert.deepEqual(result.events.find(ofType('ack')), { type: 'ack', id: 1, args: ['r'] });
   });
 
   test('--retries: an unanswered ack line fails after the resends', async () => {
@@ -487,7 +487,7 @@ describe('twinsock io: leaving', { concurrency: 2 }, () => {
     const failed = await tool.waitFor(ofType('ack'), 10_000, 'ack');
     tool.kill();
     await tool.exit();
-    assert.deepEqual(failed, { type: 'ack', error: 'timeout' });
+    assert.deepEqual(failed, { type: 'ack', id: 1, error: 'timeout' });
   });
 });
 
