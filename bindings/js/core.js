@@ -28,12 +28,29 @@ async function platformEventSource() {
   }
 }
 
+// The smallest module there is: compiling it tells whether this page may compile any.
+const EMPTY_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
 async function wasmBytes() {
   const url = new URL('./twinsock_core.wasm', import.meta.url);
-  if (isNode) return (await importNodeOnly('node:fs')).readFileSync(url);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`twinsock: could not load ${url} (HTTP ${response.status})`);
-  return response.arrayBuffer();
+  let bytes;
+  if (isNode) {
+    bytes = (await importNodeOnly('node:fs')).readFileSync(url);
+  } else {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`twinsock: could not load ${url} (HTTP ${response.status})`);
+    bytes = await response.arrayBuffer();
+  }
+  // The glue's own instantiation cannot fail loudly: it would leave the import pending for ever.
+  if (!WebAssembly.validate(bytes)) {
+    throw new Error(`twinsock: ${url} is not twinsock's WebAssembly module (a server answering with another ` +
+                    'file, such as an index.html fallback?)');
+  }
+  await WebAssembly.compile(EMPTY_MODULE).catch((error) => {
+    throw new Error(`twinsock: WebAssembly cannot be compiled here (${error.message}); a Content-Security-Policy ` +
+                    "must allow it: script-src 'wasm-unsafe-eval'");
+  });
+  return bytes;
 }
 
 const WebSocketImpl = await nodeWebSocket();

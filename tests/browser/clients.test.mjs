@@ -1,6 +1,7 @@
 // twinsock's ReconnectingWebSocket and EventSourceClient inside a page, against the demo
 // server's /ws (echo) and /events (SSE) endpoints.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { assertTwinsock, launchBrowser, openPage, startDemo, within } from './support.mjs';
@@ -108,6 +109,38 @@ describe('ReconnectingWebSocket and EventSourceClient in Chromium', () => {
       ['done', '3', '3'],
       ['readyState after close', 2],
     ]);
+  });
+
+  test('EventSourceClient with headers, cross-origin: only the headers the user set need CORS', async () => {
+    // A server on another origin whose preflight allows Authorization alone, as a typical
+    // API does: the fetch backend must add no header of its own that would need more.
+    const preflights = [];
+    const other = createServer((req, res) => {
+      const cors = { 'Access-Control-Allow-Origin': server.url.replace(/\/$/, '') };
+      if (req.method === 'OPTIONS') {
+        preflights.push(req.headers['access-control-request-headers'] ?? '');
+        res.writeHead(204, { ...cors, 'Access-Control-Allow-Headers': 'authorization' });
+        return res.end();
+      }
+      res.writeHead(200, { ...cors, 'Content-Type': 'text/event-stream' });
+      res.end(`data: ${req.headers.authorization}\n\n`);
+    });
+    await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const data = await inPage(async (url) => {
+        const es = new window.twinsock.EventSourceClient(url, { headers: { Authorization: 'Bearer t0k3n' } });
+        const got = await new Promise((resolve) => {
+          es.onmessage = (e) => resolve(e.data);
+          es.onerror = (e) => window.steps.push(['error', e.message]);
+        });
+        es.close();
+        return got;
+      }, `http://127.0.0.1:${other.address().port}/stream`, 'the cross-origin event');
+      assert.equal(data, 'Bearer t0k3n');
+      assert.deepEqual(preflights, ['authorization']);
+    } finally {
+      other.close();
+    }
   });
 
   test('URLs relative to the page, as the DOM takes them (fetch backend and WebSocket)', async () => {

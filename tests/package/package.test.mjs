@@ -12,7 +12,7 @@
 // size (raw and gzip -9 of the .wasm and of all JavaScript in dist).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -249,6 +249,17 @@ describe('npm package', () => {
     const env = { ...cleanEnv, SIO_PORT: String(servers[1].port), WS_PORT: String(servers[0].port) };
     const r = await run(process.execPath, [...flags, 'smoke.mjs'], { cwd: consumer, env, timeout: 30_000 });
     checkSmoke(r, { globalWebSocket: false });
+  });
+
+  test('a .wasm that is not the module (an index.html fallback): the import fails and says so', async () => {
+    // A copy of the installed package whose .wasm a server replaced: the import must not hang.
+    const broken = join(work, 'broken');
+    cpSync(join(consumer, 'node_modules', 'twinsock'), join(broken, 'node_modules', 'twinsock'), { recursive: true });
+    writeFileSync(join(broken, 'node_modules', 'twinsock', 'dist', 'twinsock_core.wasm'), '<!doctype html><p>app</p>');
+    writeFileSync(join(broken, 'load.mjs'), "import('twinsock').then(() => console.log('loaded'), (e) => console.log('failed: ' + e.message));\n");
+    const r = await run(process.execPath, ['load.mjs'], { cwd: broken, timeout: 15_000 });
+    assert.equal(r.code, 0, describeRun(r));
+    assert.match(r.stdout, /^failed: twinsock: .*twinsock_core\.wasm is not twinsock's WebAssembly module/, describeRun(r));
   });
 
   test('(c) tests/types/consumer.ts type-checks against the installed package', async () => {

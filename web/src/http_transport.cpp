@@ -87,8 +87,12 @@ class BrowserHttpTransport final : public HttpTransport {
 
   // fetch() rejects for a refused connection and for one lost in the middle of the body alike.
   void ended(bool failed, const char* detail) {
+    if (failed && got_head_) return finish(errc::connection_reset, *detail ? detail : "the response was cut off");
+    // Browsers say no more than "Failed to fetch" here; their console names the cause.
     if (failed)
-      return finish(got_head_ ? errc::connection_reset : errc::connect_failed, *detail ? detail : "the request failed");
+      return finish(errc::connect_failed, std::string("the request failed (a network error, or refused by CORS or ") +
+                                              "mixed-content rules: the console says which): " +
+                                              (*detail ? detail : "fetch failed"));
     finish({}, "");
   }
 
