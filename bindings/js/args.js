@@ -20,6 +20,29 @@ function hasBinary(value, depth = 0) {
   return false;
 }
 
+const isBlob = (value) => typeof Blob === 'function' && value instanceof Blob;  // a File is one too
+
+/** Whether `value` holds a Blob (or File) anywhere: its bytes must be read before it can be sent. */
+export function hasBlob(value, depth = 0) {
+  if (value === null || typeof value !== 'object' || depth > 64) return false;
+  if (isBlob(value)) return true;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
+  if (Array.isArray(value)) return value.some((item) => hasBlob(item, depth + 1));
+  if (typeof value.toJSON === 'function') return false;
+  for (const key in value) if (hasBlob(value[key], depth + 1)) return true;
+  return false;
+}
+
+/** A copy of `value` with every Blob replaced by its bytes (a Uint8Array), as socket.io-client sends them. */
+export async function withBlobsRead(value, depth = 0) {
+  if (isBlob(value)) return new Uint8Array(await value.arrayBuffer());
+  if (!hasBlob(value, depth)) return value;
+  if (Array.isArray(value)) return Promise.all(value.map((item) => withBlobsRead(item, depth + 1)));
+  const copy = {};
+  for (const key in value) copy[key] = await withBlobsRead(value[key], depth + 1);
+  return copy;
+}
+
 // Without binary values the wasm takes the JSON text as it is (and a null is free to check there).
 const NO_BUFFERS = null;
 

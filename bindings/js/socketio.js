@@ -1,7 +1,7 @@
 // Socket.IO: io(), Manager and Socket with socket.io-client 4.8's surface,
 // over the C++ Manager and Socket of the wasm module (native.js).
 import { core } from './core.js';
-import { decodeArgs, encodeArgs } from './args.js';
+import { decodeArgs, encodeArgs, hasBlob, withBlobsRead } from './args.js';
 import { Emitter, safeCall } from './emitter.js';
 import { Engine } from './engine.js';
 import { deliverTrace, tracer } from './debug.js';
@@ -210,6 +210,7 @@ export class Socket extends Emitter {
   #anyOutgoingListeners = [];
   #acks = new Map();
   #nextAck = 1;
+  #behindBlobs = null;  // emits waiting for a Blob's bytes (and those after them), in order
   #flags = {};
   #opts;
 
@@ -318,24 +319,48 @@ export class Socket extends Emitter {
   }
 
   #send(event, args, ackId, flags, withAck) {
-    const { json, buffers } = encodeArgs(args);
+    // A Blob's bytes are read asynchronously: the emits after it wait behind it, in order.
+    if (this.#behindBlobs || hasBlob(args)) {
+      (this.#behindBlobs ??= []).push([event, args, ackId, flags, withAck]);
+      if (this.#behindBlobs.length === 1) this.#sendBehindBlobs();
+      return;
+    }
+    this.#sendNow(event, args, args, ackId, flags, withAck);
+  }
+
+  async #sendBehindBlobs() {
+    const queue = this.#behindBlobs;
+    while (queue.length) {
+      const [event, args, ackId, flags, withAck] = queue[0];
+      const wire = await withBlobsRead(args).catch(() => null);
+      if (wire) this.#sendNow(event, wire, args, ackId, flags, withAck);
+      else this.#failEmit(event, ackId, 'TWINSOCK_ERR_INVALID_ARGUMENT');  // a Blob that could not be read
+      queue.shift();
+    }
+    this.#behindBlobs = null;
+  }
+
+  /** `wire`: the arguments as they go out (Blobs read); `args`: as the user gave them. */
+  #sendNow(event, wire, args, ackId, flags, withAck) {
+    const { json, buffers } = encodeArgs(wire);
     const timeout = flags.timeout === undefined ? -1 : Number(flags.timeout);
     const failure = this.#native.emit(String(event), json, buffers, ackId, timeout, !!flags.volatile,
                                       flags.compress !== false, withAck);
-    if (failure) {
-      const error = new TwinsockError({ code: failure, message: `emit("${event}") failed` });
-      // The ack tells, if it can take an error; else (no ack, or a plain one, which never hears
-      // of failures) the Manager's "error" does: a refused emit is never lost without a word.
-      if (ackId && this.#acks.get(ackId).kind !== 'plain') {
-        queueMicrotask(() => this.#onAck(ackId, { code: failure, message: error.message }, null));
-      } else {
-        this.#acks.delete(ackId);
-        queueMicrotask(() => this.io.emitReserved('error', error));
-      }
-      return;
-    }
+    if (failure) return this.#failEmit(event, ackId, failure);
     if (this.#anyOutgoingListeners.length === 0) return;
     for (const fn of [...this.#anyOutgoingListeners]) safeCall(this, fn, [event, ...args]);
+  }
+
+  #failEmit(event, ackId, failure) {
+    const error = new TwinsockError({ code: failure, message: `emit("${event}") failed` });
+    // The ack tells, if it can take an error; else (no ack, or a plain one, which never hears
+    // of failures) the Manager's "error" does: a refused emit is never lost without a word.
+    if (ackId && this.#acks.get(ackId).kind !== 'plain') {
+      queueMicrotask(() => this.#onAck(ackId, { code: failure, message: error.message }, null));
+    } else {
+      this.#acks.delete(ackId);
+      queueMicrotask(() => this.io.emitReserved('error', error));
+    }
   }
 
   _onNative(type, a, b, c, d) {

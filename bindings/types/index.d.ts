@@ -364,7 +364,8 @@ export declare class Socket<
   send(...args: any[]): this;
   /**
    * Emits an event; a function as last argument is the ack. Binary values (ArrayBuffer,
-   * typed arrays, DataView, Buffer) may be anywhere in the arguments. Throws an Error for
+   * typed arrays, DataView, Buffer, and Blob or File, read first: the emits after one wait
+   * behind it, in order) may be anywhere in the arguments. Throws an Error for
    * the reserved names (connect, connect_error, disconnect, disconnecting, newListener,
    * removeListener). Failures (e.g. a full send buffer) go to the ack, or to the Manager's "error".
    */

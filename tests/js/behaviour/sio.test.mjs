@@ -377,6 +377,26 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     }
   });
 
+  test('BlobAndFileArgumentsGoAsBinaryInOrder (JS)', T, async () => {
+    // As socket.io-client: a Blob's bytes are read, then sent as an attachment; what is
+    // emitted after it waits behind it.
+    const m = manager(fast(['websocket']));
+    const s = m.socket('/');
+    const log = logSocket(s);
+    await connected(s);
+    s.emit('message', 'first');
+    s.emit('message', new Blob([new Uint8Array([5, 6])]), { nested: new File([new Uint8Array([7])], 'f.bin') });
+    s.emit('message', 'after');
+    const acked = await ask(s, 'message-with-ack', new Blob(['hi']));
+    await eventually(() => log.count('message-back') === 3, 'three echoes');
+    const [first, blobs, after] = log.of('message-back');
+    assert.deepEqual(first, ['first']);
+    assert.deepEqual([...blobs[0]], [5, 6]);
+    assert.deepEqual([...blobs[1].nested], [7]);
+    assert.deepEqual(after, ['after']);
+    assert.deepEqual([...acked[0]], [...Buffer.from('hi')]);
+  });
+
   test('ObjectKeysArriveInTheOrderTheServerSentThem', T, async () => {
     // As JSON.parse gives them to socket.io-client (a C++ JSON object would sort them).
     const m = manager(fast(['websocket']));
