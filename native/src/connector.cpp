@@ -77,7 +77,9 @@ void Connector::start_next_attempt() {
   }
   if (attempts_.empty()) {
     finish(last_error_ ? last_error_ : std::error_code(errc::connect_failed),
-           "could not connect to " + request_.host + ":" + std::to_string(request_.port));
+           request_.proxy ? "could not connect to the proxy " + request_.proxy->host + ":" +
+                                std::to_string(request_.proxy->port)
+                          : "could not connect to " + request_.host + ":" + std::to_string(request_.port));
   }
 }
 

@@ -115,4 +115,13 @@ describe('proxy', { concurrency: 3 }, () => {
       assert.equal(errors(result)[0]?.code, 'TWINSOCK_ERR_PROXY_FAILED', show(result));
     }, ['--auth', 'user:secret']);
   });
+
+  test('a proxy that cannot be reached: the error names the proxy, not the target', async () => {
+    const dead = await unusedPort();
+    for (const [command, url] of [['ws', `ws://127.0.0.1:${wsServer.port}/echo`], ['sse', 'http://example.invalid/events']]) {
+      const result = await runToEnd([command, url, '--json', '--no-reconnect', '--proxy', `http://127.0.0.1:${dead}`]);
+      assert.equal(result.code, 1, show(result));
+      assert.equal(errors(result)[0]?.message, `could not connect to the proxy 127.0.0.1:${dead}`, show(result));
+    }
+  });
 });
