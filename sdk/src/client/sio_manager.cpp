@@ -236,21 +236,23 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause, 
     on_close.emit(reason);
     if (!*alive) return;
   } else {
-    // The connection never opened: an error for the Manager, connect_error for waiting sockets.
+    // The connection never opened: connect_error for waiting sockets, an error for the Manager,
+    // then reconnect_error, in socket.io-client's order (its sockets listen to the Manager's
+    // "error" from io() on, before the user's listeners; "reconnect_error" follows the attempt).
     const std::error_code ec = cause ? cause : std::error_code(errc::connect_failed);
     const std::string why = impl_->open_error_detail.empty() ? reason : impl_->open_error_detail;
+    for (auto& [name, socket] : sockets_) {
+      if (socket->connected() || !socket->active()) continue;
+      socket->on_connect_error.emit(
+          ConnectError{.message = reason, .data = nullptr, .code = ec, .detail = impl_->open_error_detail});
+      if (!*alive) return;
+    }
     if (!impl_->open_error_reported) {  // once per failed attempt, as socket.io-client does
       on_error.emit(ec, why);
       if (!*alive) return;
     }
     if (reconnecting_) {
       on_reconnect_error.emit(ec, why);
-      if (!*alive) return;
-    }
-    for (auto& [name, socket] : sockets_) {
-      if (socket->connected() || !socket->active()) continue;
-      socket->on_connect_error.emit(
-          ConnectError{.message = reason, .data = nullptr, .code = ec, .detail = impl_->open_error_detail});
       if (!*alive) return;
     }
   }

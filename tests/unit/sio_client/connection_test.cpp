@@ -294,6 +294,18 @@ TEST_F(SioTest, should_fire_reconnect_events_on_manager) {
   EXPECT_EQ(log, want);
 }
 
+TEST_F(SioTest, a_failed_reconnection_says_connect_error_then_error_then_reconnect_error) {
+  // socket.io-client: its sockets listen to the Manager's "error" from io() on, and the attempt's
+  // callback says "reconnect_error" after it.
+  Manager& m = make(immediate_timeout(*this, 1));
+  watch(m.socket("/timeout_socket"));
+  advance(1s);
+  V want{"/timeout_socket connect_error:timeout", "error:TWINSOCK_ERR_CONNECT_TIMEOUT",
+         "reconnect_attempt:1", "/timeout_socket connect_error:timeout", "error:TWINSOCK_ERR_CONNECT_TIMEOUT",
+         "reconnect_error:TWINSOCK_ERR_CONNECT_TIMEOUT", "reconnect_failed"};
+  EXPECT_EQ(log, want);
+}
+
 TEST_F(SioTest, should_not_try_to_reconnect_and_should_form_a_connection_when_connecting_to_correct_port_with_default_timeout) {
   Socket& s = connected();
   advance(20s);  // pings keep the session alive
@@ -457,7 +469,8 @@ TEST_F(SioTest, a_bad_url_fails_once_without_reconnecting) {
   subs.push_back(s.on_connect_error.once([&](const ConnectError& e) { err = e; }));
   loop.run_posted();
   advance(60s);
-  EXPECT_EQ(log, (std::vector<std::string>{"error:TWINSOCK_ERR_URL_BAD_SCHEME", "/ connect_error:transport error"}));
+  // socket.io-client's order: the socket's connect_error, then the Manager's error.
+  EXPECT_EQ(log, (std::vector<std::string>{"/ connect_error:transport error", "error:TWINSOCK_ERR_URL_BAD_SCHEME"}));
   EXPECT_EQ(err.detail, "bad URL: not a url");
   EXPECT_TRUE(ws.conns.empty());
   EXPECT_EQ(loop.timer_count(), 0u);
