@@ -218,9 +218,7 @@ int run_io(int argc, char** argv) {
     subs.push_back(socket.on_event([&](const std::string&, const sio::Args&, const sio::Reply& reply) {
       if (reply.requested()) reply(*reply_args);
     }));
-  bool told_disconnect = false;  // the close that follows needs no line of its own
   subs.push_back(socket.on_disconnect.on([&](const std::string& reason) {
-    told_disconnect = true;
     if (done) return;
     const sio::CloseCause& cause = manager.close_cause();  // why a lost connection was lost
     if (out.json()) {
@@ -264,18 +262,6 @@ int run_io(int argc, char** argv) {
       out.status("reconnecting (attempt " + std::to_string(attempt) + ")");
   }));
   subs.push_back(manager.on_reconnect_failed.on([&] { finish(exit_failed); }));
-  // An open connection can also close before the namespace connected (a parse error in the
-  // server's first packets); no disconnect line tells of that one, so the cause gets one.
-  subs.push_back(manager.on_close.on([&](const std::string& reason) {
-    const bool told = told_disconnect;
-    told_disconnect = false;
-    const sio::CloseCause& cause = manager.close_cause();
-    if (done || told || !cause.code) return;
-    out.error(cause.code, "connection closed (" + reason + ") before " + socket.nsp() + " connected" +
-                              (cause.detail.empty() ? "" : ": " + cause.detail));
-    if (!mo.reconnection) finish(exit_failed);  // nothing will try again
-  }));
-
   bool line_lost = false;  // a stdin line not emitted, or its ack failed: the run cannot end with 0
   auto print_ack = [&](long number, std::error_code ec, const sio::Args& a) {
     if (ec) line_lost = true;

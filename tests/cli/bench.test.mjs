@@ -133,3 +133,27 @@ test('twinsock bench: a closed port: every connect fails, errors by id, exit 1',
   assert.equal(total, 10, show(result));
   assert.ok(Object.keys(r.errors).every((id) => /^TWINSOCK_ERR_CONNECT_(REFUSED|FAILED)$/.test(id)), JSON.stringify(r.errors));
 });
+
+test('twinsock bench: a server that closes before the namespace answers: every connect fails, exit 1', async () => {
+  // The Engine.IO handshake succeeds, then the server closes the session (as a middleware
+  // calling socket.conn.close() does): the run used to wait in "connecting" for ever.
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8' });
+    if (req.method === 'GET' && !new URL(req.url, 'http://x').searchParams.has('sid'))
+      res.end('0{"sid":"s1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+    else if (req.method === 'GET') res.end('1');  // the close packet
+    else res.end('ok');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const result = await runToEnd(['bench', `http://127.0.0.1:${server.address().port}/`, '--clients', '3',
+      '--duration', '1', '--transports', 'polling', '--json'], { stdin: '', exitMs: 20_000 });
+    assert.equal(result.code, 1, show(result));
+    const r = report(result);
+    assert.equal(r.connected, 0, show(result));
+    assert.equal(r.connect_failed, 3, show(result));
+  } finally {
+    server.close();
+  }
+});

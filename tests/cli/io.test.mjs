@@ -243,10 +243,13 @@ describe('twinsock io: a server whose first packets are not Socket.IO', () => {
     const result = await runToEnd(['io', `http://127.0.0.1:${server.address().port}/`, '--json', '--no-reconnect']);
     assert.equal(result.code, 1, show(result));
     assertJsonLines(result);
-    const e = result.events.find(ofType('error'));
+    // The connection closed before / answered: that attempt's connect_error says why.
+    const e = result.events.find(ofType('connect_error'));
     assert.ok(e, show(result));
     assert.match(e.code, /^TWINSOCK_ERR_SIO_/);
-    assert.match(e.message, /^connection closed \(parse error\) before \/ connected: /);
+    assert.equal(e.message, 'parse error');
+    assert.ok(e.detail.length > 0, show(result));
+    assert.equal(result.events.filter((x) => x.type === 'connect_error' || x.type === 'error').length, 1, show(result));
   });
 });
 

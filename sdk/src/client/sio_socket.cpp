@@ -556,11 +556,22 @@ void Socket::set_disconnected(const std::string& reason) {
 
 void Socket::on_manager_close(const std::string& reason) {
   state_->connect_timer.reset();  // that CONNECT went down with its connection
-  state_->connect_in_flight = false;
+  const bool was_connecting = std::exchange(state_->connect_in_flight, false) && !connected_;
   // So did the events that came before its answer (a recovering server sends what was
   // missed first): the next CONNECT carries the same offset, and they come again.
   state_->receive_buffer.clear();
   state_->receive_buffer_bytes = 0;
+  if (was_connecting && active_) {
+    // The connection closed before the namespace answered (a server-side middleware that
+    // closes it, a parser mismatch): this attempt failed. socket.io-client says "disconnect"
+    // to a socket that never connected; a connect_error says what happened, and without
+    // reconnection it is the last word, where there would be none.
+    const CloseCause& cause = manager_.close_cause();
+    on_connect_error.emit(ConnectError{.message = reason, .data = nullptr,
+                                       .code = cause.code ? cause.code : make_error_code(errc::connection_closed),
+                                       .detail = cause.detail});
+    return;
+  }
   set_disconnected(reason);
 }
 

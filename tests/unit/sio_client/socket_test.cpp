@@ -1190,6 +1190,24 @@ TEST_F(SioTest, on_connect_disconnect_and_connect_error_by_name_are_the_sockets_
                                             "disconnect [\"io server disconnect\"]"}));
 }
 
+TEST_F(SioTest, a_connection_closed_before_the_namespace_answers_is_a_connect_error) {
+  // The engine opened, CONNECT went out, then the server closed the session (a middleware
+  // calling socket.conn.close()): without reconnection nothing else would ever be said.
+  ManagerOptions o = options();
+  o.reconnection = false;
+  Manager& m = make(o);
+  Socket& s = m.socket();
+  watch(s);
+  loop.run_posted();
+  handshake();
+  ASSERT_EQ(sent(), V{"0"});  // the CONNECT
+  conn()->text("1");          // the server's Engine.IO close
+  loop.run_posted();
+  EXPECT_EQ(count_prefix("/ connect_error:"), 1) << ::testing::PrintToString(log);
+  EXPECT_EQ(count_prefix("/ disconnect"), 0);
+  EXPECT_FALSE(s.connected());
+}
+
 TEST_F(SioTest, manager_close_while_opening_or_waiting_to_reconnect_stops_trying_quietly) {
   // on_close pairs with on_open: a Manager that never opened (or has closed already) has no
   // close to report, and after close() nothing tries again until open() or connect().
