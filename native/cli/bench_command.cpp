@@ -22,6 +22,7 @@
 #include "bench_report.hpp"
 #include "bench_worker.hpp"
 #include "commands.hpp"
+#include "interrupts.hpp"
 #include "options.hpp"
 #include "process_stats.hpp"
 #include "sio_options.hpp"
@@ -66,12 +67,18 @@ constexpr const char* kUsage =
     "Every event the server sends is counted as received. Ctrl-C ends the run early and\n"
     "still prints the report.\n"
     "\n"
-    "exit codes: 0 every client connected; 1 some did not (or the run was interrupted\n"
-    "            before they did); 2 usage error\n";
+    "exit codes: 0 every client connected and stayed connected, and (with --ack) every ack came\n"
+    "            back; 1 otherwise (a client did not connect or dropped, an ack failed or was\n"
+    "            still owed at the end); 2 usage error; 130 interrupted by Ctrl-C (143 SIGTERM)\n";
 
-std::atomic<bool> g_interrupted{false};
-void on_interrupt(int) {
-  g_interrupted.store(true);
+// The first Ctrl-C or SIGTERM: the run ends early, still reports, and exits 128 + signo.
+std::atomic<int> g_interrupted_by{0};
+void on_interrupt(int signo) {
+  int none = 0;
+  g_interrupted_by.compare_exchange_strong(none, signo);
+}
+bool interrupted() {
+  return g_interrupted_by.load() != 0;
 }
 
 void catch_interrupts() {
@@ -223,7 +230,7 @@ class BenchRun {
     next_progress_ = t0_ + std::chrono::seconds(1);
     connect_phase(r);
     r.usage_connected = process_usage();
-    if (!g_interrupted.load() && count_of(counters_.connected) > 0 && config_.duration > 0) send_phase(r);
+    if (!interrupted() && count_of(counters_.connected) > 0 && config_.duration > 0) send_phase(r);
     r.usage_run = process_usage();
     close_phase(r);
     r.usage = process_usage();
@@ -239,7 +246,7 @@ class BenchRun {
   template <typename Done>
   void wait(Clock::time_point until, const Done& done) {
     for (;;) {
-      if (g_interrupted.load() || done()) return;
+      if (interrupted() || done()) return;
       const Clock::time_point now = native::PollLoop::clock_now();
       if (now >= until) return;
       if (now >= next_progress_) {
@@ -273,9 +280,12 @@ class BenchRun {
     const Clock::time_point end = native::PollLoop::clock_now();
     r.duration_s = seconds_between(start, end);
 
+    // Acks get their whole timeout (each one then counts as acked or failed); echoes
+    // get until the connections have been quiet for a moment, at most 5 s.
     phase_ = "draining";
-    const Clock::time_point limit =
-        end + std::min<Clock::duration>(config_.ack_timeout + Duration(200), std::chrono::seconds(5));
+    const Clock::duration drain_limit =
+        config_.ack ? Clock::duration(config_.ack_timeout + Duration(200)) : Clock::duration(std::chrono::seconds(5));
+    const Clock::time_point limit = end + drain_limit;
     std::uint64_t last_received = count_of(counters_.received);
     Clock::time_point quiet_since = native::PollLoop::clock_now();
     wait(limit, [&] {
@@ -298,7 +308,7 @@ class BenchRun {
     progress_.show(phase_, seconds_between(t0_, end));
     progress_.end();
     r.elapsed_s = seconds_between(t0_, end);
-    r.interrupted = g_interrupted.load();
+    r.interrupted = interrupted();
 
     for (const auto& w : workers_) {
       r.ack_latency.merge(w->ack_latency());
@@ -341,7 +351,8 @@ int run_bench(int argc, char** argv) {
     print_bench_json(config, result);
   else
     print_bench_table(config, result);
-  return result.connected == static_cast<std::uint64_t>(config.clients) ? exit_ok : exit_failed;
+  if (result.interrupted) return exit_code_for_signal(g_interrupted_by.load());
+  return result.all_well(config) ? exit_ok : exit_failed;
 }
 
 }  // namespace twinsock::cli

@@ -32,12 +32,13 @@ double round_to(double v, int digits) {
 }
 
 nlohmann::ordered_json percentiles_json(const LatencyHistogram& h, bool with_mean) {
-  if (h.count() == 0)
-    return {{"p50", nullptr},  {"p90", nullptr}, {"p99", nullptr},
-            {"p999", nullptr}, {"min", nullptr}, {"max", nullptr}};
-  nlohmann::ordered_json out = {{"p50", h.percentile(0.5)},    {"p90", h.percentile(0.9)}, {"p99", h.percentile(0.99)},
-                                {"p999", h.percentile(0.999)}, {"min", h.min()},           {"max", h.max()}};
-  if (with_mean) out["mean"] = round_to(h.mean(), 1);
+  // The same keys with or without samples (null when there are none).
+  const bool any = h.count() > 0;
+  const auto value = [any](auto v) { return any ? nlohmann::ordered_json(v) : nlohmann::ordered_json(); };
+  nlohmann::ordered_json out = {{"p50", value(h.percentile(0.5))},    {"p90", value(h.percentile(0.9))},
+                                {"p99", value(h.percentile(0.99))},   {"p999", value(h.percentile(0.999))},
+                                {"min", value(h.min())},              {"max", value(h.max())}};
+  if (with_mean) out["mean"] = value(any ? round_to(h.mean(), 1) : 0.0);
   return out;
 }
 
@@ -82,6 +83,8 @@ void print_bench_json(const BenchConfig& config, const BenchResult& r) {
       {"ack_failed", r.ack_failed},
       {"unacked", r.unacked},
       {"send_rate", round_to(rate_of(r.sent, r), 1)},
+      {"send_rate_target", round_to(r.target_send_rate(config), 1)},
+      {"send_rate_missed", r.missed_rate(config)},
       {"receive_rate", round_to(rate_of(r.received, r), 1)},
       {"errors", tally_json(r.errors)},
       {"latency_us", percentiles_json(r.ack_latency, true)},
@@ -124,7 +127,11 @@ void print_bench_table(const BenchConfig& config, const BenchResult& r) {
   std::printf("  %-13s %s%s\n", "dropped", format_count(r.disconnected).c_str(), reasons_text.c_str());
   std::printf("  %-13s %.3f s at %g msg/s per client, event \"%s\", %zu-byte payload%s\n", "duration", r.duration_s,
               config.rate, config.event.c_str(), config.payload_bytes, config.ack ? ", with ack" : "");
-  std::printf("  %-13s %s (%.0f/s)\n", "sent", format_count(r.sent).c_str(), rate_of(r.sent, r));
+  const std::string missed =
+      r.missed_rate(config)
+          ? ", below the " + format_count(static_cast<std::uint64_t>(r.target_send_rate(config))) + "/s asked"
+          : "";
+  std::printf("  %-13s %s (%.0f/s%s)\n", "sent", format_count(r.sent).c_str(), rate_of(r.sent, r), missed.c_str());
   std::printf("  %-13s %s (%.0f/s)\n", "received", format_count(r.received).c_str(), rate_of(r.received, r));
   if (config.ack) {
     std::printf("  %-13s %s, %s failed, %s still owed at the end\n", "acked", format_count(r.acked).c_str(),

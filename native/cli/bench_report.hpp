@@ -36,6 +36,19 @@ struct BenchResult {
   ProcessUsage usage;                                       // at the end
   std::uint64_t fd_limit = 0;
   bool interrupted = false;
+
+  /// Every client connected and stayed up, every ack came back, nothing cut the run short.
+  bool all_well(const BenchConfig& config) const {
+    return connected == static_cast<std::uint64_t>(config.clients) && disconnected == 0 && ack_failed == 0 &&
+           unacked == 0 && !interrupted;
+  }
+
+  /// The messages per second the run was asked for, all clients together.
+  double target_send_rate(const BenchConfig& config) const { return config.rate * static_cast<double>(connected); }
+  /// Sent noticeably fewer than asked (a saturated loop or a slow server).
+  bool missed_rate(const BenchConfig& config) const {
+    return duration_s > 0 && static_cast<double>(sent) < 0.9 * target_send_rate(config) * duration_s;
+  }
 };
 
 void print_bench_json(const BenchConfig& config, const BenchResult& result);

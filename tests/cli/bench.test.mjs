@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { getJson, runToEnd, show, startServer, unusedPort } from './support.mjs';
+import { getJson, run, runToEnd, show, startServer, unusedPort } from './support.mjs';
 
 const HTTP = 'http://127.0.0.1:9/';
 
@@ -118,6 +118,54 @@ describe('twinsock bench: runs', { concurrency: 2 }, () => {
     const r = report(result);
     assert.equal(r.connected, 2);
     assert.equal(r.latency_us.p50, null, 'no acks, no latency');
+    assert.ok('mean' in r.latency_us && r.latency_us.mean === null, 'latency_us has the same keys without samples');
+    assert.equal(r.send_rate_missed, false, show(result));
+  });
+
+  test('acks slower than 5 s (under the 10 s default ack timeout) are waited for, not "still owed"', async () => {
+    const result = await runToEnd(['bench', `http://127.0.0.1:${server.port}/`, '--clients', '2', '--rate', '4',
+      '--duration', '0.6', '--ack', '--json', '-q', '--query', 'ack_delay=5500'], { stdin: '', exitMs: 30_000 });
+    assert.equal(result.code, 0, show(result));
+    const r = report(result);
+    assert.ok(r.sent > 0, show(result));
+    assert.equal(r.acked, r.sent, show(result));
+    assert.equal(r.unacked, 0, show(result));
+    assert.ok(r.latency_us.min >= 5_000_000, show(result));
+  });
+
+  test('acks that never come back fail after --ack-timeout: counted, and the exit code is 1', async () => {
+    // The load server acks "message" and "message-with-ack" only.
+    const result = await runToEnd(['bench', `http://127.0.0.1:${server.port}/`, '--clients', '2', '--rate', '10',
+      '--duration', '0.5', '--ack', '--ack-timeout', '300', '--event', 'unanswered', '--json', '-q'], { stdin: '' });
+    assert.equal(result.code, 1, show(result));
+    const r = report(result);
+    assert.equal(r.connected, 2, show(result));
+    assert.ok(r.sent > 0, show(result));
+    assert.equal(r.ack_failed, r.sent, show(result));
+    assert.equal(r.acked, 0, show(result));
+    assert.equal(r.latency_us.mean, null, show(result));
+  });
+
+  test('a rate the run cannot reach is flagged in the table and the JSON', async () => {
+    const args = ['bench', `http://127.0.0.1:${server.port}/`, '--clients', '4', '--rate', '100000', '--duration', '0.3', '-q'];
+    const table = await runToEnd(args, { stdin: '', exitMs: 30_000 });
+    assert.match(table.stdout, /sent\s+[\d,]+ \(\d+\/s, below the 400,000\/s asked\)/, show(table));
+    const r = report(await runToEnd([...args, '--json'], { stdin: '', exitMs: 30_000 }));
+    assert.equal(r.send_rate_target, 400000);
+    assert.equal(r.send_rate_missed, true);
+  });
+
+  test('Ctrl-C while running: the report is printed (interrupted), exit 130', async () => {
+    const tool = run(['bench', `http://127.0.0.1:${server.port}/`, '--clients', '3', '--rate', '5', '--duration', '30',
+      '--json']);
+    const deadline = Date.now() + 10_000;
+    while (!/running/.test(tool.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    tool.signal('SIGINT');
+    const result = await tool.exit();
+    assert.equal(result.code, 130, show(result));
+    const r = report(result);
+    assert.equal(r.interrupted, true, show(result));
+    assert.equal(r.connected, 3, show(result));
   });
 });
 

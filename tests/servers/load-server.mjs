@@ -8,7 +8,8 @@
 // Events (namespace "/"):
 //   "message" ...args           -> counted; emits "message-back" with the same args when the
 //                                  client connected with the query echo=1; acks with the same
-//                                  args when the client asked for an ack
+//                                  args when the client asked for an ack, after the query's
+//                                  ack_delay milliseconds (default 0)
 //   "message-with-ack" ...args  -> acks with the same args
 // GET /stats -> {"connected":N,"connections":N,"messages":N,"acks":N} (current sockets, sockets
 // ever connected, events received, acks sent).
@@ -42,13 +43,15 @@ io.on('connection', (socket) => {
   stats.connected++;
   stats.connections++;
   const echo = socket.handshake.query.echo === '1';
+  const ackDelayMs = Number(socket.handshake.query.ack_delay) || 0;
   socket.on('message', (...a) => {
     stats.messages++;
     const ack = typeof a[a.length - 1] === 'function' ? a.pop() : null;
     if (echo) socket.emit('message-back', ...a);
     if (ack) {
       stats.acks++;
-      ack(...a);
+      if (ackDelayMs) setTimeout(() => ack(...a), ackDelayMs);
+      else ack(...a);
     }
   });
   socket.on('message-with-ack', (...a) => {
