@@ -20,7 +20,8 @@ function hasBinary(value, depth = 0) {
   return false;
 }
 
-const isBlob = (value) => typeof Blob === 'function' && value instanceof Blob;  // a File is one too
+/** A Blob or a File (a File is a Blob). */
+export const isBlob = (value) => typeof Blob === 'function' && value instanceof Blob;
 
 /** Whether `value` holds a Blob (or File) anywhere: its bytes must be read before it can be sent. */
 export function hasBlob(value, depth = 0) {
@@ -33,11 +34,16 @@ export function hasBlob(value, depth = 0) {
   return false;
 }
 
-/** A copy of `value` with every Blob replaced by its bytes (a Uint8Array), as socket.io-client sends them. */
+/**
+ * A copy of `value` (arrays and plain objects copied, where hasBlob looks) with every
+ * Blob replaced by its bytes (a Uint8Array), as socket.io-client sends them.
+ */
 export async function withBlobsRead(value, depth = 0) {
   if (isBlob(value)) return new Uint8Array(await value.arrayBuffer());
-  if (!hasBlob(value, depth)) return value;
+  if (value === null || typeof value !== 'object' || depth > 64) return value;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
   if (Array.isArray(value)) return Promise.all(value.map((item) => withBlobsRead(item, depth + 1)));
+  if (typeof value.toJSON === 'function') return value;
   const copy = {};
   for (const key in value) copy[key] = await withBlobsRead(value[key], depth + 1);
   return copy;

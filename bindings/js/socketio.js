@@ -2,6 +2,7 @@
 // over the C++ Manager and Socket of the wasm module (native.js).
 import { core } from './core.js';
 import { decodeArgs, encodeArgs, hasBlob, withBlobsRead } from './args.js';
+import { BlobQueue } from './blob_queue.js';
 import { Emitter, safeCall } from './emitter.js';
 import { Engine } from './engine.js';
 import { deliverTrace, tracer } from './debug.js';
@@ -210,7 +211,13 @@ export class Socket extends Emitter {
   #anyOutgoingListeners = [];
   #acks = new Map();
   #nextAck = 1;
-  #behindBlobs = null;  // emits waiting for a Blob's bytes (and those after them), in order
+  // Emits waiting for a Blob's bytes (and those after them), in order.
+  #behindBlobs = new BlobQueue(
+    ([, args]) => withBlobsRead(args),
+    ([event, args, ackId, flags, withAck], wire, failed) => {
+      if (!failed) this.#sendNow(event, wire, args, ackId, flags, withAck);
+      else this.#failEmit(event, ackId, 'TWINSOCK_ERR_INVALID_ARGUMENT');  // a Blob that could not be read
+    });
   #flags = {};
   #opts;
 
@@ -319,25 +326,8 @@ export class Socket extends Emitter {
   }
 
   #send(event, args, ackId, flags, withAck) {
-    // A Blob's bytes are read asynchronously: the emits after it wait behind it, in order.
-    if (this.#behindBlobs || hasBlob(args)) {
-      (this.#behindBlobs ??= []).push([event, args, ackId, flags, withAck]);
-      if (this.#behindBlobs.length === 1) this.#sendBehindBlobs();
-      return;
-    }
-    this.#sendNow(event, args, args, ackId, flags, withAck);
-  }
-
-  async #sendBehindBlobs() {
-    const queue = this.#behindBlobs;
-    while (queue.length) {
-      const [event, args, ackId, flags, withAck] = queue[0];
-      const wire = await withBlobsRead(args).catch(() => null);
-      if (wire) this.#sendNow(event, wire, args, ackId, flags, withAck);
-      else this.#failEmit(event, ackId, 'TWINSOCK_ERR_INVALID_ARGUMENT');  // a Blob that could not be read
-      queue.shift();
-    }
-    this.#behindBlobs = null;
+    if (!this.#behindBlobs.add([event, args, ackId, flags, withAck], hasBlob(args)))
+      this.#sendNow(event, args, args, ackId, flags, withAck);
   }
 
   /** `wire`: the arguments as they go out (Blobs read); `args`: as the user gave them. */

@@ -1,5 +1,7 @@
 // ReconnectingWebSocket: the DOM WebSocket's surface (partysocket's), with
 // reconnection, an offline queue and heartbeats from the C++ ws::Client.
+import { isBlob } from './args.js';
+import { BlobQueue } from './blob_queue.js';
 import { core } from './core.js';
 import { DomEmitter, safeCall, withHandlerProperties } from './emitter.js';
 import { TwinsockError, toError } from './errors.js';
@@ -61,7 +63,16 @@ export class ReconnectingWebSocket extends DomEmitter {
   #url;        // partysocket's providers: `url` or `protocols` as a function, asked before every attempt
   #protocols;
   #wantOpen;   // an async provider's first answer is awaited: connect then, unless closed meanwhile
-  #behindBlob = null;  // sends waiting for a Blob's bytes, the Blob first
+  // Sends waiting for a Blob's bytes, the Blob first; a failure then has no caller to
+  // throw to: it is an "error" event.
+  #behindBlob = new BlobQueue(
+    (data) => (isBlob(data) ? data.arrayBuffer() : data),
+    (_, data, failed) => {
+      const failure = failed ? 'TWINSOCK_ERR_INVALID_ARGUMENT' : this.#sendNow(data);  // an unreadable Blob
+      if (!failure) return;
+      const error = new TwinsockError({ code: failure, message: 'send failed' });
+      this.fire('error', { type: 'error', error, message: error.message, target: this });
+    });
   #trace;
   #givenUrl = '';  // a URL given as a string: `url` shows it before the first attempt reads it
   #binaryType = 'arraybuffer';
@@ -107,12 +118,7 @@ export class ReconnectingWebSocket extends DomEmitter {
 
   /** Sends now when open, else queues. Throws a TwinsockError (.code) when the queue refuses it. */
   send(data) {
-    // A Blob's bytes are read asynchronously: what is sent after it waits behind it, in order.
-    if (this.#behindBlob || (typeof Blob === 'function' && data instanceof Blob)) {
-      (this.#behindBlob ??= []).push(data);
-      if (this.#behindBlob.length === 1) this.#sendBlobs();
-      return;
-    }
+    if (this.#behindBlob.add(data, isBlob(data))) return;
     const failure = this.#sendNow(data);
     // Closed for good (the user's close()): dropped, as the DOM's WebSocket does.
     if (failure === 'TWINSOCK_ERR_INVALID_STATE' && !this.#disposed) return;
@@ -126,30 +132,9 @@ export class ReconnectingWebSocket extends DomEmitter {
     return this.#native.send(String(data));
   }
 
-  /** Sends what waits behind a Blob; a failure then has no caller to throw to: it is an "error" event. */
-  async #sendBlobs() {
-    const queue = this.#behindBlob;
-    while (queue.length && this.#behindBlob === queue) {
-      let data = queue[0];
-      let failure = '';
-      if (typeof Blob === 'function' && data instanceof Blob) {
-        data = await data.arrayBuffer().catch(() => null);
-        if (this.#behindBlob !== queue) return;  // closed meanwhile
-        if (data === null) failure = 'TWINSOCK_ERR_INVALID_ARGUMENT';  // the Blob could not be read
-      }
-      if (!failure) failure = this.#sendNow(data);
-      queue.shift();
-      if (failure) {
-        const error = new TwinsockError({ code: failure, message: 'send failed' });
-        this.fire('error', { type: 'error', error, message: error.message, target: this });
-      }
-    }
-    if (this.#behindBlob === queue) this.#behindBlob = null;  // not a queue begun after a close()
-  }
-
   close(code = 1000, reason = '') {
     code = checkClose(code, reason);
-    this.#behindBlob = null;  // what still waits for a Blob's bytes is not sent
+    this.#behindBlob.clear();  // what still waits for a Blob's bytes is not sent
     this.#wantOpen = false;
     this.#native.close(code, reason);
   }

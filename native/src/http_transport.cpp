@@ -70,6 +70,8 @@ class NativeHttpTransport final : public HttpTransport, private StreamHandler {
     request.headers.insert(request.headers.end(), request_.headers.begin(), request_.headers.end());
     if (!request_.body.empty() && !find_header(request_.headers, "content-type"))
       request.headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});
+    if (request_.bypass_caches && !find_header(request_.headers, "cache-control"))
+      request.headers.push_back({"Cache-Control", "no-cache"});
     request.body = request_.body;
     std::string text;
     if (auto ec = http::write_request(request, text)) return end(ec, "invalid request header or target");

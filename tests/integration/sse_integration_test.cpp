@@ -78,6 +78,9 @@ TEST_F(SseIntegration, ServerSeesLastEventIdOnReconnect) {
   ASSERT_TRUE(run_until(loop, [&] { return !ev.messages.empty(); }));
   EXPECT_NE(ev.messages[0].data.find("\"lastEventId\":\"5\""), std::string::npos) << ev.messages[0].data;
   EXPECT_NE(ev.messages[0].data.find("\"method\":\"GET\""), std::string::npos);
+  // What EventSource sends, so that no cache on the way answers for the server.
+  EXPECT_NE(ev.messages[0].data.find(R"("accept":"text/event-stream")"), std::string::npos) << ev.messages[0].data;
+  EXPECT_NE(ev.messages[0].data.find(R"("cacheControl":"no-cache")"), std::string::npos) << ev.messages[0].data;
 }
 
 TEST_F(SseIntegration, PostWithBodyAndHeaders) {

@@ -5,7 +5,8 @@
 //   /drop?n=N        like /events but cuts the connection (no clean end) after N events per connection
 //   /named           an event with `event: tick`, a multi-line data event, a comment, retry: 100
 //   /reserved-names  events named "error" and "open" (names a client's own events have too)
-//   /echo            one event whose data is the request's method, Last-Event-ID and body as JSON
+//   /echo            one event whose data is the request's method, Last-Event-ID, body, and
+//                    Authorization, Accept and Cache-Control headers as JSON
 //   /status/<code>   answers <code> with no stream; /html (and /html/) answers 200 text/html
 //   /redirect        307 to /events?n=2; /redirect-to?url=U  307 to U
 //   /silent          opens the stream and sends nothing more
@@ -77,7 +78,9 @@ const server = createServer((req, res) => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         stream();
-        const info = { method: req.method, lastEventId: req.headers['last-event-id'] ?? null, body, auth: req.headers.authorization ?? null };
+        const info = { method: req.method, lastEventId: req.headers['last-event-id'] ?? null, body,
+          auth: req.headers.authorization ?? null, accept: req.headers.accept ?? null,
+          cacheControl: req.headers['cache-control'] ?? null };
         res.end(`data: ${JSON.stringify(info)}\n\n`);
       });
       return;

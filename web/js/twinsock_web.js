@@ -259,7 +259,7 @@ mergeInto(LibraryManager.library, {
 
   // ---- fetch ---------------------------------------------------------------------------
   twinsock_js_fetch__deps: ['$TWS'],
-  twinsock_js_fetch: function (handle, method, url, headersJson, body, bodySize, withCredentials) {
+  twinsock_js_fetch: function (handle, method, url, headersJson, body, bodySize, withCredentials, noStore) {
     var end = function (failed, detail) {
       if (TWS.fetches[handle] !== controller) return;
       delete TWS.fetches[handle];
@@ -282,13 +282,7 @@ mergeInto(LibraryManager.library, {
     };
     if (controller.signal) init.signal = controller.signal;
     if (bodySize > 0) init.body = HEAPU8.slice(body, body + bodySize);
-    // "Cache-Control: no-cache" (the SSE client's) as fetch's own cache mode: as a header it
-    // would make a cross-origin request need a CORS preflight that EventSource never needs.
-    init.headers = init.headers.filter(function (h) {
-      if (String(h[0]).toLowerCase() !== 'cache-control' || String(h[1]).toLowerCase() !== 'no-cache') return true;
-      init.cache = 'no-store';
-      return false;
-    });
+    if (noStore) init.cache = 'no-store';
     var pump = function (reader) {
       return reader.read().then(function (chunk) {
         if (TWS.fetches[handle] !== controller) {

@@ -47,7 +47,8 @@ class BrowserHttpTransport final : public HttpTransport {
     write_json(headers, headers_json);
     if (request.trace) request.trace("> " + request.method + " " + request.url);
     twinsock_js_fetch(handle_, request.method.c_str(), request.url.c_str(), headers_json.c_str(),
-                      request.body.data(), request.body.size(), request.with_credentials ? 1 : 0);
+                      request.body.data(), request.body.size(), request.with_credentials ? 1 : 0,
+                      request.bypass_caches ? 1 : 0);
     head_timer_.start(request.timeout, [this] {
       twinsock_js_fetch_abort(handle_);
       finish(errc::handshake_timeout, "no response head in time");

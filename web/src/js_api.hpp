@@ -31,6 +31,6 @@ char* twinsock_js_page_url();
 
 // fetch() with a streamed response body.
 void twinsock_js_fetch(std::uint32_t handle, const char* method, const char* url, const char* headers_json,
-                       const void* body, std::size_t body_size, int with_credentials);
+                       const void* body, std::size_t body_size, int with_credentials, int no_store);
 void twinsock_js_fetch_abort(std::uint32_t handle);
 }

@@ -33,6 +33,10 @@ struct HttpRequest {
   std::string body;
   Duration timeout = Duration(10'000);  // until the response head arrives
   bool with_credentials = false;        // browser: send cookies cross-origin
+  // A live stream no cache may answer: natively "Cache-Control: no-cache"; in browsers
+  // fetch's cache mode 'no-store' (a header would cost a CORS preflight, which
+  // EventSource never needs).
+  bool bypass_caches = false;
   TlsOptions tls;                       // native only
   std::string proxy;                    // native only
   std::size_t max_body_bytes = 0;       // 0: unlimited (streams)

@@ -93,13 +93,13 @@ class Client::Impl final : public HttpResponseEvents {
         .body = body_,
         .timeout = options_.connection_timeout,
         .with_credentials = options_.with_credentials,
+        .bypass_caches = true,
         .tls = options_.tls,
         .proxy = options_.proxy,
         .http_limits = options_.http_limits,
         .trace = options_.trace,
     };
     request.headers.push_back({"Accept", "text/event-stream"});
-    request.headers.push_back({"Cache-Control", "no-cache"});
     if (!parser_.last_event_id().empty()) request.headers.push_back({"Last-Event-ID", parser_.last_event_id()});
     state_ = ReadyState::connecting;
     open_ = false;

@@ -74,6 +74,35 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.deepEqual(log.errors, []);
   });
 
+  test('AnUnreadableBlobIsAnErrorEventAndWhatFollowsIsStillSent', T, async () => {
+    class UnreadableBlob extends Blob {
+      arrayBuffer() { return Promise.reject(new Error('the file is gone')); }
+    }
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    await eventually(() => log.opens === 1, 'open');
+    c.send(new UnreadableBlob(['x']));
+    c.send(null);  // the DOM's WebSocket sends "null"; queued behind the Blob all the same
+    c.send('after');
+    await eventually(() => log.messages.length === 2, 'two echoes');
+    assert.deepEqual(log.messages, ['null', 'after']);
+    assert.deepEqual(log.errors, ['TWINSOCK_ERR_INVALID_ARGUMENT']);
+  });
+
+  test('CloseDropsWhatStillWaitsForABlob', T, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    await eventually(() => log.opens === 1, 'open');
+    c.send('before');
+    c.send(new Blob(['never']));
+    c.send('never either');
+    c.close();
+    await eventually(() => log.closes.length === 1, 'close');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(!log.messages.some((m) => typeof m !== 'string' || m.includes('never')), JSON.stringify(log.messages));
+    assert.deepEqual(log.errors, []);
+  });
+
   test('CloseChecksCodeAndReasonAsTheDomDoes', T, async () => {
     const c = client(url('/echo'));
     const log = logClient(c);
