@@ -157,7 +157,11 @@ export function bindNative(m) {
     }
     open() { if (this.ptr) m._twinsock_manager_open(this.ptr); }
     close() { if (this.ptr) m._twinsock_manager_close(this.ptr); }
-    state() { return this.ptr ? m._twinsock_manager_state(this.ptr) : 0; }
+    /** 0 closed, 1 opening, 2 open. */
+    state() { return this.#stateBits() & 3; }
+    /** Opening, open, or waiting to reconnect: events are still to come. */
+    busy() { return this.#stateBits() !== 0; }
+    #stateBits() { return this.ptr ? m._twinsock_manager_state(this.ptr) : 0; }
     /** Sets the six options of the Manager setters from `optionsJson` (all of them; option() reads each). */
     reconfigure(optionsJson) {
       if (this.ptr) withData(optionsJson, '', null, (o, on) => m._twinsock_manager_reconfigure(this.ptr, o, on));

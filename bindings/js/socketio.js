@@ -62,6 +62,7 @@ export class Manager extends Emitter {
   #trace;
   #nsps = new Map();
   #url;
+  #recheckQueued = false;
 
   constructor(uri, opts) {
     super();
@@ -99,9 +100,26 @@ export class Manager extends Emitter {
 
   _hasSocket(nsp) { return this.#nsps.has(nsp); }
 
+  /**
+   * Kept alive while the connection is opening, open or coming back (its sockets with
+   * it, through #nsps), as a browser keeps an open WebSocket: then collectable.
+   */
+  #keepAliveWhileBusy() {
+    keepAlive(this, this.#native.busy());
+  }
+  /** After an event of the connection (its own or a socket's), once the core is done with it. */
+  _recheckKeepAlive() {
+    if (this.#recheckQueued) return;
+    this.#recheckQueued = true;
+    queueMicrotask(() => {
+      this.#recheckQueued = false;
+      this.#keepAliveWhileBusy();
+    });
+  }
+
   open(fn) {
-    keepAlive(this, true);
     this.#native.open();
+    this.#keepAliveWhileBusy();
     if (typeof fn === 'function') {
       const done = (err) => { this.off('open', onOpen); this.off('error', onError); safeCall(this, fn, [err]); };
       const onOpen = () => done();
@@ -115,7 +133,7 @@ export class Manager extends Emitter {
 
   close() {
     this.#native.close();
-    keepAlive(this, false);
+    this.#keepAliveWhileBusy();
     return this;
   }
   disconnect() { return this.close(); }
@@ -173,6 +191,14 @@ export class Manager extends Emitter {
   }
 
   _onNative(type, value) {
+    try {
+      return this.#dispatch(type, value);
+    } finally {
+      if (type !== 'trace' && type !== 'options') this._recheckKeepAlive();
+    }
+  }
+
+  #dispatch(type, value) {
     switch (type) {
       case 'trace':
         return deliverTrace(this.#trace, value);
@@ -193,12 +219,7 @@ export class Manager extends Emitter {
         return this.emitReserved(type, toError(value));
       case 'close':
         this.#retireEngine(value);
-        // The connection ended and no namespace is trying to come back: nothing left to keep alive.
-        if (![...this.#nsps.values()].some((socket) => socket.active)) keepAlive(this, false);
         return this.emitReserved('close', value, this._closeDetails());
-      case 'reconnect_failed':
-        keepAlive(this, false);
-        return this.emitReserved(type);
       default:
         return this.emitReserved(type, value);
     }
@@ -260,8 +281,8 @@ export class Socket extends Emitter {
     this.#native.keepBuffered(keep);
   }
 
+  // A Socket lives as long as its Manager, which keeps itself alive while busy.
   connect() {
-    keepAlive(this, true);
     this.io.open();
     this.#native.connect();
     return this;
@@ -270,7 +291,6 @@ export class Socket extends Emitter {
 
   disconnect() {
     this.#native.disconnect();
-    keepAlive(this, false);
     return this;
   }
   close() { return this.disconnect(); }
@@ -354,6 +374,7 @@ export class Socket extends Emitter {
   }
 
   _onNative(type, a, b, c, d) {
+    if (type === 'connect' || type === 'connect_error' || type === 'disconnect') this.io._recheckKeepAlive();
     switch (type) {
       case 'connect':
         return this.emitReserved('connect');
@@ -361,11 +382,9 @@ export class Socket extends Emitter {
         const error = new TwinsockError({ code: a.code, message: a.message, detail: a.detail });
         const data = decodeArgs(a.data.json, a.data.buffers);
         if (data !== null) error.data = data;
-        if (!this.active) keepAlive(this, false);
         return this.emitReserved('connect_error', error);
       }
       case 'disconnect':
-        if (!this.active) keepAlive(this, false);
         return this.emitReserved('disconnect', a, this.io._closeDetails());
       case 'event':
         return this.#onEvent(a, decodeArgs(b, c), d);
@@ -421,7 +440,11 @@ export class Socket extends Emitter {
   }
 }
 
+// Managers shared by io(), by origin and path: an entry goes with its Manager.
 const cache = new Map();
+const uncache = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((id) => { if (!cache.get(id)?.deref()) cache.delete(id); })
+  : null;
 
 /** socket.io-client's io(): sockets of the same origin share one Manager unless forceNew or multiplex: false. */
 export function io(uri, opts) {
@@ -438,7 +461,10 @@ export function io(uri, opts) {
     manager = new Manager(url.href, opts);
   } else {
     manager = cached ?? new Manager(url.href, opts);
-    if (!cached) cache.set(id, new WeakRef(manager));
+    if (!cached) {
+      cache.set(id, new WeakRef(manager));
+      uncache?.register(manager, id);
+    }
   }
   const socketOpts = { auth: opts.auth, ackTimeout: opts.ackTimeout, retries: opts.retries,
                        maxBufferedPackets: opts.maxBufferedPackets, maxBufferedBytes: opts.maxBufferedBytes };

@@ -167,6 +167,8 @@ export class ReconnectingWebSocket extends DomEmitter {
       case 'open':
         return this.fire('open', { type: 'open', target: this });
       case 'message': {
+        // Nothing after close(), as the DOM's WebSocket (the core delivers what arrives while closing).
+        if (this.readyState !== STATES.OPEN) return undefined;
         let data = value;
         if (typeof value !== 'string') {
           data = this.binaryType === 'blob' && typeof Blob === 'function' ? new Blob([value]) : value.buffer;

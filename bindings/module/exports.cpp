@@ -54,7 +54,10 @@ EMSCRIPTEN_KEEPALIVE JsSocket* twinsock_manager_socket(JsManager* m, const char*
 }
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_open(JsManager* m) { m->manager().open(); }
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_close(JsManager* m) { m->manager().close(); }
-EMSCRIPTEN_KEEPALIVE int twinsock_manager_state(JsManager* m) { return static_cast<int>(m->manager().state()); }
+// The state (0 closed, 1 opening, 2 open), plus 4 while reconnecting.
+EMSCRIPTEN_KEEPALIVE int twinsock_manager_state(JsManager* m) {
+  return static_cast<int>(m->manager().state()) | (m->manager().reconnecting() ? 4 : 0);
+}
 /// The socket.io-client Manager setters: `options` holds all six (read_reconnection_options).
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_reconfigure(JsManager* m, const char* options, std::size_t options_size) {
   twinsock::sio::ManagerOptions o;  // a copy of the Manager's would carry its engine options for nothing

@@ -123,7 +123,7 @@ class SioSim {
     }));
     subs_.push_back(m.on_close.on([this](const std::string& reason) {
       if (!enter("Manager on_close " + reason)) return;
-      open_close_.down();
+      open_close_.down(/*strict=*/reason != "forced close");  // close() may only stop an attempt
       trap("close");
     }));
     subs_.push_back(m.on_error.on([this](std::error_code ec, const std::string& detail) {

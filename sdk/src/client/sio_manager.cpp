@@ -297,19 +297,22 @@ void Manager::reconfigure(const ManagerOptions& o) {
 }
 
 void Manager::close() {
+  const bool was_open = state_ == ManagerState::open;
+  const bool was_trying = state_ == ManagerState::opening || reconnecting_;
   skip_reconnect_ = true;
   reconnecting_ = false;
   reconnect_timer_.cancel();
   open_timer_.cancel();
   impl_->backoff.reset();
-  const bool was_open = state_ == ManagerState::open;
   state_ = ManagerState::closed;
   close_cause_ = {};
   if (engine_) retire_engine();
-  if (!was_open) return;
+  if (!was_open && !was_trying) return;
   // Sockets are disconnected now (connect() right after close() opens a new session);
   // their disconnect events follow on a later turn, then "close", as on a lost connection.
-  for (auto& [name, socket] : sockets_) socket->on_manager_closed_by_user();
+  // Stopping an attempt is a "close" too, as in socket.io-client.
+  if (was_open)
+    for (auto& [name, socket] : sockets_) socket->on_manager_closed_by_user();
   loop_.post([this, alive = alive_] {
     if (*alive) on_close.emit("forced close");
   });

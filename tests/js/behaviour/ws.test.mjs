@@ -89,6 +89,20 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.deepEqual(log.errors, ['TWINSOCK_ERR_INVALID_ARGUMENT']);
   });
 
+  test('NoMessageAfterCloseInsideOnmessage', T, async () => {
+    // The DOM's WebSocket delivers nothing once close() has been called, even what the
+    // server had already sent ("1".."5" arrive together).
+    const c = client(url('/count'), { reconnect: false });
+    const got = [];
+    c.onmessage = (e) => {
+      got.push(e.data);
+      if (got.length === 2) c.close();
+    };
+    const log = logClient(c);
+    await eventually(() => log.closes.length === 1, 'close');
+    assert.deepEqual(got, ['1', '2']);
+  });
+
   test('CloseDropsWhatStillWaitsForABlob', T, async () => {
     const c = client(url('/echo'));
     const log = logClient(c);

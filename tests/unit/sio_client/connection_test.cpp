@@ -705,5 +705,20 @@ TEST_F(SioTest, network_lost_leaves_a_localhost_connection_alone) {
   s.disconnect();
 }
 
+// socket.io-client: the last namespace's disconnect() closes the Manager, also while it is
+// still opening: "close" ("forced close") all the same.
+TEST_F(SioTest, disconnecting_the_last_namespace_while_opening_says_close_forced_close) {
+  Manager& m = make();
+  Socket& s = m.socket("/");
+  ASSERT_EQ(m.state(), ManagerState::opening);
+  s.disconnect();  // the last namespace: the Manager closes
+  loop.run_posted();
+  EXPECT_EQ(count("close:forced close"), 1);
+  EXPECT_EQ(count_prefix("/ disconnect"), 0);  // it never connected
+  m.close();
+  loop.run_posted();
+  EXPECT_EQ(count("close:forced close"), 1);
+}
+
 }  // namespace
 }  // namespace twinsock::sio

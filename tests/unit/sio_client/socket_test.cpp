@@ -1208,9 +1208,9 @@ TEST_F(SioTest, a_connection_closed_before_the_namespace_answers_is_a_connect_er
   EXPECT_FALSE(s.connected());
 }
 
-TEST_F(SioTest, manager_close_while_opening_or_waiting_to_reconnect_stops_trying_quietly) {
-  // on_close pairs with on_open: a Manager that never opened (or has closed already) has no
-  // close to report, and after close() nothing tries again until open() or connect().
+TEST_F(SioTest, manager_close_while_opening_or_waiting_to_reconnect_stops_trying_with_forced_close) {
+  // As socket.io-client: stopping an attempt is a "close" ("forced close") too; after close()
+  // nothing tries again until open() or connect(), and closing a closed Manager says nothing.
   Manager& m = make();
   Socket& s = m.socket();
   watch(s);
@@ -1219,8 +1219,11 @@ TEST_F(SioTest, manager_close_while_opening_or_waiting_to_reconnect_stops_trying
   loop.run_posted();
   advance(60s);
   EXPECT_EQ(ws.conns.size(), 1u);
-  EXPECT_EQ(count_prefix("close:"), 0);
+  EXPECT_EQ(count("close:forced close"), 1);
   EXPECT_EQ(count_prefix("reconnect"), 0);
+  m.close();
+  loop.run_posted();
+  EXPECT_EQ(count("close:forced close"), 1);
   s.connect();
   loop.run_posted();
   handshake();
@@ -1229,11 +1232,13 @@ TEST_F(SioTest, manager_close_while_opening_or_waiting_to_reconnect_stops_trying
   conn()->drop();  // lost: a reconnection is scheduled
   loop.run_posted();
   ASSERT_EQ(count_prefix("close:transport"), 1);
+  EXPECT_TRUE(m.reconnecting());
   m.close();
+  EXPECT_FALSE(m.reconnecting());
   loop.run_posted();
   advance(60s);
   EXPECT_EQ(count_prefix("reconnect_attempt"), 0);
-  EXPECT_EQ(count_prefix("close:"), 1);
+  EXPECT_EQ(count("close:forced close"), 2);
   EXPECT_EQ(ws.conns.size(), 2u);
 }
 

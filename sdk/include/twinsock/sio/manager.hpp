@@ -95,11 +95,15 @@ class Manager {
   void open();
   /// Closes the connection and stops reconnecting. An open connection's sockets get
   /// on_disconnect("forced close"), then on_close("forced close"); closed while opening
-  /// or waiting to reconnect, it just stops trying (on_close pairs with on_open). Emits
-  /// waiting in the send buffer stay there for a later open() or Socket::connect().
+  /// or reconnecting, it stops trying with on_close("forced close") alone (on a later
+  /// turn, as every event of a call); already closed, it says nothing. Emits waiting
+  /// in the send buffer stay there for a later open() or Socket::connect().
   void close();
 
   ManagerState state() const { return state_; }
+  /// Trying to come back after a lost connection or a failed attempt: waiting for the
+  /// next attempt (state() closed) or making it (opening).
+  bool reconnecting() const { return reconnecting_; }
   /// A connection closed by close() is still finishing gracefully (flushing, saying goodbye).
   bool draining() const { return !retiring_.empty(); }
   const std::string& url() const { return url_; }

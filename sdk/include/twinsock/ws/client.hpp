@@ -126,6 +126,8 @@ class Client final : private TransportEvents {
   std::uint32_t retry_count() const;
 
   Event<> on_open;
+  /// Natively also while closing (what the server sent before its close frame, as RFC 6455
+  /// allows); in browsers, whose WebSocket stops at close(), only while open.
   Event<const Message&> on_message;
   Event<const CloseInfo&> on_close;
   /// An error with its stable id (error_id) and an explanation; a close event follows
