@@ -256,6 +256,9 @@ void Manager::on_engine_close(const std::string& reason, std::error_code cause, 
       if (!*alive) return;
     }
   }
+  // A listener may have opened a new connection already (Socket::connect() or open() in
+  // on_disconnect, on_close or on_connect_error): that one stands, no reconnection.
+  if (state_ != ManagerState::closed) return;
   reconnecting_ = false;
   if (!skip_reconnect_ && options_->reconnection) schedule_reconnect();
 }
@@ -270,7 +273,7 @@ void Manager::schedule_reconnect() {
   }
   reconnecting_ = true;
   reconnect_timer_.start(*delay, [this] {
-    if (skip_reconnect_) return;
+    if (skip_reconnect_ || state_ != ManagerState::closed) return;
     auto alive = alive_;
     on_reconnect_attempt.emit(impl_->backoff.attempts());
     if (!*alive || skip_reconnect_) return;

@@ -720,5 +720,50 @@ TEST_F(SioTest, disconnecting_the_last_namespace_while_opening_says_close_forced
   EXPECT_EQ(count("close:forced close"), 1);
 }
 
+
+// A game that calls connect() from on_disconnect (as socket.io's docs show) gets a new
+// connection at once; the reconnection scheduled after the listeners must not replace it
+// later (it did: the open connection was dropped without a word, every second, for ever).
+TEST_F(SioTest, connect_inside_on_disconnect_is_not_undone_by_a_later_reconnection) {
+  Socket& s = connected();
+  subs.push_back(s.on_disconnect.once([&](const std::string&) { s.connect(); }));
+  conn()->drop();
+  loop.run_posted();
+  ASSERT_EQ(ws.conns.size(), 2u);  // connect() opened a new connection at once
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_TRUE(s.connected());
+  advance(30s);
+  EXPECT_EQ(ws.conns.size(), 2u);
+  EXPECT_EQ(count_prefix("reconnect_attempt"), 0);
+  EXPECT_TRUE(s.connected());
+  EXPECT_EQ(count("/ connect"), 2);
+  EXPECT_EQ(count_prefix("/ disconnect"), 1);
+}
+
+TEST_F(SioTest, connect_inside_on_connect_error_is_not_undone_by_a_later_reconnection) {
+  Manager& m = make();
+  Socket& s = m.socket();
+  watch(s);
+  loop.run_posted();
+  bool retried = false;
+  subs.push_back(s.on_connect_error.on([&](const ConnectError&) {
+    if (retried) return;
+    retried = true;
+    s.connect();
+  }));
+  conn()->drop();  // the first attempt fails
+  loop.run_posted();
+  ASSERT_TRUE(retried);
+  ASSERT_EQ(ws.conns.size(), 2u);
+  handshake("e2");
+  accept("/", "s2");
+  EXPECT_TRUE(s.connected());
+  advance(30s);
+  EXPECT_EQ(ws.conns.size(), 2u);
+  EXPECT_TRUE(s.connected());
+  EXPECT_EQ(count_prefix("/ disconnect"), 0);
+}
+
 }  // namespace
 }  // namespace twinsock::sio
