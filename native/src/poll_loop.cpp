@@ -76,18 +76,34 @@ bool Poster::post(std::function<void()> fn) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (wake_fd_ < 0) return false;
   queue_.push_back(std::move(fn));
-  const std::uint64_t one = 1;
-  // A full eventfd counter (EAGAIN) still wakes the loop, so the result is not needed.
-  [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+  // A queue that held work already has its wake-up on the way (or is seen by the
+  // loop's next_deadline()). A full eventfd counter (EAGAIN) still wakes the loop.
+  if (queue_.size() == 1) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+  }
   return true;
 }
 
 PollLoop::~PollLoop() {
+  // A watch left is an IoWatch (a connection) that outlives its loop and would touch freed
+  // memory later: say so at once. (Timers left may be plain set_timer() ones, owned by nobody.)
+  if (!watchers_.empty()) {
+    std::fprintf(stderr,
+                 "twinsock: PollLoop destroyed while %zu descriptor watches are still registered: "
+                 "destroy the clients (their connections, timers and watches) before their loop\n",
+                 watchers_.size());
+    std::abort();
+  }
+  std::vector<std::function<void()>> dropped;
   {
     std::lock_guard<std::mutex> lock(mailbox_->mutex_);
-    mailbox_->wake_fd_ = -1;
-    mailbox_->queue_.clear();
+    mailbox_->wake_fd_ = -1;  // from now on post() says false
+    dropped.swap(mailbox_->queue_);
   }
+  // Outside the lock: a dropped function's destructor may post (and be told false).
+  dropped.clear();
+  local_posted_.clear();
   close(wake_fd_);
   close(epoll_fd_);
 }
@@ -121,7 +137,7 @@ void PollLoop::cancel_timer(TimerId id) {
 }
 
 void PollLoop::post(std::function<void()> fn) {
-  if (std::this_thread::get_id() == loop_thread_) {
+  if (std::this_thread::get_id() == running_thread_.load()) {
     local_posted_.push_back(std::move(fn));
     return;
   }
@@ -131,7 +147,7 @@ void PollLoop::post(std::function<void()> fn) {
 void PollLoop::stop() {
   stopped_ = true;
   // From one of its callbacks the loop is awake: run() sees the flag when run_once() returns.
-  if (std::this_thread::get_id() == loop_thread_) return;
+  if (std::this_thread::get_id() == running_thread_.load()) return;
   const std::uint64_t one = 1;
   [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
 }
@@ -153,7 +169,8 @@ std::optional<TimePoint> PollLoop::next_deadline() const {
 }
 
 std::size_t PollLoop::run_once(Duration max_wait) {
-  loop_thread_ = std::this_thread::get_id();  // the thread that runs the loop owns it
+  running_thread_.store(std::this_thread::get_id());
+  ++run_depth_;
   int timeout_ms = static_cast<int>(max_wait.count() < 0 ? 0 : max_wait.count());
   if (auto deadline = next_deadline()) {
     const auto until = std::chrono::ceil<Duration>(*deadline - now()).count();
@@ -179,12 +196,22 @@ std::size_t PollLoop::run_once(Duration max_wait) {
   }
   ran += run_due_timers();
   ran += run_posted();
+  if (--run_depth_ == 0) {
+    // What the callbacks posted waits in the shared queue, ahead of anything posted
+    // from now on, for the next run_once() on whichever thread makes it.
+    if (!local_posted_.empty()) {
+      std::lock_guard<std::mutex> lock(mailbox_->mutex_);
+      for (auto& fn : local_posted_) mailbox_->queue_.push_back(std::move(fn));
+    }
+    local_posted_.clear();
+    running_thread_.store(std::thread::id{});
+  }
   return ran;
 }
 
 std::size_t PollLoop::run_posted() {
-  // The mailbox first: it holds what the loop's thread posted before it first ran
-  // the loop, which comes before anything that thread posted since.
+  // The mailbox first: it holds what was posted before this run_once() (callbacks'
+  // leftovers included), which comes before what this one's callbacks posted.
   std::vector<std::function<void()>> batch;
   {
     std::lock_guard<std::mutex> lock(mailbox_->mutex_);

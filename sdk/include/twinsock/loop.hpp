@@ -4,6 +4,7 @@
 // driven by the host (`run()` or `run_once()` once per game frame); in the browser
 // it is the browser's own event loop. Clients never block and never call user
 // code re-entrantly: anything a user call triggers is delivered later via post().
+// A Loop must outlive every client and Timer made on it: declare it first.
 #pragma once
 
 #include <chrono>

@@ -273,5 +273,63 @@ TEST(TimerHandle, ReArmReplacesAndDestructionCancels) {
   EXPECT_EQ(loop.timer_count(), 0u);
 }
 
+
+// A game runs the loop on its main thread first (a splash screen), then on a network
+// thread while the main thread keeps posting: every post runs once, in order, and
+// nothing is shared unlocked between the two threads (this corrupted the heap).
+TEST(PollLoop, TheLoopMayMoveToAnotherThreadWhileItsFormerThreadPosts) {
+  for (int round = 0; round < 50; ++round) {  // the handover is a race: try it often
+    PollLoop loop;
+    std::vector<int> ran;  // written by the loop's callbacks only
+    loop.post([&] { ran.push_back(-1); });
+    loop.run_once(Duration::zero());
+    loop.set_timer(Duration::zero(), [&] { loop.post([&] { ran.push_back(0); }); });  // left for the next run
+    loop.run_once(Duration::zero());
+    std::thread network([&] { loop.run(); });
+    constexpr int kPosts = 2000;
+    for (int i = 1; i <= kPosts; ++i) loop.post([&ran, i] { ran.push_back(i); });
+    loop.post([&] { loop.stop(); });
+    network.join();
+    ASSERT_EQ(ran.size(), static_cast<std::size_t>(kPosts + 2));
+    for (int i = 0; i <= kPosts + 1; ++i) ASSERT_EQ(ran[static_cast<std::size_t>(i)], i - 1) << "round " << round;
+  }
+}
+
+// A queued function whose destructor reports through a Poster (a job object) while the
+// loop is being destroyed: the post is refused, not a deadlock on the queue's mutex.
+TEST(PollLoop, AQueuedFunctionWhoseDestructorPostsDoesNotHangTheLoopsDestructor) {
+  std::shared_ptr<Poster> poster;
+  bool refused = false;
+  {
+    PollLoop loop;
+    poster = loop.poster();
+    struct ReportsOnDestruction {
+      std::shared_ptr<Poster> poster;
+      bool* refused;
+      ~ReportsOnDestruction() {
+        if (poster) *refused = !poster->post([] {});
+      }
+    };
+    auto job = std::make_shared<ReportsOnDestruction>(ReportsOnDestruction{poster, &refused});
+    poster->post([job] {});
+    job.reset();  // the queued function holds the last reference
+  }
+  EXPECT_TRUE(refused);
+}
+
+TEST(PollLoopDeathTest, DestroyedBeforeItsClientsItSaysSoAndAborts) {
+  EXPECT_DEATH(
+      {
+        auto loop = std::make_unique<PollLoop>();
+        int fds[2];
+        ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+        // Outlives the loop, as a connection of a client declared before it.
+        static IoWatch* leaked = new IoWatch(loop->watch(fds[0], io_read, [](std::uint32_t) {}));
+        (void)leaked;
+        loop.reset();
+      },
+      "destroy the clients .* before their loop");
+}
+
 }  // namespace
 }  // namespace twinsock::native

@@ -1,13 +1,19 @@
 // PollLoop: the native twinsock::Loop, on epoll with an eventfd for wake-ups.
 //
 // Theory of operation
-// - One thread (the loop thread) calls run()/run_once(); every callback runs there.
+// - One thread at a time calls run()/run_once(); every callback runs on it. The
+//   thread may change between calls (a game that moves its network loop to a
+//   worker after the splash screen).
 // - Timers live in an ordered map keyed by (deadline, id); cancel is O(log n).
 // - post() is the only thread-safe entry: it appends under a mutex and writes the
-//   eventfd, so a loop blocked in epoll_wait wakes at once. Posts from the thread
-//   running the loop skip both; until the loop first runs, no thread owns it, so
-//   every post takes the locked path (a loop made on one thread and run on another
-//   is safe to post to from its maker meanwhile).
+//   eventfd (when the queue was empty), so a loop blocked in epoll_wait wakes at
+//   once. Posts made inside run_once() by the thread running it (clients deferring
+//   their callbacks: the common case) skip both; run_once() hands what they leave
+//   to the locked queue before it returns, so the next caller, on whichever
+//   thread, finds them there, in order.
+// - Lifetime: destroy the clients (and every Timer and IoWatch) before their loop
+//   (declare the loop first). A loop destroyed with descriptor watches still
+//   registered says so on stderr and aborts: their owners would touch freed memory.
 // - File descriptors are watched through IoWatch handles; a watch removed during
 //   dispatch never sees another event (each watch has a liveness flag that the
 //   dispatcher checks before every call).
@@ -139,11 +145,12 @@ class PollLoop final : public Loop {
   Clock::duration clock_offset_{};  // advance_clock()
 
   std::shared_ptr<Poster> mailbox_ = std::make_shared<Poster>();
-  // Posts made on the loop's own thread (the common case: clients deferring their
-  // callbacks) skip the mutex and the eventfd write; run_once() sees them through
-  // next_deadline(). Other threads go through mailbox_.
+  // Posts made inside run_once() by its thread skip the mutex and the eventfd write;
+  // run_once() moves what is left of them to mailbox_ on its way out. Everything
+  // else goes through mailbox_.
   std::vector<std::function<void()>> local_posted_;
-  std::atomic<std::thread::id> loop_thread_{};  // set by run_once(); none before
+  std::atomic<std::thread::id> running_thread_{};  // inside run_once(); none outside
+  int run_depth_ = 0;  // run_once() called from one of its own callbacks
 
   // Shared so that an event in flight keeps its watcher while the handler unwatches it
   // (copying the shared_ptr costs no allocation, unlike copying the std::function).
