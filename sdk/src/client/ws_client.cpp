@@ -1,5 +1,7 @@
 #include "twinsock/ws/client.hpp"
 
+#include <utility>
+
 #include "codec/url/url.hpp"
 #include "proto/backoff.hpp"
 #include "twinsock/error.hpp"
@@ -42,6 +44,10 @@ Client::Client(Loop& loop, std::string url, ClientOptions options)
 Client::~Client() { *alive_ = false; }
 
 void Client::connect() {
+  if (state_ == ReadyState::closing) {
+    connect_after_close_ = true;  // handle_loss() connects once the close is done
+    return;
+  }
   if (transport_ || reconnect_timer_.armed()) return;
   closed_by_user_ = false;
   impl_->backoff.reset();
@@ -130,8 +136,10 @@ void Client::handle_loss(CloseInfo info) {
     on_error.emit(info.error, info.detail);
     if (!*alive) return;
   }
+  const bool connect_now = std::exchange(connect_after_close_, false);
   on_close.emit(info);
   if (!*alive || state_ != ReadyState::closed || transport_ || reconnect_timer_.armed()) return;
+  if (connect_now) return connect();
   if (closed_by_user_ || !options_.should_reconnect(info, false)) return;
   // Misuse (a bad URL, headers a browser cannot send) fails again on every attempt;
   // only a url_provider may change the outcome.
@@ -157,6 +165,7 @@ std::uint32_t Client::retry_count() const { return impl_->backoff.attempts(); }
 
 void Client::close(std::uint16_t code, std::string_view reason) {
   closed_by_user_ = true;
+  connect_after_close_ = false;
   reconnect_timer_.cancel();
   if (state_ == ReadyState::open && transport_) {
     state_ = ReadyState::closing;

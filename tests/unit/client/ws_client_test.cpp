@@ -268,6 +268,35 @@ TEST(WsClient, CloseWhileConnectingReportsOnALaterTurn) {
   EXPECT_EQ(server.attempts.size(), 1u);
 }
 
+// close(); connect(); in one callback (a game restarting its session): the new connection
+// starts once the close handshake is over, instead of connect() being ignored for good.
+TEST(WsClient, ConnectWhileClosingConnectsOnceTheCloseIsDone) {
+  FakeLoop loop;
+  FakeWsServer server;
+  Client client(loop, "ws://h/", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->open();
+  client.close(1000, "restart");
+  client.connect();
+  EXPECT_EQ(client.ready_state(), ReadyState::closing);
+  server.current->close_from_server({.code = 1000, .reason = "restart", .was_clean = true});
+  loop.run_posted();
+  ASSERT_EQ(server.attempts.size(), 2u);
+  server.current->open();
+  EXPECT_EQ(client.ready_state(), ReadyState::open);
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"open", "close:1000:clean", "open"}));
+  // A close() after that connect() wins: nothing reconnects.
+  client.close(1000, "");
+  client.connect();
+  client.close(1000, "");
+  server.current->close_from_server({.code = 1000, .reason = "", .was_clean = true});
+  loop.advance(milliseconds(60'000));
+  EXPECT_EQ(server.attempts.size(), 2u);
+  EXPECT_EQ(client.ready_state(), ReadyState::closed);
+}
+
 TEST(WsClient, ConnectAfterCloseStartsAgain) {
   FakeLoop loop;
   FakeWsServer server;

@@ -102,6 +102,7 @@ class Client final : private TransportEvents {
   Client& operator=(const Client&) = delete;
 
   /// Starts connecting if closed (after start_closed or close()); resets the backoff.
+  /// While a close() is still under way, the new connection starts once it has closed.
   void connect();
   /// Closes with `code` and `reason` and stops reconnecting. The close event
   /// follows on a later turn (after the server's close frame, or close_timeout).
@@ -162,6 +163,7 @@ class Client final : private TransportEvents {
   std::deque<Message> queue_;
   std::size_t queued_bytes_ = 0;
   bool closed_by_user_ = false;
+  bool connect_after_close_ = false;  // connect() while closing
   bool awaiting_pong_ = false;
   TimePoint opened_at_{};
   Timer connect_timer_;
