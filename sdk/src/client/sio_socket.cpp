@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -85,6 +86,7 @@ struct Socket::State {
   std::size_t queue_bytes = 0;
   std::uint64_t next_seq = 0;
   std::map<std::string, std::unique_ptr<Event<const Args&, const Reply&>>> listeners;
+  std::size_t prune_listeners_at = 64;  // names; see listeners_for()
   Event<const std::string&, const Args&> any;
   Event<const std::string&, const Args&> any_outgoing;
   Event<const std::string&, const Args&, const Reply&> incoming;
@@ -637,18 +639,31 @@ std::optional<Subscription> Socket::on_reserved(const std::string& event, Listen
   return std::nullopt;
 }
 
+// The Event of `event`'s listeners, made on first use. Names whose listeners are all
+// gone are dropped now and then (amortised: when the map has doubled), so a game that
+// listens to "entity:<id>:update" for ever new ids does not grow without bound.
+// Dropping an Event that is emitting is safe (Event's contract).
+Event<const Args&, const Reply&>& Socket::listeners_for(const std::string& event) {
+  auto& map = state_->listeners;
+  auto it = map.find(event);
+  if (it != map.end()) return *it->second;
+  if (map.size() >= state_->prune_listeners_at) {
+    std::erase_if(map, [](const auto& entry) { return entry.second->empty(); });
+    state_->prune_listeners_at = std::max<std::size_t>(64, map.size() * 2);
+  }
+  return *map.emplace(event, std::make_unique<Event<const Args&, const Reply&>>()).first->second;
+}
+
+std::size_t Socket::listener_table_count() const { return state_->listeners.size(); }
+
 Subscription Socket::on(const std::string& event, Listener listener) {
   if (auto reserved = on_reserved(event, listener, false)) return std::move(*reserved);
-  auto& slot = state_->listeners[event];
-  if (!slot) slot = std::make_unique<Event<const Args&, const Reply&>>();
-  return slot->on(std::move(listener));
+  return listeners_for(event).on(std::move(listener));
 }
 
 Subscription Socket::once(const std::string& event, Listener listener) {
   if (auto reserved = on_reserved(event, listener, true)) return std::move(*reserved);
-  auto& slot = state_->listeners[event];
-  if (!slot) slot = std::make_unique<Event<const Args&, const Reply&>>();
-  return slot->once(std::move(listener));
+  return listeners_for(event).once(std::move(listener));
 }
 
 Subscription Socket::on_any(AnyListener listener) { return state_->any.on(std::move(listener)); }

@@ -1408,5 +1408,21 @@ TEST_F(SioTest, a_polling_session_lost_to_a_ping_timeout_still_sends_its_close_p
   advance(10s);  // the reconnection's first request is due; the old engine is gone
 }
 
+
+// A game listening to "entity:<id>:update" for ever new ids, each dropped when its entity
+// goes: the tables of names nobody listens to any more are dropped too (bounded memory),
+// while the live ones keep working.
+TEST_F(SioTest, listener_tables_of_abandoned_event_names_are_dropped) {
+  Socket& s = connected();
+  int live_calls = 0;
+  Subscription live = s.on("live", [&](const Args&, const Reply&) { ++live_calls; });
+  for (int id = 0; id < 10'000; ++id) {
+    Subscription gone = s.on("entity:" + std::to_string(id) + ":update", [](const Args&, const Reply&) {});
+  }
+  EXPECT_LE(s.listener_table_count(), 200u);
+  server(R"(2["live"])");
+  EXPECT_EQ(live_calls, 1);
+}
+
 }  // namespace
 }  // namespace twinsock::sio

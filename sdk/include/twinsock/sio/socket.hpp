@@ -137,6 +137,8 @@ class Socket {
   /// events: on_connect, on_disconnect and on_connect_error.
   [[nodiscard]] Subscription on(const std::string& event, Listener listener);
   [[nodiscard]] Subscription once(const std::string& event, Listener listener);
+  /// Event names holding a listener table, some perhaps empty (for leak checks in tests).
+  std::size_t listener_table_count() const;
   [[nodiscard]] Subscription on_any(AnyListener listener);
   [[nodiscard]] Subscription prepend_any(AnyListener listener);
   [[nodiscard]] Subscription on_any_outgoing(AnyListener listener);
@@ -203,6 +205,7 @@ class Socket {
   void send_connect();
   void send_connect_packet(nlohmann::json auth);
   std::optional<Subscription> on_reserved(const std::string& event, Listener& listener, bool once);
+  Event<const Args&, const Reply&>& listeners_for(const std::string& event);
   void handle_connect(const nlohmann::json& data);
   void handle_event(Packet& packet);
   void handle_ack(Packet& packet);
