@@ -137,6 +137,8 @@ export class ReconnectingWebSocket extends DomEmitter {
     this.#behindBlob.clear();  // what still waits for a Blob's bytes is not sent
     this.#wantOpen = false;
     this.#native.close(code, reason);
+    // Stopped while waiting to reconnect: closed at once, no event to wait for.
+    if (this.readyState === STATES.CLOSED) keepAlive(this, false);
   }
   reconnect(code = 1000, reason = '') {
     code = checkClose(code, reason);

@@ -166,7 +166,13 @@ std::uint32_t Client::retry_count() const { return impl_->backoff.attempts(); }
 void Client::close(std::uint16_t code, std::string_view reason) {
   closed_by_user_ = true;
   connect_after_close_ = false;
-  reconnect_timer_.cancel();
+  if (reconnect_timer_.armed()) {
+    // Waiting to reconnect: the last connection's close was reported already; there is
+    // nothing more to close (partysocket says nothing either).
+    reconnect_timer_.cancel();
+    state_ = ReadyState::closed;
+    return;
+  }
   if (state_ == ReadyState::open && transport_) {
     state_ = ReadyState::closing;
     heartbeat_timer_.cancel();

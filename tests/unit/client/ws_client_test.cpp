@@ -268,6 +268,25 @@ TEST(WsClient, CloseWhileConnectingReportsOnALaterTurn) {
   EXPECT_EQ(server.attempts.size(), 1u);
 }
 
+// Closed while waiting to reconnect: the lost connection's close was the last word; no
+// second close event (partysocket says nothing either), and no more attempts.
+TEST(WsClient, CloseWhileWaitingToReconnectEndsQuietly) {
+  FakeLoop loop;
+  FakeWsServer server;
+  Client client(loop, "ws://h/", fake_options(server));
+  Recorder rec;
+  rec.attach(client);
+  loop.run_posted();
+  server.current->open();
+  server.current->close_from_server({.code = 1011, .reason = "oops", .was_clean = true});
+  ASSERT_EQ(client.ready_state(), ReadyState::connecting);  // a reconnection is scheduled
+  client.close(1000, "");
+  EXPECT_EQ(client.ready_state(), ReadyState::closed);
+  loop.advance(milliseconds(60'000));
+  EXPECT_EQ(rec.log, (std::vector<std::string>{"open", "close:1011:clean", "reconnecting:1:1000"}));
+  EXPECT_EQ(server.attempts.size(), 1u);
+}
+
 // close(); connect(); in one callback (a game restarting its session): the new connection
 // starts once the close handshake is over, instead of connect() being ignored for good.
 TEST(WsClient, ConnectWhileClosingConnectsOnceTheCloseIsDone) {

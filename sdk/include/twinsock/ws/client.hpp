@@ -102,6 +102,8 @@ class Client final : private TransportEvents {
   Client& operator=(const Client&) = delete;
 
   /// Starts connecting if closed (after start_closed or close()); resets the backoff.
+  /// (close() reports a close event for an open connection, and 1006 for an attempt in
+  /// progress, as the DOM's WebSocket; while waiting to reconnect it just stops.)
   /// While a close() is still under way, the new connection starts once it has closed.
   void connect();
   /// Closes with `code` and `reason` and stops reconnecting. The close event
