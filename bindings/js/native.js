@@ -13,11 +13,22 @@ const decoder = new TextDecoder();
 export function bindNative(m) {
   const handlers = m.twinsockHandlers;
   let nextHandle = 1;
+  let depth = 0;  // > 0 while the module is calling the facade (and so, maybe, user code)
   const register = (dispatch) => {
     const handle = nextHandle++;
-    handlers.set(handle, dispatch);
+    handlers.set(handle, (type, a, b, c, d) => {
+      ++depth;
+      try {
+        return dispatch(type, a, b, c, d);
+      } finally {
+        --depth;
+      }
+    });
     return handle;
   };
+  // Calls outside the facade's event handlers deliver the events they cause before they
+  // return (socket.io-client's disconnect() does); inside one, those follow the handler.
+  const deliverNow = () => (depth === 0 ? 1 : 0);
   const string = (ptr) => {
     if (!ptr) return '';
     const heap = m.HEAPU8;
@@ -104,7 +115,7 @@ export function bindNative(m) {
     }
     #live() { return this.#manager.ptr ? this.#ptr : 0; }
     connect() { if (this.#live()) m._twinsock_socket_connect(this.#ptr); }
-    disconnect() { if (this.#live()) m._twinsock_socket_disconnect(this.#ptr); }
+    disconnect() { if (this.#live()) m._twinsock_socket_disconnect(this.#ptr, deliverNow()); }
     /** Returns "" or the error's stable id. buffers null: args_json is sent as it is. */
     emit(event, json, buffers, ackId, timeoutMs, isVolatile, compress, withAck) {
       if (!this.#live()) return FREED;
@@ -156,7 +167,7 @@ export function bindNative(m) {
       return socket;
     }
     open() { if (this.ptr) m._twinsock_manager_open(this.ptr); }
-    close() { if (this.ptr) m._twinsock_manager_close(this.ptr); }
+    close() { if (this.ptr) m._twinsock_manager_close(this.ptr, deliverNow()); }
     /** 0 closed, 1 opening, 2 open. */
     state() { return this.#stateBits() & 3; }
     /** Opening, open, or waiting to reconnect: events are still to come. */

@@ -53,7 +53,13 @@ EMSCRIPTEN_KEEPALIVE JsSocket* twinsock_manager_socket(JsManager* m, const char*
   return m->socket(text(nsp, nsp_size), text(options, options_size), fn);
 }
 EMSCRIPTEN_KEEPALIVE void twinsock_manager_open(JsManager* m) { m->manager().open(); }
-EMSCRIPTEN_KEEPALIVE void twinsock_manager_close(JsManager* m) { m->manager().close(); }
+// deliver_now: the facade is not inside one of its own event handlers, so the events the
+// call causes ("close", the sockets' "disconnect") are delivered before it returns, as
+// socket.io-client does; from inside a handler they follow it.
+EMSCRIPTEN_KEEPALIVE void twinsock_manager_close(JsManager* m, int deliver_now) {
+  m->manager().close();
+  if (deliver_now) shared_loop().run_posted();
+}
 // The state (0 closed, 1 opening, 2 open), plus 4 while reconnecting.
 EMSCRIPTEN_KEEPALIVE int twinsock_manager_state(JsManager* m) {
   return static_cast<int>(m->manager().state()) | (m->manager().reconnecting() ? 4 : 0);
@@ -83,7 +89,11 @@ EMSCRIPTEN_KEEPALIVE const char* twinsock_manager_transport(JsManager* m) {
 
 // ---- Socket.IO Socket (owned by its Manager) ------------------------------------------------
 EMSCRIPTEN_KEEPALIVE void twinsock_socket_connect(JsSocket* s) { s->connect(); }
-EMSCRIPTEN_KEEPALIVE void twinsock_socket_disconnect(JsSocket* s) { s->disconnect(); }
+// deliver_now: as twinsock_manager_close.
+EMSCRIPTEN_KEEPALIVE void twinsock_socket_disconnect(JsSocket* s, int deliver_now) {
+  s->disconnect();
+  if (deliver_now) shared_loop().run_posted();
+}
 /// flags: 1 volatile, 2 compress, 4 emitWithAck, 8 buffers given (else args_json goes out as it is).
 EMSCRIPTEN_KEEPALIVE const char* twinsock_socket_emit(JsSocket* s, const char* event, std::size_t event_size,
                                                       const char* json, std::size_t json_size,

@@ -57,8 +57,9 @@ describe('io() lifetimes against sio-server.mjs', NEEDS_GC, () => {
     const { collected } = await collectedAfter(async () => {
       const socket = io(url, { forceNew: true });
       await waitFor(socket, 'connect');
+      const gone = waitFor(socket, 'disconnect');  // delivered before disconnect() returns
       socket.disconnect();
-      await waitFor(socket, 'disconnect');
+      await gone;
       return socket;
     });
     assert.ok(collected);
@@ -81,8 +82,9 @@ describe('io() lifetimes against sio-server.mjs', NEEDS_GC, () => {
     const { collected } = await collectedAfter(async () => {
       const socket = io(url, { forceNew: true });
       await waitFor(socket, 'connect');
+      const gone = waitFor(socket, 'disconnect');  // delivered before close() returns
       socket.io.close();
-      await waitFor(socket, 'disconnect');
+      await gone;
       return socket;
     });
     assert.ok(collected);

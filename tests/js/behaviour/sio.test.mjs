@@ -700,6 +700,28 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     await echo(s, log, ['again']);
   });
 
+  test('DisconnectAndCloseDeliverTheirEventsBeforeTheyReturn (JS)', T, async () => {
+    // As socket.io-client: `s.disconnect(); s.removeAllListeners()` still sees "disconnect".
+    const m = manager(fast());
+    const mlog = logManager(m);
+    const [root, custom] = [m.socket('/'), m.socket('/custom')];
+    const [rootLog, customLog] = [logSocket(root), logSocket(custom)];
+    await connected(root, custom);
+    custom.disconnect();
+    assert.deepEqual(customLog.disconnects, ['io client disconnect']);
+    custom.removeAllListeners();
+    m.close();
+    assert.deepEqual(mlog.closes, ['forced close']);
+    assert.deepEqual(rootLog.disconnects, ['forced close']);
+    // From inside a handler, they follow it, once.
+    root.once('connect', () => root.disconnect());
+    root.connect();
+    await eventually(() => rootLog.disconnects.length === 2, 'the second disconnect');
+    await sleep(200);
+    assert.deepEqual(rootLog.disconnects, ['forced close', 'io client disconnect']);
+    assert.deepEqual(customLog.disconnects, ['io client disconnect']);
+  });
+
   test('ClientDisconnectReachesTheServerBeforeTheSessionCloses', T, async () => {
     const wrong = [];
     for (const transport of ['websocket', 'polling']) {
