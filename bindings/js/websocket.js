@@ -13,6 +13,10 @@ import { resolveAgainstPage } from './page_url.js';
 const STATES = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 // As the DOM's WebSocket: relative to the page, and http(s) read as ws(s) (`url` shows that).
 const webSocketUrl = (u) => resolveAgainstPage(u).replace(/^http(s?):/i, 'ws$1:');
+/** What send(data) adds to bufferedAmount, as the DOM's WebSocket counts it (UTF-8 for text). */
+const sendSize = (data) => (isBlob(data) ? data.size
+  : data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? data.byteLength
+  : new TextEncoder().encode(String(data)).length);
 const protocolList = (p) => (p == null ? [] : Array.isArray(p) ? p.map(String) : [String(p)]);
 
 /** The DOM WebSocket constructor's checks: the URL parses, is ws(s) with no fragment. */
@@ -67,12 +71,14 @@ export class ReconnectingWebSocket extends DomEmitter {
   // throw to: it is an "error" event.
   #behindBlob = new BlobQueue(
     (data) => (isBlob(data) ? data.arrayBuffer() : data),
-    (_, data, failed) => {
+    (given, data, failed) => {
+      this.#waitingBytes -= sendSize(given);
       const failure = failed ? 'TWINSOCK_ERR_INVALID_ARGUMENT' : this.#sendNow(data);  // an unreadable Blob
       if (!failure) return;
       const error = new TwinsockError({ code: failure, message: 'send failed' });
       this.fire('error', { type: 'error', error, message: error.message, target: this });
     });
+  #waitingBytes = 0;  // of the sends in #behindBlob: they count in bufferedAmount already
   #trace;
   #givenUrl = '';  // a URL given as a string: `url` shows it before the first attempt reads it
   #binaryType = 'arraybuffer';
@@ -113,12 +119,15 @@ export class ReconnectingWebSocket extends DomEmitter {
   }
   get protocol() { return this.#native.protocol(); }
   get extensions() { return ''; }
-  get bufferedAmount() { return this.#native.bufferedAmount(); }
+  get bufferedAmount() { return this.#native.bufferedAmount() + this.#waitingBytes; }
   get retryCount() { return this.#native.retryCount(); }
 
   /** Sends now when open, else queues. Throws a TwinsockError (.code) when the queue refuses it. */
   send(data) {
-    if (this.#behindBlob.add(data, isBlob(data))) return;
+    if (this.#behindBlob.add(data, isBlob(data))) {
+      this.#waitingBytes += sendSize(data);
+      return;
+    }
     const failure = this.#sendNow(data);
     // Closed for good (the user's close()): dropped, as the DOM's WebSocket does.
     if (failure === 'TWINSOCK_ERR_INVALID_STATE' && !this.#disposed) return;
@@ -135,6 +144,7 @@ export class ReconnectingWebSocket extends DomEmitter {
   close(code = 1000, reason = '') {
     code = checkClose(code, reason);
     this.#behindBlob.clear();  // what still waits for a Blob's bytes is not sent
+    this.#waitingBytes = 0;
     this.#wantOpen = false;
     this.#native.close(code, reason);
     // Stopped while waiting to reconnect: closed at once, no event to wait for.

@@ -65,7 +65,10 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     c.send('after the blob');  // ...and what follows waits behind it
     c.send(new Blob([]));
     c.send(new Uint8Array([7]));
+    // As the DOM's: what waits behind the Blob counts in bufferedAmount (3 + 14 + 0 + 1 bytes).
+    assert.ok(c.bufferedAmount >= 18, `bufferedAmount ${c.bufferedAmount}`);
     await eventually(() => log.messages.length === 5, 'five echoes');
+    assert.equal(c.bufferedAmount, 0);
     assert.equal(log.messages[0], 'first');
     assert.deepEqual(bytes(log.messages[1]), [1, 2, 0x7a]);
     assert.equal(log.messages[2], 'after the blob');
