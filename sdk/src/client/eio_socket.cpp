@@ -62,9 +62,9 @@ class Socket::Impl final : public TransportHandler {
     close_session(kForcedClose, {}, "closed by the user", true);
   }
 
-  std::error_code send(Message message) {
+  std::error_code send(Message message, bool check_heartbeat) {
     if (state_ != ReadyState::opening && state_ != ReadyState::open) return errc::invalid_state;
-    if (heartbeat_expired()) return errc::ping_timeout;
+    if (check_heartbeat && heartbeat_expired()) return errc::ping_timeout;
     if (message.binary) {
       const bytes_view view = as_bytes(message.data);
       write_buffer_.push_back(Packet::binary_message(bytes(view.begin(), view.end())));
@@ -407,7 +407,10 @@ Socket::~Socket() = default;
 void Socket::open() { impl_->open(); }
 void Socket::close() { impl_->close(); }
 bool Socket::finished() const { return impl_->finished(); }
-std::error_code Socket::send(Message message, bool /*compress*/) { return impl_->send(std::move(message)); }
+std::error_code Socket::send(Message message, bool /*compress*/) { return impl_->send(std::move(message), true); }
+std::error_code Socket::send_checked_before(Message message, bool /*compress*/) {
+  return impl_->send(std::move(message), false);
+}
 bool Socket::writable() const { return impl_->writable(); }
 bool Socket::heartbeat_expired() { return impl_->heartbeat_expired(); }
 void Socket::network_lost() { impl_->network_lost(); }

@@ -343,21 +343,25 @@ void Manager::socket_closed(Socket&) {
   close();  // no namespace left: close the shared connection (socket.io-client `_destroy`)
 }
 
+// No heartbeat check here: an emit checked the deadline before building its packet, as
+// socket.io-client's does. Encoding a large one takes time that is not the server's
+// silence, and a check between the text and its attachments would cut the packet.
 std::error_code Manager::send_text(std::string text, bool compress) {
   if (!engine_ || state_ != ManagerState::open) return errc::not_connected;
-  return engine_->send(eio::Message{false, std::move(text)}, compress);
+  return engine_->send_checked_before(eio::Message{false, std::move(text)}, compress);
 }
 
 std::error_code Manager::send_packet(const Packet& packet, bool compress) {
   if (!engine_ || state_ != ManagerState::open) return errc::not_connected;
   if (options_->parser == ParserKind::msgpack) {
     const bytes encoded = encode_msgpack(packet);
-    return engine_->send(eio::Message{true, std::string(as_text(encoded))}, compress);
+    return engine_->send_checked_before(eio::Message{true, std::string(as_text(encoded))}, compress);
   }
   EncodedPacket encoded = encode(packet);
   if (auto ec = send_text(std::move(encoded.text), compress)) return ec;
   for (const bytes& attachment : encoded.attachments)
-    if (auto ec = engine_->send(eio::Message{true, std::string(as_text(attachment))}, compress)) return ec;
+    if (auto ec = engine_->send_checked_before(eio::Message{true, std::string(as_text(attachment))}, compress))
+      return ec;
   return {};
 }
 

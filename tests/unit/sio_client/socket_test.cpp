@@ -902,6 +902,19 @@ TEST_F(SioSleepTest, emit_json_after_the_clock_jumped_forward_waits_for_the_next
       [](Socket& s, AckLog& acks) { return s.emit_json("echo", "[1]", acks.cb()); });
 }
 
+// The deadline is judged when the emit starts (socket.io-client's emit), not again once the
+// packet is built: encoding a 30 MB argument took longer than the heartbeat window left,
+// and the engine's own check closed a live session, its attachments never sent.
+TEST_F(SioSleepTest, time_spent_building_the_packet_does_not_count_against_the_server) {
+  Socket& s = connected();
+  auto sub = s.on_any_outgoing([&](const std::string&, const Args&) { loop.jump(std::chrono::hours(1)); });
+  EXPECT_FALSE(s.emit("my-event", Args::binary({1, 2, 3})));
+  EXPECT_EQ(sent().back(), "51-[\"my-event\",{\"_placeholder\":true,\"num\":0}]");
+  EXPECT_EQ(conn()->sent.back(), std::string("bin:\x01\x02\x03", 7));
+  loop.run_posted();
+  EXPECT_EQ(count("/ disconnect:ping timeout"), 0) << "not judged by the emit after its check";
+}
+
 TEST_F(SioTest, a_namespace_connect_that_is_never_answered_times_out) {
   ManagerOptions o = options();
   o.timeout = 1s;

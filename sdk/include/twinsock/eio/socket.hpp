@@ -134,6 +134,9 @@ class Socket {
   /// Checks the heartbeat deadline first (sleep detection): when it has passed,
   /// returns errc::ping_timeout and the session closes ("ping timeout", later turn).
   std::error_code send(Message message, bool compress = true);
+  /// send() without the heartbeat check, for a caller that made it before building the
+  /// message (Socket.IO's emit): the time spent building it is not the server's silence.
+  std::error_code send_checked_before(Message message, bool compress = true);
   /// True when a send now would go out without waiting (Socket.IO's `volatile`).
   bool writable() const;
   /// engine.io-client's _hasPingExpired(): true when the heartbeat deadline has
