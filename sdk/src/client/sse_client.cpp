@@ -29,6 +29,11 @@ bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
+// The backoff's first delay when the server's `retry:` is shorter: the spec lets a client
+// wait longer, and `retry: 0` from a server that drops every stream at once would
+// otherwise reconnect in a busy loop.
+constexpr Duration kShortestBackoffBase = Duration(100);
+
 }  // namespace
 
 class Client::Impl final : public HttpResponseEvents {
@@ -137,7 +142,7 @@ class Client::Impl final : public HttpResponseEvents {
     open_ = true;
     state_ = ReadyState::open;
     redirects_ = 0;
-    backoff_.reset();
+    opened_at_ = loop_.now();  // the backoff resets once the stream stayed up min_uptime
     arm_idle_timer();
     owner_.on_open.emit();
   }
@@ -152,7 +157,7 @@ class Client::Impl final : public HttpResponseEvents {
       if (auto* retry = std::get_if<Retry>(&event)) {
         const auto ms = retry->ms > 86'400'000 ? 86'400'000 : retry->ms;  // a day at most
         reconnection_time_ = Duration(static_cast<Duration::rep>(ms));
-        backoff_.set_min_delay(reconnection_time_);
+        backoff_.set_min_delay(std::max(reconnection_time_, kShortestBackoffBase));
         continue;
       }
       auto& message = std::get<Message>(event);
@@ -177,6 +182,7 @@ class Client::Impl final : public HttpResponseEvents {
     parser_.finish();
     if (open_) {
       open_ = false;
+      backoff_.on_connection_lost(std::chrono::duration_cast<Duration>(loop_.now() - opened_at_));
       // The stream ended: reconnect after the reconnection time. An error is reported first,
       // for a clean end too when a reconnection follows, as an EventSource fires "error"
       // whenever it reestablishes the connection.
@@ -298,6 +304,7 @@ class Client::Impl final : public HttpResponseEvents {
   std::unique_ptr<HttpTransport> transport_;
   ReadyState state_ = ReadyState::closed;
   bool open_ = false;
+  TimePoint opened_at_{};
   int redirects_ = 0;
   Timer connect_timer_;
   Timer reconnect_timer_;

@@ -38,6 +38,21 @@ struct Recorder {
   }
 };
 
+// Answers the pending request with a stream that sends `data` and ends at once.
+void open_and_drop(FakeHttpServer& server, const std::string& data = {}) {
+  server.current->head(200);
+  if (!data.empty()) server.current->data(data);
+  server.current->end();
+}
+
+// The delays on_reconnecting announced, in ms.
+struct DelayLog {
+  explicit DelayLog(Client& client)
+      : sub(client.on_reconnecting.on([this](std::uint32_t, Duration d) { delays.push_back(d.count()); })) {}
+  std::vector<long> delays;
+  Subscription sub;
+};
+
 ClientOptions fake_options(FakeHttpServer& server) {
   ClientOptions o;
   o.transport_factory = server.factory();
@@ -142,13 +157,11 @@ TEST(SseClient, NeverReconnectsSoonerThanTheServerAsked) {
   o.reconnect.jitter = 0.3;
   o.reconnect.min_uptime = milliseconds(0);  // every open resets the backoff
   Client client(loop, "http://h/", o);
-  std::vector<long> delays;
-  auto sub = client.on_reconnecting.on([&](std::uint32_t, Duration d) { delays.push_back(d.count()); });
+  DelayLog reconnecting(client);
+  const std::vector<long>& delays = reconnecting.delays;
   loop.run_posted();
   for (int i = 0; i < 40; ++i) {
-    server.current->head(200);
-    server.current->data("retry: 2000\n\n");
-    server.current->end();
+    open_and_drop(server, "retry: 2000\n\n");
     loop.advance(milliseconds(1999));
     ASSERT_EQ(server.requests.size(), static_cast<std::size_t>(i + 1)) << "reconnected before retry: 2000";
     loop.advance(milliseconds(601));  // 2000 * (1 + 0.3) at most
@@ -171,8 +184,8 @@ TEST(SseClient, FailedAttemptsBackOffExponentially) {
   o.reconnect.min_delay = milliseconds(100);
   o.reconnect.grow_factor = 2;
   Client client(loop, "http://h/", o);
-  std::vector<long> delays;
-  auto sub = client.on_reconnecting.on([&](std::uint32_t, Duration d) { delays.push_back(d.count()); });
+  DelayLog reconnecting(client);
+  const std::vector<long>& delays = reconnecting.delays;
   loop.run_posted();
   for (int i = 0; i < 3; ++i) {
     server.current->end(errc::connect_refused, "refused");
@@ -181,9 +194,55 @@ TEST(SseClient, FailedAttemptsBackOffExponentially) {
   server.current->head(503, {});
   loop.advance(milliseconds(10'000));
   EXPECT_EQ(delays, (std::vector<long>{100, 200, 400, 800}));
-  server.current->head(200);  // success resets
+  server.current->head(200);  // a stream that stayed up min_uptime resets
+  loop.advance(o.reconnect.min_uptime);
   server.current->end();
   EXPECT_EQ(delays.back(), 100);
+}
+
+// A server that accepts and closes every stream at once is a failing server: the delay
+// keeps growing and the retry limit ends it, as it would for refused connections.
+TEST(SseClient, StreamsDroppedAtOnceDoNotResetTheBackoff) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.reconnect.min_delay = milliseconds(100);
+  o.reconnect.grow_factor = 2;
+  o.reconnect.max_retries = 3;
+  Client client(loop, "http://h/", o);
+  Recorder rec;
+  rec.attach(client);
+  DelayLog reconnecting(client);
+  const std::vector<long>& delays = reconnecting.delays;
+  loop.run_posted();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(server.requests.size(), static_cast<std::size_t>(i + 1));
+    open_and_drop(server);
+    loop.advance(milliseconds(10'000));
+  }
+  EXPECT_EQ(delays, (std::vector<long>{100, 200, 400}));
+  EXPECT_EQ(rec.log.back(), "close");
+  EXPECT_EQ(client.ready_state(), ReadyState::closed);
+  EXPECT_EQ(server.requests.size(), 4u);
+}
+
+// `retry: 0` is honoured as "no extra wait", not as a busy loop against a server that
+// drops each stream: the backoff grows from 100 ms.
+TEST(SseClient, RetryZeroStillBacksOff) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.reconnect.grow_factor = 2;
+  Client client(loop, "http://h/", o);
+  DelayLog reconnecting(client);
+  const std::vector<long>& delays = reconnecting.delays;
+  loop.run_posted();
+  for (int i = 0; i < 3; ++i) {
+    open_and_drop(server, "retry: 0\n\n");
+    loop.advance(milliseconds(10'000));
+  }
+  EXPECT_EQ(client.reconnection_time(), milliseconds(0));
+  EXPECT_EQ(delays, (std::vector<long>{100, 200, 400}));
 }
 
 TEST(SseClient, Status204StopsForGood) {

@@ -27,8 +27,9 @@ const json* member(const json& object, const char* key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-// A whole number in [0, max]: an integer, or a float without a fraction (25000.0, which
-// socket.io-client takes too). Integers too large for 64 bits parse as floats.
+// A non-negative number, as socket.io-client takes it: a fraction is cut (1000.5 -> 1000)
+// and anything above `max` counts as `max` (a server sending 3e9 ms means "very long").
+// Integers too large for 64 bits parse as floats. Negatives and non-numbers: false.
 bool get_unsigned(const json* v, std::uint64_t max, std::uint64_t& out) {
   if (v == nullptr) return false;
   if (v->is_number_unsigned()) {
@@ -39,13 +40,13 @@ bool get_unsigned(const json* v, std::uint64_t max, std::uint64_t& out) {
     out = static_cast<std::uint64_t>(n);
   } else if (v->is_number_float()) {
     const double d = v->get<double>();
-    if (!(d >= 0 && d < 18446744073709551616.0)) return false;  // also NaN; 2^64 does not fit
-    out = static_cast<std::uint64_t>(d);
-    if (static_cast<double>(out) != d) return false;  // a fraction
+    if (!(d >= 0)) return false;  // also NaN
+    out = d < 18446744073709551616.0 ? static_cast<std::uint64_t>(d) : UINT64_MAX;  // 2^64 does not fit
   } else {
     return false;
   }
-  return out <= max;
+  if (out > max) out = max;
+  return true;
 }
 
 }  // namespace
@@ -72,8 +73,13 @@ std::error_code parse_handshake(std::string_view text, Handshake& out) {
   std::uint64_t interval = 0, timeout = 0, max_payload = 1'000'000;
   if (!get_unsigned(member(doc, "pingInterval"), kMaxPingMs, interval)) return errc::eio_bad_handshake;
   if (!get_unsigned(member(doc, "pingTimeout"), kMaxPingMs, timeout)) return errc::eio_bad_handshake;
+  // Zero would end the session at its first heartbeat ("ping timeout" at once): refused
+  // with the open packet, where the cause is plain.
+  if (interval == 0 || timeout == 0) return errc::eio_bad_handshake;
   if (const json* mp = member(doc, "maxPayload")) {
-    if (!get_unsigned(mp, UINT64_MAX, max_payload)) return errc::eio_bad_handshake;
+    // null is what a server with maxHttpBufferSize Infinity sends (JSON has no Infinity).
+    if (mp->is_null()) max_payload = 0;
+    else if (!get_unsigned(mp, UINT64_MAX, max_payload)) return errc::eio_bad_handshake;
   }
 
   out.sid = sid_text;

@@ -29,8 +29,9 @@ inline constexpr std::uint32_t kMaxPingMs = 0x7fffffff;
 
 /// Parses the JSON after the '0'. Every field is checked for presence and type
 /// (sid a non-empty string, upgrades an array of strings, the ping values
-/// integers in [0, kMaxPingMs], maxPayload absent or a non-negative integer);
-/// unknown fields are ignored. Anything else: errc::eio_bad_handshake.
+/// positive numbers, cut to whole ms and to kMaxPingMs, maxPayload absent, null
+/// (no limit) or a non-negative number); unknown fields are ignored. Anything
+/// else: errc::eio_bad_handshake.
 std::error_code parse_handshake(std::string_view json, Handshake& out);
 
 /// Same, from a decoded packet: it must be a text `open` packet.
