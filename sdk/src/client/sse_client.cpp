@@ -142,7 +142,8 @@ class Client::Impl final : public HttpResponseEvents {
     open_ = true;
     state_ = ReadyState::open;
     redirects_ = 0;
-    opened_at_ = loop_.now();  // the backoff resets once the stream stayed up min_uptime
+    opened_at_ = loop_.now();
+    delivered_ = false;
     arm_idle_timer();
     owner_.on_open.emit();
   }
@@ -161,6 +162,7 @@ class Client::Impl final : public HttpResponseEvents {
         continue;
       }
       auto& message = std::get<Message>(event);
+      delivered_ = true;
       owner_.on_message.emit(MessageEvent{std::move(message.type), std::move(message.data), std::move(message.id)});
       if (!*alive || !open_) return;
     }
@@ -182,7 +184,10 @@ class Client::Impl final : public HttpResponseEvents {
     parser_.finish();
     if (open_) {
       open_ = false;
-      backoff_.on_connection_lost(std::chrono::duration_cast<Duration>(loop_.now() - opened_at_));
+      // A stream that brought events, or stayed up min_uptime, worked: the backoff starts
+      // over. One that ended at once did not (a server that accepts and closes is failing).
+      if (delivered_) backoff_.reset();
+      else backoff_.on_connection_lost(std::chrono::duration_cast<Duration>(loop_.now() - opened_at_));
       // The stream ended: reconnect after the reconnection time. An error is reported first,
       // for a clean end too when a reconnection follows, as an EventSource fires "error"
       // whenever it reestablishes the connection.
@@ -305,6 +310,7 @@ class Client::Impl final : public HttpResponseEvents {
   ReadyState state_ = ReadyState::closed;
   bool open_ = false;
   TimePoint opened_at_{};
+  bool delivered_ = false;  // the open stream dispatched an event
   int redirects_ = 0;
   Timer connect_timer_;
   Timer reconnect_timer_;

@@ -226,6 +226,26 @@ TEST(SseClient, StreamsDroppedAtOnceDoNotResetTheBackoff) {
   EXPECT_EQ(server.requests.size(), 4u);
 }
 
+// A stream cut after some events made progress: the next reconnection waits the first
+// delay again, however short the stream was (a proxy cutting every few events).
+TEST(SseClient, AStreamThatDeliveredEventsResetsTheBackoff) {
+  FakeLoop loop;
+  FakeHttpServer server;
+  auto o = fake_options(server);
+  o.reconnect.min_delay = milliseconds(100);
+  o.reconnect.grow_factor = 2;
+  Client client(loop, "http://h/", o);
+  DelayLog reconnecting(client);
+  loop.run_posted();
+  open_and_drop(server);
+  loop.advance(milliseconds(10'000));
+  for (int i = 0; i < 3; ++i) {
+    open_and_drop(server, "data: x\n\n");
+    loop.advance(milliseconds(10'000));
+  }
+  EXPECT_EQ(reconnecting.delays, (std::vector<long>{100, 100, 100, 100}));
+}
+
 // `retry: 0` is honoured as "no extra wait", not as a busy loop against a server that
 // drops each stream: the backoff grows from 100 ms.
 TEST(SseClient, RetryZeroStillBacksOff) {
