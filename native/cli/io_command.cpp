@@ -197,6 +197,17 @@ int run_io(int argc, char** argv) {
     exit_when_settled();
   };
 
+  // A failed WebSocket upgrade leaves the session on long-polling: slower, and otherwise
+  // silent without -v (each connection has its own engine, hence the resubscription).
+  Subscription upgrade_error_sub;
+  subs.push_back(manager.on_open.on([&] {
+    eio::Socket* engine = manager.engine();
+    if (!engine) return;
+    upgrade_error_sub = engine->on_upgrade_error.on([&](std::error_code ec, const std::string& detail) {
+      out.status("note: the WebSocket upgrade failed (" + (detail.empty() ? ec.message() : detail) +
+                 "); staying on HTTP long-polling");
+    });
+  }));
   bool ever_connected = false;
   subs.push_back(socket.on_connect.on([&] {
     ever_connected = true;

@@ -207,7 +207,7 @@ void Connector::finish(std::error_code ec, std::string detail) {
 
 std::string closed_without_response(bool secure) {
   std::string detail = "the server closed the connection without a response";
-  if (!secure) detail += " (a TLS port? try https:// or wss://)";
+  if (!secure) detail += " (if that port speaks TLS, use https:// or wss://)";
   return detail;
 }
 

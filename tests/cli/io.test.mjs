@@ -3,7 +3,7 @@
 // One shared server per file; tests that kill or restart a server, or need
 // --msgpack, start their own.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { assertJsonLines, errors, getJson, ofType, run, runToEnd, show, startServer, unusedPort } from './support.mjs';
@@ -250,6 +250,37 @@ describe('twinsock io: a server whose first packets are not Socket.IO', () => {
     assert.equal(e.message, 'parse error');
     assert.ok(e.detail.length > 0, show(result));
     assert.equal(result.events.filter((x) => x.type === 'connect_error' || x.type === 'error').length, 1, show(result));
+  });
+});
+
+describe('twinsock io: a WebSocket upgrade that fails', () => {
+  // A proxy that passes the Socket.IO server's HTTP through and drops every WebSocket
+  // request: the session stays on long-polling, and says so without -v.
+  let proxy;
+  before(async () => {
+    proxy = createServer((req, res) => {
+      const upstream = request({ host: '127.0.0.1', port: server.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    proxy.on('upgrade', (req, socket) => socket.destroy());
+    await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  });
+  after(() => {
+    proxy?.closeAllConnections();
+    proxy?.close();
+  });
+
+  test('a note on stderr, and the session goes on over polling', async () => {
+    const result = await session([url('/', proxy.address().port)], async (tool) => {
+      const deadline = Date.now() + 10_000;
+      while (!tool.stderr().includes('upgrade failed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await echo(tool, ['still here']);
+    });
+    assert.match(result.stderr, /note: the WebSocket upgrade failed \(.+\); staying on HTTP long-polling/, show(result));
   });
 });
 

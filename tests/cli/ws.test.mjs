@@ -1,6 +1,8 @@
 // `twinsock ws` end to end, through its documented CLI only, against
 // tests/servers/ws-server.mjs (one server per file, on port 0).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { assertGaveUpAfterTwoAttempts, assertJsonLines, errors, messages, ofType, run, runToEnd, show, startServer, unusedPort } from './support.mjs';
@@ -149,6 +151,34 @@ describe('twinsock ws: messages', { concurrency: 3 }, () => {
       assert.equal(result.code, code, show(result));
       const close = result.events.find(ofType('close'));
       assert.deepEqual([close?.code, close?.clean], [1000, true], show(result));
+    }
+  });
+
+  test('Ctrl-C against a server that never answers the close: a notice after a second, a second Ctrl-C quits', async () => {
+    // A WebSocket server that completes the handshake, then reads and never replies.
+    const deaf = createServer();
+    const sockets = [];
+    deaf.on('upgrade', (req, socket) => {
+      sockets.push(socket);
+      const accept = createHash('sha1').update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+      socket.on('error', () => {});
+      socket.resume();
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    });
+    await new Promise((resolve) => deaf.listen(0, '127.0.0.1', resolve));
+    try {
+      const tool = run(['ws', `ws://127.0.0.1:${deaf.address().port}/`, '--json']);
+      await tool.waitFor(ofType('open'), 10_000, 'open');
+      tool.signal('SIGINT');
+      const deadline = Date.now() + 5000;
+      while (!tool.stderr().includes('Ctrl-C again') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.match(tool.stderr(), /closing the connection cleanly.*Ctrl-C again/, tool.stderr());
+      tool.signal('SIGINT');
+      const result = await tool.exit(2000);
+      assert.equal(result.signal, 'SIGINT', show(result));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => deaf.close(resolve));
     }
   });
 

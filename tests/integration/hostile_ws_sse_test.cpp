@@ -75,7 +75,7 @@ WsRun run_ws(ScriptedPeer& peer, ws::ClientOptions o = {}) {
 std::string head_101(const std::string& key) { return ScriptedPeer::good_101(key); }
 
 constexpr const char* kNoResponse =
-    "the server closed the connection without a response (a TLS port? try https:// or wss://)";
+    "the server closed the connection without a response (if that port speaks TLS, use https:// or wss://)";
 
 TEST(HostileWebSocket, AServerThatClosesWithoutAResponseIsNamed) {
   ScriptedPeer peer([](const std::string&) { return Steps{}; });  // reads the request, then closes

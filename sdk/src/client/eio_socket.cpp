@@ -17,6 +17,11 @@ namespace {
 // engine.io-client's static priorWebsocketSuccess, read by remember_upgrade.
 std::atomic<bool> g_prior_websocket_success{false};
 
+// A heartbeat timer this late was held up by a busy thread, not by a silent server;
+// the read turn it then grants the input is one short timer.
+constexpr Duration kLateTimer = Duration(50);
+constexpr Duration kReadTurn = Duration(10);
+
 bool is_known_transport(std::string_view name) { return name == detail::kPolling || name == detail::kWebSocket; }
 
 }  // namespace
@@ -244,9 +249,15 @@ class Socket::Impl final : public TransportHandler {
     const Duration window = handshake_.ping_interval + handshake_.ping_timeout;
     ping_deadline_ = loop_.now() + window;
     ping_timer_.start(window, [this] {
-      close_session(kPingTimeout, errc::ping_timeout, no_ping_detail(), false);
+      // Fired late: the app kept the thread busy (a level loading), and the server's ping
+      // may be waiting unread. Timers run before I/O after such a stall (Node's loop does
+      // so), so read first: one short turn more, then judge.
+      if (loop_.now() - ping_deadline_ > kLateTimer) return ping_timer_.start(kReadTurn, [this] { ping_timed_out(); });
+      ping_timed_out();
     });
   }
+
+  void ping_timed_out() { close_session(kPingTimeout, errc::ping_timeout, no_ping_detail(), false); }
 
   void flush() {
     if (state_ == ReadyState::closed || !transport_ || upgrading_ || write_buffer_.empty() || prev_buffer_len_ != 0 ||

@@ -204,6 +204,25 @@ TEST_F(EioTest, ClockJumpDetectedOnTheNextSend) {
   EXPECT_EQ(closes, 1);
 }
 
+// The thread was busy past the deadline (the timer fires late) while the server's ping
+// sat unread: the input gets a turn before the verdict, and the ping saves the session.
+TEST_F(EioTest, AHeartbeatTimerHeldUpByABusyThreadLetsTheInputBeReadFirst) {
+  open_websocket(open_packet("w", "[]", 300, 200));
+  loop.jump(800ms);  // busy: the timer is 300 ms overdue
+  loop.advance(0ms);
+  EXPECT_EQ(closes, 0);
+  ws.last()->text("2");  // the ping that waited
+  loop.advance(490ms);
+  EXPECT_EQ(closes, 0);
+  EXPECT_EQ(ws.last()->sent.back(), "3");
+  // Nothing waiting after all: the verdict follows the read turn.
+  loop.jump(800ms);
+  loop.advance(9ms);
+  EXPECT_EQ(closes, 0);
+  loop.advance(1ms);
+  EXPECT_EQ(log.back(), "close:ping timeout");
+}
+
 TEST_F(EioTest, ClockJumpWithinTheWindowIsFine) {
   Socket& s = open_websocket(open_packet("w", "[]", 300, 200));
   loop.jump(500ms);
