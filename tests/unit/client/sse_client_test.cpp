@@ -60,6 +60,14 @@ ClientOptions fake_options(FakeHttpServer& server) {
   return o;
 }
 
+// fake_options whose reconnection delays double from 100 ms: 100, 200, 400...
+ClientOptions doubling_options(FakeHttpServer& server) {
+  ClientOptions o = fake_options(server);
+  o.reconnect.min_delay = milliseconds(100);
+  o.reconnect.grow_factor = 2;
+  return o;
+}
+
 TEST(SseClient, RequestsTheStreamAndDispatchesEvents) {
   FakeLoop loop;
   FakeHttpServer server;
@@ -180,9 +188,7 @@ TEST(SseClient, NeverReconnectsSoonerThanTheServerAsked) {
 TEST(SseClient, FailedAttemptsBackOffExponentially) {
   FakeLoop loop;
   FakeHttpServer server;
-  auto o = fake_options(server);
-  o.reconnect.min_delay = milliseconds(100);
-  o.reconnect.grow_factor = 2;
+  auto o = doubling_options(server);
   Client client(loop, "http://h/", o);
   DelayLog reconnecting(client);
   const std::vector<long>& delays = reconnecting.delays;
@@ -205,9 +211,7 @@ TEST(SseClient, FailedAttemptsBackOffExponentially) {
 TEST(SseClient, StreamsDroppedAtOnceDoNotResetTheBackoff) {
   FakeLoop loop;
   FakeHttpServer server;
-  auto o = fake_options(server);
-  o.reconnect.min_delay = milliseconds(100);
-  o.reconnect.grow_factor = 2;
+  auto o = doubling_options(server);
   o.reconnect.max_retries = 3;
   Client client(loop, "http://h/", o);
   Recorder rec;
@@ -231,9 +235,7 @@ TEST(SseClient, StreamsDroppedAtOnceDoNotResetTheBackoff) {
 TEST(SseClient, AStreamThatDeliveredEventsResetsTheBackoff) {
   FakeLoop loop;
   FakeHttpServer server;
-  auto o = fake_options(server);
-  o.reconnect.min_delay = milliseconds(100);
-  o.reconnect.grow_factor = 2;
+  auto o = doubling_options(server);
   Client client(loop, "http://h/", o);
   DelayLog reconnecting(client);
   loop.run_posted();

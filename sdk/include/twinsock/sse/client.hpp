@@ -10,9 +10,9 @@
 //   arrives) and grows with the ReconnectPolicy while attempts keep failing;
 //   a stream that delivered an event or stayed open min_uptime resets it (one
 //   dropped at once does not, so the retry limit still ends a server that accepts
-//   and closes; a `retry:` under 100 ms waits 100 ms: never a busy loop). Jitter only lengthens it,
-//   and max_delay does not cut a longer `retry:`: a client never comes back
-//   sooner than asked.
+//   and closes; a `retry:` under 100 ms waits 100 ms: never a busy loop). Jitter
+//   only lengthens it, and max_delay does not cut a longer `retry:`: a client
+//   never comes back sooner than asked.
 // - Stops for good on: close(), 204, a 4xx status (except 429), a wrong
 //   Content-Type, too many redirects, or the retry limit. 5xx and 429 are
 //   retried with backoff (browsers would stop; a restarting server behind a
