@@ -173,6 +173,9 @@ namespace twinsock {
 
 std::string platform_resolve_url(const std::string& url) { return url; }
 
+bool platform_keeps_cookies() { return false; }
+bool platform_follows_redirects() { return false; }
+
 HttpTransportFactory platform_http_factory() {
   return [](Loop& loop, const HttpRequest& request, HttpResponseEvents& events) -> std::unique_ptr<HttpTransport> {
     return std::make_unique<native::NativeHttpTransport>(static_cast<native::PollLoop&>(loop), request, events);

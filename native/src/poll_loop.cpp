@@ -72,7 +72,7 @@ PollLoop::PollLoop() {
   mailbox_->wake_fd_ = wake_fd_;
 }
 
-bool Poster::post(std::function<void()> fn) {
+bool Poster::post(Callback<void()> fn) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (wake_fd_ < 0) return false;
   queue_.push_back(std::move(fn));
@@ -95,7 +95,7 @@ PollLoop::~PollLoop() {
                  watchers_.size());
     std::abort();
   }
-  std::vector<std::function<void()>> dropped;
+  std::vector<Callback<void()>> dropped;
   {
     std::lock_guard<std::mutex> lock(mailbox_->mutex_);
     mailbox_->wake_fd_ = -1;  // from now on post() says false
@@ -121,7 +121,7 @@ TimePoint PollLoop::clock_now() {
 
 TimePoint PollLoop::now() const { return clock_now() + clock_offset_; }
 
-TimerId PollLoop::set_timer(Duration delay, std::function<void()> fn) {
+TimerId PollLoop::set_timer(Duration delay, Callback<void()> fn) {
   const TimerId id = next_timer_id_++;
   const TimePoint deadline = now() + (delay.count() > 0 ? delay : Duration::zero());
   timers_.emplace(std::make_pair(deadline, id), std::move(fn));
@@ -136,7 +136,7 @@ void PollLoop::cancel_timer(TimerId id) {
   timer_deadlines_.erase(it);
 }
 
-void PollLoop::post(std::function<void()> fn) {
+void PollLoop::post(Callback<void()> fn) {
   if (std::this_thread::get_id() == running_thread_.load()) {
     local_posted_.push_back(std::move(fn));
     return;
@@ -212,7 +212,7 @@ std::size_t PollLoop::run_once(Duration max_wait) {
 std::size_t PollLoop::run_posted() {
   // The mailbox first: it holds what was posted before this run_once() (callbacks'
   // leftovers included), which comes before what this one's callbacks posted.
-  std::vector<std::function<void()>> batch;
+  std::vector<Callback<void()>> batch;
   {
     std::lock_guard<std::mutex> lock(mailbox_->mutex_);
     batch.swap(mailbox_->queue_);
@@ -248,7 +248,7 @@ void PollLoop::drain_wakeup() {
   [[maybe_unused]] ssize_t n = read(wake_fd_, &value, sizeof value);
 }
 
-IoWatch PollLoop::watch(int fd, std::uint32_t events, std::function<void(std::uint32_t)> on_ready) {
+IoWatch PollLoop::watch(int fd, std::uint32_t events, Callback<void(std::uint32_t)> on_ready) {
   epoll_event ev{};
   ev.events = to_epoll(events);
   ev.data.fd = fd;

@@ -1282,8 +1282,14 @@ TEST(SioCookies, TheManagersCookieJarSendsTheStickyCookieBackOnEveryRequest) {
   ASSERT_TRUE(testing::run_until(loop, [&] { return answered; }));
   ASSERT_GE(log.size(), 3u) << log.dump();
   EXPECT_TRUE(log[0].is_null()) << "the handshake carries no cookie yet: " << log.dump();
-  for (std::size_t i = 1; i < log.size(); ++i)
-    EXPECT_TRUE(log[i].is_string() && log[i].get<std::string>().find("lb=") != std::string::npos) << log.dump();
+  for (std::size_t i = 1; i < log.size(); ++i) {
+    ASSERT_TRUE(log[i].is_string()) << log.dump();
+    const std::string cookies = log[i].get<std::string>();
+    EXPECT_NE(cookies.find("lb="), std::string::npos) << log.dump();
+    EXPECT_NE(cookies.find("path=1"), std::string::npos) << log.dump();
+    // Expired (Max-Age=0), another Path, Secure over http: never sent.
+    for (const char* absent : {"gone=", "elsewhere=", "tls="}) EXPECT_EQ(cookies.find(absent), std::string::npos) << cookies;
+  }
 }
 
 }  // namespace

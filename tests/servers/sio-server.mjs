@@ -59,7 +59,20 @@ const recovering = new Server(httpServer, {
   ...options, path: '/recovery/', connectionStateRecovery: { maxDisconnectionDuration: 60_000, skipMiddlewares: true },
 });
 const cookieLog = [];
-io.engine.on('headers', (headers, req) => cookieLog.push(req.headers.cookie ?? null));
+const websocketCookieLog = [];  // of the WebSocket handshakes only
+io.engine.on('headers', (headers, req) => {
+  cookieLog.push(req.headers.cookie ?? null);
+  if (req.headers.upgrade) websocketCookieLog.push(req.headers.cookie ?? null);
+});
+// With --cookie the handshake also sets cookies that test the client's jar: "path"
+// (Path=/socket.io) goes back with every request; "gone" (Max-Age=0), "elsewhere"
+// (another Path) and "tls" (Secure, over http) never do.
+if (args.includes('--cookie')) {
+  io.engine.on('initial_headers', (headers) => {
+    headers['Set-Cookie'] = [...(headers['Set-Cookie'] ?? []), 'path=1; Path=/socket.io', 'gone=1; Max-Age=0',
+                             'elsewhere=1; Path=/elsewhere', 'tls=1; Secure'];
+  });
+}
 
 const disconnectReasons = [];
 
@@ -86,6 +99,7 @@ function attach(nsp) {
     socket.on('count', (ack) => reply(ack, messages));
     socket.on('disconnect-me', () => socket.disconnect());
     socket.on('cookies', (ack) => reply(ack, cookieLog));
+    socket.on('websocket-cookies', (ack) => reply(ack, websocketCookieLog));
     socket.on('auth', (ack) => reply(ack, socket.handshake.auth));
     socket.on('recovered', (ack) => reply(ack, socket.recovered));
     socket.on('query', (ack) => reply(ack, socket.handshake.query));

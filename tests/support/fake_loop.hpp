@@ -16,7 +16,7 @@ class FakeLoop final : public Loop {
  public:
   TimePoint now() const override { return now_; }
 
-  TimerId set_timer(Duration delay, std::function<void()> fn) override {
+  TimerId set_timer(Duration delay, Callback<void()> fn) override {
     const TimerId id = next_id_++;
     timers_.emplace(std::make_pair(now_ + (delay.count() > 0 ? delay : Duration::zero()), id), std::move(fn));
     return id;
@@ -31,10 +31,10 @@ class FakeLoop final : public Loop {
     }
   }
 
-  void post(std::function<void()> fn) override { posted_.push_back(std::move(fn)); }
+  void post(Callback<void()> fn) override { posted_.push_back(std::move(fn)); }
 
   /// The platform's "network lost" (a browser's "offline"): lose_network() reports it.
-  Subscription on_network_lost(std::function<void()> fn) override { return network_lost_.on(std::move(fn)); }
+  Subscription on_network_lost(Callback<void()> fn) override { return network_lost_.on(std::move(fn)); }
   void lose_network() { network_lost_.emit(); }
 
   /// Runs posted work until none is left (work posted by work included).
@@ -71,8 +71,8 @@ class FakeLoop final : public Loop {
  private:
   Event<> network_lost_;
   TimePoint now_ = TimePoint(std::chrono::hours(1));
-  std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;
-  std::vector<std::function<void()>> posted_;
+  std::map<std::pair<TimePoint, TimerId>, Callback<void()>> timers_;
+  std::vector<Callback<void()>> posted_;
   TimerId next_id_ = 1;
 };
 

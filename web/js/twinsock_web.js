@@ -95,6 +95,65 @@ mergeInto(LibraryManager.library, {
       if (typeof globalThis.WebSocket == 'function') return globalThis.WebSocket;
       return null;
     },
+    // Node's fetch keeps no cookies, so the module keeps them there as a browser would:
+    // one store for the process, by host; each cookie goes back to the paths under its
+    // Path (RFC 6265 §5.1.4), over https only when Secure, until Max-Age or Expires.
+    // Load balancers' sticky-session cookies rely on it. Browsers keep their own.
+    cookies: null,
+    keepsCookies: function () {
+      return typeof process == 'object' && !!(process.versions && process.versions.node) && typeof document == 'undefined';
+    },
+    pathMatches: function (path, cookiePath) {
+      return path === cookiePath || (path.startsWith(cookiePath) &&
+        (cookiePath.endsWith('/') || path.charAt(cookiePath.length) === '/'));
+    },
+    cookieHeader: function (url) {
+      var now = Date.now();
+      var list = (TWS.cookies[url.host] || []).filter(function (c) { return c.expires > now; });
+      TWS.cookies[url.host] = list;
+      return list.filter(function (c) {
+        return (!c.secure || /^(https|wss):$/.test(url.protocol)) && TWS.pathMatches(url.pathname, c.path);
+      }).map(function (c) { return c.name + '=' + c.value; }).join('; ');
+    },
+    // Adds the jar's cookies for `target` to `headers` ([name, value] pairs), joined to a
+    // Cookie header the user set, as one header. Returns the parsed URL, or null outside Node.
+    addJarCookies: function (headers, target) {
+      if (!TWS.keepsCookies()) return null;
+      TWS.cookies = TWS.cookies || {};
+      var url;
+      try { url = new URL(target); } catch (e) { return null; }  // the request reports the URL
+      var cookie = TWS.cookieHeader(url);
+      if (cookie) {
+        var own = headers.find(function (h) { return h[0].toLowerCase() === 'cookie'; });
+        if (own) own[1] += '; ' + cookie;
+        else headers.push(['Cookie', cookie]);
+      }
+      return url;
+    },
+    storeCookie: function (url, line) {
+      var parts = line.split(';');
+      var eq = parts[0].indexOf('=');
+      if (eq < 0) return;  // RFC 6265 §5.2: a set-cookie-string without '=' is ignored
+      var dir = url.pathname.slice(0, url.pathname.lastIndexOf('/'));
+      var cookie = { name: parts[0].slice(0, eq).trim(), value: parts[0].slice(eq + 1).trim(),
+                     path: dir || '/', secure: false, expires: Infinity };
+      var maxAge = null;
+      parts.slice(1).forEach(function (attribute) {
+        var at = attribute.indexOf('=');
+        var key = (at < 0 ? attribute : attribute.slice(0, at)).trim().toLowerCase();
+        var value = at < 0 ? '' : attribute.slice(at + 1).trim();
+        if (key === 'max-age' && /^-?\d+$/.test(value)) maxAge = Number(value);
+        else if (key === 'expires' && !isNaN(Date.parse(value))) cookie.expires = Date.parse(value);
+        else if (key === 'path' && value.charAt(0) === '/') cookie.path = value;
+        else if (key === 'secure') cookie.secure = true;
+      });
+      if (maxAge !== null) cookie.expires = Date.now() + maxAge * 1000;  // Max-Age wins over Expires
+      var list = (TWS.cookies[url.host] || []).filter(function (c) {
+        return c.name !== cookie.name || c.path !== cookie.path;
+      });
+      if (cookie.expires > Date.now()) list.push(cookie);
+      TWS.cookies[url.host] = list;
+    },
     describe: function (error) {
       if (!error) return '';
       var text = error.message || String(error);
@@ -141,7 +200,7 @@ mergeInto(LibraryManager.library, {
   },
 
   // ---- WebSocket -----------------------------------------------------------------------
-  twinsock_js_ws_open__deps: ['$TWS'],
+  twinsock_js_ws_open__deps: ['$TWS', 'twinsock_js_ws_takes_headers'],
   twinsock_js_ws_open: function (handle, url, protocolsJson, headersJson) {
     var Impl = TWS.webSocketClass();
     if (!Impl) return -1;
@@ -151,7 +210,9 @@ mergeInto(LibraryManager.library, {
     var target = UTF8ToString(url).replace(/^http(s?):/i, 'ws$1:');
     var ws;
     try {
-      if (headers.length) {  // the `ws` package (twinsock_js_ws_takes_headers)
+      // The `ws` package (twinsock_js_ws_takes_headers) takes headers, the jar's cookies too.
+      if (_twinsock_js_ws_takes_headers()) TWS.addJarCookies(headers, target);
+      if (headers.length) {
         var options = { headers: {} };
         headers.forEach(function (h) { options.headers[h[0]] = h[1]; });
         ws = new Impl(target, protocols, options);
@@ -274,9 +335,12 @@ mergeInto(LibraryManager.library, {
     }
     controller = typeof AbortController == 'function' ? new AbortController() : {};
     TWS.fetches[handle] = controller;
+    var target = UTF8ToString(url);
+    var requestHeaders = JSON.parse(UTF8ToString(headersJson));
+    var jarUrl = TWS.addJarCookies(requestHeaders, target);
     var init = {
       method: UTF8ToString(method),
-      headers: JSON.parse(UTF8ToString(headersJson)),
+      headers: requestHeaders,
       credentials: withCredentials ? 'include' : 'same-origin',
       redirect: 'follow',
     };
@@ -294,8 +358,11 @@ mergeInto(LibraryManager.library, {
         return pump(reader);
       });
     };
-    fetch(UTF8ToString(url), init).then(function (response) {
+    fetch(target, init).then(function (response) {
       if (TWS.fetches[handle] !== controller) return;
+      if (jarUrl && typeof response.headers.getSetCookie == 'function') {
+        response.headers.getSetCookie().forEach(function (line) { TWS.storeCookie(jarUrl, line); });
+      }
       var headers = [];
       response.headers.forEach(function (value, name) { headers.push([name, value]); });
       TWS.withString(JSON.stringify(headers), function (h) { _twinsock_http_on_head(handle, response.status, h); });

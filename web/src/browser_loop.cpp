@@ -29,7 +29,7 @@ TimePoint BrowserLoop::now() const {
   return TimePoint(std::chrono::duration_cast<Clock::duration>(ms));
 }
 
-TimerId BrowserLoop::set_timer(Duration delay, std::function<void()> fn) {
+TimerId BrowserLoop::set_timer(Duration delay, Callback<void()> fn) {
   const TimerId id = next_id_++;
   if (delay.count() < 0) delay = Duration(0);
   timers_.emplace(id, PendingTimer{arm(id, delay), now() + delay, std::move(fn)});
@@ -47,7 +47,7 @@ void BrowserLoop::cancel_timer(TimerId id) {
   timers_.erase(it);
 }
 
-void BrowserLoop::post(std::function<void()> fn) {
+void BrowserLoop::post(Callback<void()> fn) {
   posted_.push_back(std::move(fn));
   if (!flush_scheduled_) {
     flush_scheduled_ = true;
@@ -55,7 +55,7 @@ void BrowserLoop::post(std::function<void()> fn) {
   }
 }
 
-Subscription BrowserLoop::on_network_lost(std::function<void()> fn) {
+Subscription BrowserLoop::on_network_lost(Callback<void()> fn) {
   if (!watching_network_) {
     watching_network_ = true;
     twinsock_js_watch_offline(handle_);
@@ -80,7 +80,7 @@ void BrowserLoop::run_posted() {
   flush_scheduled_ = false;
   // Only what was queued before this flush runs now; what those functions post
   // waits for the next microtask, so a chain of posts cannot starve the page.
-  std::vector<std::function<void()>> batch;
+  std::vector<Callback<void()>> batch;
   batch.swap(posted_);
   const std::uint32_t self = handle_;
   for (auto& queued : batch) {

@@ -153,6 +153,9 @@ std::string platform_resolve_url(const std::string& url) {
   return absolute;
 }
 
+bool platform_keeps_cookies() { return true; }
+bool platform_follows_redirects() { return true; }
+
 HttpTransportFactory platform_http_factory() {
   return [](Loop& loop, const HttpRequest& request, HttpResponseEvents& events) -> std::unique_ptr<HttpTransport> {
     return std::make_unique<web::BrowserHttpTransport>(loop, request, events);

@@ -6,10 +6,11 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
+
+#include "twinsock/callback.hpp"
 
 namespace twinsock {
 
@@ -67,7 +68,7 @@ class Subscription {
 template <typename... Args>
 class Event {
  public:
-  using Listener = std::function<void(Args...)>;
+  using Listener = Callback<void(Args...)>;
 
   Event() = default;
   Event(const Event&) = delete;

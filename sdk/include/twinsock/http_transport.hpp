@@ -64,6 +64,16 @@ using HttpTransportFactory = std::function<std::unique_ptr<HttpTransport>(
 /// The platform's HTTP transport (native or web, whichever is linked).
 HttpTransportFactory platform_http_factory();
 
+/// True where the platform keeps HTTP cookies itself (the web platform: a browser's
+/// fetch does, and in Node the module's JavaScript side does): Engine.IO then needs
+/// no cookie jar of its own, and the WASM build leaves the jar's code out.
+bool platform_keeps_cookies();
+
+/// True where the platform's HTTP transport follows redirects itself (fetch with
+/// redirect: "follow"): no 3xx reaches the clients, which then leave their own
+/// redirect handling out.
+bool platform_follows_redirects();
+
 /// A URL relative to the page made absolute, as browsers do for their WebSocket,
 /// EventSource and fetch ("/events", "//host/ws"); natively (no page) `url` as it is.
 std::string platform_resolve_url(const std::string& url);

@@ -9,7 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
+#include "twinsock/callback.hpp"
 
 #include "twinsock/event.hpp"
 
@@ -31,7 +31,7 @@ class Loop {
 
   /// Calls `fn` once, on the loop thread, no earlier than `delay` from now.
   /// Loop affinity: loop thread.
-  virtual TimerId set_timer(Duration delay, std::function<void()> fn) = 0;
+  virtual TimerId set_timer(Duration delay, Callback<void()> fn) = 0;
 
   /// Cancels a timer that has not fired yet; unknown or fired ids are ignored.
   /// Loop affinity: loop thread.
@@ -39,13 +39,13 @@ class Loop {
 
   /// Queues `fn` to run on the loop thread after the current callback returns.
   /// The one thread-safe member: may be called from any thread.
-  virtual void post(std::function<void()> fn) = 0;
+  virtual void post(Callback<void()> fn) = 0;
 
   /// Calls `fn` on the loop thread whenever the platform learns that the device lost its
   /// network (a browser's "offline" event), while the Subscription lives. Socket.IO
   /// Managers use it to reconnect at once. Natively nothing tells: never called.
   /// Loop affinity: loop thread.
-  virtual Subscription on_network_lost(std::function<void()> fn) {
+  virtual Subscription on_network_lost(Callback<void()> fn) {
     (void)fn;
     return {};
   }
@@ -60,7 +60,7 @@ class Timer {
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
 
-  void start(Duration delay, std::function<void()> fn) {
+  void start(Duration delay, Callback<void()> fn) {
     cancel();
     id_ = loop_->set_timer(delay, [this, fn = std::move(fn)] {
       id_ = 0;

@@ -46,7 +46,7 @@ class PollingTransport final : public EngineTransport {
     post_ = start("POST", encode_payload(packets), ctx_.options.request_timeout);
   }
 
-  void pause(std::function<void()> done) override {
+  void pause(Callback<void()> done) override {
     if (state_ == State::closed) return;
     state_ = State::pausing;
     pause_done_ = std::move(done);
@@ -212,7 +212,7 @@ class PollingTransport final : public EngineTransport {
   bool opened_ = false;  // the open packet arrived: POSTs may go
   bool close_pending_ = false;
   std::unique_ptr<Request> get_, post_, close_post_;
-  std::function<void()> pause_done_;
+  Callback<void()> pause_done_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

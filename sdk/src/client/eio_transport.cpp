@@ -44,7 +44,7 @@ std::string SessionContext::url_for(std::string_view transport) {
 
 Headers SessionContext::headers_for(const std::string& request_url) const {
   Headers headers = options.extra_headers;
-  if (!options.cookie_jar) return headers;
+  if (!options.cookie_jar || platform_keeps_cookies()) return headers;
   url::Url u;
   if (url::parse(request_url, u)) return headers;
   const std::string cookie = options.cookie_jar->header_for(u.host, u.path, u.secure());
@@ -70,7 +70,7 @@ std::string not_engine_io(std::string_view what, std::string_view data) {
 }
 
 void SessionContext::store_cookies(const std::string& request_url, const Headers& response) const {
-  if (!options.cookie_jar) return;
+  if (!options.cookie_jar || platform_keeps_cookies()) return;
   url::Url u;
   if (url::parse(request_url, u)) return;
   options.cookie_jar->store(u.host, u.path, response);

@@ -87,7 +87,7 @@ class EngineTransport {
   virtual void send(std::span<const Packet> packets) = 0;
   /// Polling: stop polling once the in-flight GET and POST are done, then call
   /// `done` (maybe at once). Websocket: `done` at once.
-  virtual void pause(std::function<void()> done) = 0;
+  virtual void pause(Callback<void()> done) = 0;
   /// Undoes pause() (a probe failed after it): polling starts polling again.
   virtual void resume() = 0;
   /// Sends the close packet when open and shuts down; no handler calls after it.

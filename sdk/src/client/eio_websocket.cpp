@@ -55,7 +55,7 @@ class WebSocketTransport final : public EngineTransport, private ws::TransportEv
     });
   }
 
-  void pause(std::function<void()> done) override { done(); }
+  void pause(Callback<void()> done) override { done(); }
   void resume() override {}
 
   void close() override { shut_down(true); }

@@ -167,7 +167,7 @@ void Socket::disconnect() {
   if (was_connected) manager_.send_packet(Packet{.type = PacketType::disconnect, .nsp = nsp_}, true);
   active_ = false;
   state_->connect_timer.reset();
-  std::function<void()> fail_acks;
+  Callback<void()> fail_acks;
   if (was_connected) {
     connected_ = false;
     id_.clear();
@@ -518,7 +518,7 @@ void Socket::drain_retry_queue() {
   if (*alive) options_.retries = saved;  // an on_any_outgoing listener may have destroyed the Manager
 }
 
-std::function<void()> Socket::take_pending_acks() {
+Callback<void()> Socket::take_pending_acks() {
   // Acks of packets still in the send buffer stay: those go out after the next
   // CONNECT (socket.io-client's _clearAcks keeps them too).
   std::set<std::uint64_t> buffered;

@@ -121,7 +121,7 @@ class Client::Impl final : public HttpResponseEvents {
   void on_http_head(int status, const Headers& headers) override {
     connect_timer_.cancel();
     http_status_ = status;
-    if (is_redirect(status)) return follow_redirect(status, headers);
+    if (!platform_follows_redirects() && is_redirect(status)) return follow_redirect(status, headers);
     if (status == 204) {  // "HTTP 204 No Content" tells the client to stop (WHATWG §9.2.3)
       stop();
       owner_.on_close.emit();
@@ -206,7 +206,7 @@ class Client::Impl final : public HttpResponseEvents {
   // (Authorization, Cookie), as fetch and curl do: they were meant for the first server.
   Headers headers_for(const url::Url& target) const {
     url::Url first;
-    if (current_url_ == url_ || url::parse(url_, first) || first.origin() == target.origin()) return options_.headers;
+    if (platform_follows_redirects() || current_url_ == url_ || url::parse(url_, first) || first.origin() == target.origin()) return options_.headers;
     Headers kept;
     for (const Header& h : options_.headers)
       if (!http::iequals(h.name, "authorization") && !http::iequals(h.name, "cookie")) kept.push_back(h);

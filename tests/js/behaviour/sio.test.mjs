@@ -1422,7 +1422,27 @@ describe('Socket.IO (WASM facade): cookies', () => {
       const [log] = await ask(s, 'cookies');
       assert.ok(log.length >= 3, JSON.stringify(log));
       assert.equal(log[0], null, `the handshake carries no cookie yet: ${JSON.stringify(log)}`);
-      for (const c of log.slice(1)) assert.ok(typeof c === 'string' && c.includes('lb='), JSON.stringify(log));
+      for (const c of log.slice(1)) {
+        assert.ok(typeof c === 'string' && c.includes('lb=') && c.includes('path=1'), JSON.stringify(log));
+        assert.ok(!/gone=|elsewhere=|tls=/.test(c), `expired, other-path and Secure cookies stay home: ${c}`);
+      }
+    } finally {
+      m.close();
+      await srv.stop();
+    }
+  });
+
+  // Cookie-sticky load balancers route the WebSocket upgrade by the cookie too.
+  test('TheStickyCookieGoesWithTheWebSocketUpgrade', T, async () => {
+    const srv = await startServer('sio-server.mjs', [...HEARTBEAT, '--cookie']);
+    const m = new Manager(srv.url());
+    try {
+      const s = m.socket('/');
+      await connected(s);
+      await eventually(() => s.io.engine?.transport.name === 'websocket', 'the upgrade');
+      const [log] = await ask(s, 'websocket-cookies');
+      assert.equal(log.length, 1, JSON.stringify(log));
+      assert.ok(typeof log[0] === 'string' && log[0].includes('lb=') && log[0].includes('path=1'), JSON.stringify(log));
     } finally {
       m.close();
       await srv.stop();

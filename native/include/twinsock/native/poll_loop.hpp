@@ -46,12 +46,12 @@ class PollLoop;
 class Poster {
  public:
   /// Queues `fn` on the loop; false (and `fn` dropped) if the loop was destroyed.
-  bool post(std::function<void()> fn);
+  bool post(Callback<void()> fn);
 
  private:
   friend class PollLoop;
   std::mutex mutex_;
-  std::vector<std::function<void()>> queue_;
+  std::vector<Callback<void()>> queue_;
   int wake_fd_ = -1;  // -1 once the loop is gone
 };
 
@@ -87,9 +87,9 @@ class PollLoop final : public Loop {
   /// The clock of every PollLoop (counting while the machine sleeps); compare
   /// only with other values of it, never with steady_clock's.
   static TimePoint clock_now();
-  TimerId set_timer(Duration delay, std::function<void()> fn) override;
+  TimerId set_timer(Duration delay, Callback<void()> fn) override;
   void cancel_timer(TimerId id) override;
-  void post(std::function<void()> fn) override;
+  void post(Callback<void()> fn) override;
 
   /// Runs until stop() is called.
   void run();
@@ -107,7 +107,7 @@ class PollLoop final : public Loop {
 
   /// Watches `fd` (not owned) for `events`; `on_ready` receives the ready bits.
   /// Loop affinity: loop thread. The fd must not already be watched.
-  IoWatch watch(int fd, std::uint32_t events, std::function<void(std::uint32_t)> on_ready);
+  IoWatch watch(int fd, std::uint32_t events, Callback<void(std::uint32_t)> on_ready);
 
   /// A handle for other threads that may outlive this loop.
   std::shared_ptr<Poster> poster() const { return mailbox_; }
@@ -125,7 +125,7 @@ class PollLoop final : public Loop {
  private:
   friend class IoWatch;
   struct Watcher {
-    std::function<void(std::uint32_t)> on_ready;
+    Callback<void(std::uint32_t)> on_ready;
     bool alive = true;  // false once unwatched (the handler may unwatch itself)
   };
 
@@ -139,7 +139,7 @@ class PollLoop final : public Loop {
   int wake_fd_ = -1;
   std::atomic<bool> stopped_{false};
 
-  std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;
+  std::map<std::pair<TimePoint, TimerId>, Callback<void()>> timers_;
   std::unordered_map<TimerId, TimePoint> timer_deadlines_;
   TimerId next_timer_id_ = 1;
   Clock::duration clock_offset_{};  // advance_clock()
@@ -148,7 +148,7 @@ class PollLoop final : public Loop {
   // Posts made inside run_once() by its thread skip the mutex and the eventfd write;
   // run_once() moves what is left of them to mailbox_ on its way out. Everything
   // else goes through mailbox_.
-  std::vector<std::function<void()>> local_posted_;
+  std::vector<Callback<void()>> local_posted_;
   std::atomic<std::thread::id> running_thread_{};  // inside run_once(); none outside
   int run_depth_ = 0;  // run_once() called from one of its own callbacks
 

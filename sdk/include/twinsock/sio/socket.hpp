@@ -49,7 +49,7 @@ using Args = nlohmann::json;
 
 /// The answer to an emit with an ack: the server's arguments, or an error
 /// (errc::ack_timeout, errc::not_connected when the socket disconnected first).
-using AckCallback = std::function<void(std::error_code error, const Args& args)>;
+using AckCallback = Callback<void(std::error_code error, const Args& args)>;
 
 /// Passed to listeners: reply(args) acknowledges an event the server emitted
 /// with an ack (at most once; a no-op when no ack was asked for).
@@ -104,8 +104,8 @@ struct EmitOptions {
 
 class Socket {
  public:
-  using Listener = std::function<void(const Args& args, const Reply& reply)>;
-  using AnyListener = std::function<void(const std::string& event, const Args& args)>;
+  using Listener = Callback<void(const Args& args, const Reply& reply)>;
+  using AnyListener = Callback<void(const std::string& event, const Args& args)>;
 
   ~Socket();
   Socket(const Socket&) = delete;
@@ -144,7 +144,7 @@ class Socket {
   [[nodiscard]] Subscription on_any_outgoing(AnyListener listener);
   /// Every incoming event with its Reply, after the on_any listeners and before
   /// the listeners of its name: for bindings that dispatch by name themselves.
-  using EventListener = std::function<void(const std::string& event, const Args& args, const Reply& reply)>;
+  using EventListener = Callback<void(const std::string& event, const Args& args, const Reply& reply)>;
   [[nodiscard]] Subscription on_event(EventListener listener);
   /// Removes every catch-all listener (offAny() without arguments).
   void off_any();
@@ -174,7 +174,7 @@ class Socket {
   /// Drops the buffered emits for which `discard(seq, data)` is true, or all of them
   /// without a predicate (socket.io-client's `socket.sendBuffer = []`). Acks they asked
   /// for fail with errc::emit_discarded on a later turn. Returns how many were dropped.
-  using BufferFilter = std::function<bool(std::uint64_t seq, const Args& data)>;
+  using BufferFilter = Callback<bool(std::uint64_t seq, const Args& data)>;
   std::size_t discard_buffered(const BufferFilter& discard = {});
   /// Connected, or trying to (the Manager will reconnect it).
   bool active() const { return active_; }
@@ -213,7 +213,7 @@ class Socket {
   void flush_buffer();
   /// Takes every pending ack out (so later acks of a new session are not touched)
   /// and returns a function that fails them (errc::not_connected) when called.
-  std::function<void()> take_pending_acks();
+  Callback<void()> take_pending_acks();
   void fail_pending_acks();
   void start_connect_timer();
   void drain_retry_queue();

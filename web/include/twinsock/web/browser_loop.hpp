@@ -23,11 +23,11 @@ class BrowserLoop final : public Loop {
   BrowserLoop& operator=(const BrowserLoop&) = delete;
 
   TimePoint now() const override;
-  TimerId set_timer(Duration delay, std::function<void()> fn) override;
+  TimerId set_timer(Duration delay, Callback<void()> fn) override;
   void cancel_timer(TimerId id) override;
-  void post(std::function<void()> fn) override;
+  void post(Callback<void()> fn) override;
   /// The browser's "offline" events (none in Node).
-  Subscription on_network_lost(std::function<void()> fn) override;
+  Subscription on_network_lost(Callback<void()> fn) override;
 
   // Entry points for the JavaScript side (web/js/twinsock_web.js).
   void fire_timer(TimerId id);
@@ -38,11 +38,11 @@ class BrowserLoop final : public Loop {
   struct PendingTimer {
     int js_handle;
     TimePoint deadline;
-    std::function<void()> fn;
+    Callback<void()> fn;
   };
   int arm(TimerId id, Duration delay);
   std::map<TimerId, PendingTimer> timers_;  // ordered: no hash table code in the wasm
-  std::vector<std::function<void()>> posted_;  // swapped out whole by each flush
+  std::vector<Callback<void()>> posted_;  // swapped out whole by each flush
   bool flush_scheduled_ = false;
   bool watching_network_ = false;  // the "offline" listener is added on first use
   Event<> network_lost_;
