@@ -1263,6 +1263,19 @@ TEST_F(SioIntegration, DestroyingTheManagerWhileConnectedIsClean) {
 namespace twinsock::sio {
 namespace {
 
+// Emits `event` with an ack and returns the server's answer (its first argument): the
+// cookie logs of sio-server.mjs.
+nlohmann::json ask_log(native::PollLoop& loop, Socket& s, const char* event) {
+  nlohmann::json log;
+  bool answered = false;
+  EXPECT_FALSE(s.emit(event, nlohmann::json::array(), [&](std::error_code ec, const Args& args) {
+    answered = !ec;
+    if (!args.empty()) log = args[0];
+  }));
+  EXPECT_TRUE(testing::run_until(loop, [&] { return answered; })) << event;
+  return log;
+}
+
 TEST(SioCookies, TheManagersCookieJarSendsTheStickyCookieBackOnEveryRequest) {
   testing::ServerProcess server("sio-server.mjs", {"--cookie"});
   ASSERT_TRUE(server.ok());
@@ -1273,13 +1286,7 @@ TEST(SioCookies, TheManagersCookieJarSendsTheStickyCookieBackOnEveryRequest) {
   Socket& s = io.socket();
   ASSERT_TRUE(testing::run_until(loop, [&] { return s.connected(); }));
   for (int i = 0; i < 3; ++i) ASSERT_FALSE(s.emit("message", nlohmann::json::array({i})));
-  nlohmann::json log;
-  bool answered = false;
-  ASSERT_FALSE(s.emit("cookies", nlohmann::json::array(), [&](std::error_code ec, const Args& args) {
-    answered = !ec;
-    if (!args.empty()) log = args[0];
-  }));
-  ASSERT_TRUE(testing::run_until(loop, [&] { return answered; }));
+  const nlohmann::json log = ask_log(loop, s, "cookies");
   ASSERT_GE(log.size(), 3u) << log.dump();
   EXPECT_TRUE(log[0].is_null()) << "the handshake carries no cookie yet: " << log.dump();
   for (std::size_t i = 1; i < log.size(); ++i) {
@@ -1290,6 +1297,24 @@ TEST(SioCookies, TheManagersCookieJarSendsTheStickyCookieBackOnEveryRequest) {
     // Expired (Max-Age=0), another Path, Secure over http: never sent.
     for (const char* absent : {"gone=", "elsewhere=", "tls="}) EXPECT_EQ(cookies.find(absent), std::string::npos) << cookies;
   }
+}
+
+// Cookie-sticky load balancers route the WebSocket upgrade by the cookie too.
+TEST(SioCookies, TheStickyCookieGoesWithTheWebSocketUpgrade) {
+  testing::ServerProcess server("sio-server.mjs", {"--cookie"});
+  ASSERT_TRUE(server.ok());
+  native::PollLoop loop;
+  Manager io(loop, server.url("http", "/"));
+  Socket& s = io.socket();
+  ASSERT_TRUE(testing::run_until(loop, [&] {
+    return s.connected() && io.engine() && io.engine()->transport_name() == "websocket";
+  }));
+  const nlohmann::json log = ask_log(loop, s, "websocket-cookies");
+  ASSERT_EQ(log.size(), 1u) << log.dump();
+  ASSERT_TRUE(log[0].is_string()) << log.dump();
+  const std::string cookies = log[0].get<std::string>();
+  EXPECT_NE(cookies.find("lb="), std::string::npos) << cookies;
+  EXPECT_NE(cookies.find("path=1"), std::string::npos) << cookies;
 }
 
 }  // namespace
