@@ -1,7 +1,7 @@
 // A move-only std::function for the callbacks the SDK stores once and never
 // copies (event listeners, timers, posted tasks). Each callable type costs one
 // call thunk (plus a destroy thunk when it lives on the heap), where a
-// std::function also instantiates copy, clone and target machinery: about 3 KB
+// std::function also instantiates copy, clone and target machinery: about 4 KB
 // gzip of the WASM build. Small trivially copyable callables ([this], a few
 // pointers or numbers) live inline, so moving one is a plain copy of bytes.
 #pragma once

@@ -44,10 +44,10 @@ std::string SessionContext::url_for(std::string_view transport) {
 
 Headers SessionContext::headers_for(const std::string& request_url) const {
   Headers headers = options.extra_headers;
-  if (!options.cookie_jar || platform_keeps_cookies()) return headers;
+  CookieJar* const cookies = jar();
   url::Url u;
-  if (url::parse(request_url, u)) return headers;
-  const std::string cookie = options.cookie_jar->header_for(u.host, u.path, u.secure());
+  if (!cookies || url::parse(request_url, u)) return headers;
+  const std::string cookie = cookies->header_for(u.host, u.path, u.secure());
   if (cookie.empty()) return headers;
   // The jar's cookies join any Cookie header the user set.
   for (auto& h : headers) {
@@ -70,10 +70,10 @@ std::string not_engine_io(std::string_view what, std::string_view data) {
 }
 
 void SessionContext::store_cookies(const std::string& request_url, const Headers& response) const {
-  if (!options.cookie_jar || platform_keeps_cookies()) return;
+  CookieJar* const cookies = jar();
   url::Url u;
-  if (url::parse(request_url, u)) return;
-  options.cookie_jar->store(u.host, u.path, response);
+  if (!cookies || url::parse(request_url, u)) return;
+  cookies->store(u.host, u.path, response);
 }
 
 }  // namespace twinsock::eio::detail

@@ -51,6 +51,8 @@ struct SessionContext {
   Headers headers_for(const std::string& url) const;
   /// Keeps the Set-Cookie headers of a response to `url` in the jar.
   void store_cookies(const std::string& url, const Headers& response) const;
+  /// The options' cookie jar; none where the platform keeps cookies itself (a browser).
+  CookieJar* jar() const { return platform_keeps_cookies() ? nullptr : options.cookie_jar.get(); }
   void trace(std::string_view line) const {
     if (options.trace) options.trace(line);
   }

@@ -88,7 +88,8 @@ Manager::Manager(Loop& loop, std::string url, ManagerOptions options)
       retire_timer_(loop) {
   // One cookie jar per Manager: sticky-session cookies set by a load balancer go back
   // on every request of every reconnection (the browser keeps its own cookies).
-  if (!options_->engine.cookie_jar && !platform_keeps_cookies()) options_->engine.cookie_jar = std::make_shared<eio::CookieJar>();
+  if (!options_->engine.cookie_jar && !platform_keeps_cookies())
+    options_->engine.cookie_jar = std::make_shared<eio::CookieJar>();
   url::Url parsed;
   if (auto ec = url::parse(url_, parsed)) {
     impl_->url_error = ec;

@@ -206,7 +206,9 @@ class Client::Impl final : public HttpResponseEvents {
   // (Authorization, Cookie), as fetch and curl do: they were meant for the first server.
   Headers headers_for(const url::Url& target) const {
     url::Url first;
-    if (platform_follows_redirects() || current_url_ == url_ || url::parse(url_, first) || first.origin() == target.origin()) return options_.headers;
+    if (platform_follows_redirects() || current_url_ == url_ || url::parse(url_, first) ||
+        first.origin() == target.origin())
+      return options_.headers;
     Headers kept;
     for (const Header& h : options_.headers)
       if (!http::iequals(h.name, "authorization") && !http::iequals(h.name, "cookie")) kept.push_back(h);
