@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -1297,6 +1298,32 @@ TEST(SioCookies, TheManagersCookieJarSendsTheStickyCookieBackOnEveryRequest) {
     // Expired (Max-Age=0), another Path, Secure over http: never sent.
     for (const char* absent : {"gone=", "elsewhere=", "tls="}) EXPECT_EQ(cookies.find(absent), std::string::npos) << cookies;
   }
+}
+
+// A server that sets cookies without end cannot grow the jar without end.
+TEST(SioCookies, TheJarKeepsTheNewest180CookiesAndNoNamelessOne) {
+  testing::ServerProcess server("sio-server.mjs", {"--cookie", "--cookie-flood"});
+  ASSERT_TRUE(server.ok());
+  native::PollLoop loop;
+  ManagerOptions o;
+  o.engine.transports = {"polling"};
+  o.engine.http_limits.max_headers = 300;  // 200 Set-Cookie lines: over the default 100
+  Manager io(loop, server.url("http", "/"), o);
+  Socket& s = io.socket();
+  ASSERT_TRUE(testing::run_until(loop, [&] { return s.connected(); }));
+  const nlohmann::json log = ask_log(loop, s, "cookies");
+  ASSERT_FALSE(log.empty()) << log.dump();
+  ASSERT_TRUE(log.back().is_string()) << log.dump();
+  const std::string header = log.back().get<std::string>();
+  std::set<std::string> sent;
+  for (std::size_t at = 0; at <= header.size();) {
+    const std::size_t end = std::min(header.find("; ", at), header.size());
+    sent.insert(header.substr(at, end - at));
+    at = end + 2;
+  }
+  std::set<std::string> newest;
+  for (int i = 20; i < 200; ++i) newest.insert("n" + std::to_string(i) + "=1");
+  EXPECT_EQ(sent, newest) << "the newest 180, nothing nameless: " << header;
 }
 
 // Cookie-sticky load balancers route the WebSocket upgrade by the cookie too.

@@ -67,10 +67,15 @@ io.engine.on('headers', (headers, req) => {
 // With --cookie the handshake also sets cookies that test the client's jar: "path"
 // (Path=/socket.io) goes back with every request; "gone" (Max-Age=0), "elsewhere"
 // (another Path) and "tls" (Secure, over http) never do.
+// With --cookie-flood it then sets 200 more ("n0" to "n199": a jar keeps at most 180,
+// dropping the oldest), one with an empty name and one without '=' (both ignored).
 if (args.includes('--cookie')) {
+  const flood = args.includes('--cookie-flood')
+    ? ['=nameless', 'bare', ...Array.from({ length: 200 }, (_, i) => `n${i}=1`)]
+    : [];
   io.engine.on('initial_headers', (headers) => {
     headers['Set-Cookie'] = [...(headers['Set-Cookie'] ?? []), 'path=1; Path=/socket.io', 'gone=1; Max-Age=0',
-                             'elsewhere=1; Path=/elsewhere', 'tls=1; Secure'];
+                             'elsewhere=1; Path=/elsewhere', 'tls=1; Secure', ...flood];
   });
 }
 

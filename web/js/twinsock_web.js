@@ -95,11 +95,14 @@ mergeInto(LibraryManager.library, {
       if (typeof globalThis.WebSocket == 'function') return globalThis.WebSocket;
       return null;
     },
-    // Node's fetch keeps no cookies, so the module keeps them there as a browser would:
-    // one store for the process, by host; each cookie goes back to the paths under its
-    // Path (RFC 6265 §5.1.4), over https only when Secure, until Max-Age or Expires.
-    // Load balancers' sticky-session cookies rely on it. Browsers keep their own.
+    // Node's fetch keeps no cookies, so the module keeps them there as a browser would
+    // and as the native jar does (eio::CookieJar): one store for the process, host-only
+    // (no Domain, no port), each cookie going back to the paths under its Path (RFC 6265
+    // §5.1.4), longest Path first, over https only when Secure, until Max-Age or Expires;
+    // at most 180 cookies, the oldest going first. Load balancers' sticky-session
+    // cookies rely on it. Browsers keep their own.
     cookies: null,
+    maxCookies: 180,
     keepsCookies: function () {
       return typeof process == 'object' && !!(process.versions && process.versions.node) && typeof document == 'undefined';
     },
@@ -109,17 +112,18 @@ mergeInto(LibraryManager.library, {
     },
     cookieHeader: function (url) {
       var now = Date.now();
-      var list = (TWS.cookies[url.host] || []).filter(function (c) { return c.expires > now; });
-      TWS.cookies[url.host] = list;
-      return list.filter(function (c) {
-        return (!c.secure || /^(https|wss):$/.test(url.protocol)) && TWS.pathMatches(url.pathname, c.path);
-      }).map(function (c) { return c.name + '=' + c.value; }).join('; ');
+      TWS.cookies = TWS.cookies.filter(function (c) { return c.expires > now; });
+      return TWS.cookies.filter(function (c) {
+        return c.host === url.hostname && (!c.secure || /^(https|wss):$/.test(url.protocol)) &&
+          TWS.pathMatches(url.pathname, c.path);
+      }).sort(function (a, b) { return b.path.length - a.path.length; })
+        .map(function (c) { return c.name + '=' + c.value; }).join('; ');
     },
     // Adds the jar's cookies for `target` to `headers` ([name, value] pairs), joined to a
     // Cookie header the user set, as one header. Returns the parsed URL, or null outside Node.
     addJarCookies: function (headers, target) {
       if (!TWS.keepsCookies()) return null;
-      TWS.cookies = TWS.cookies || {};
+      TWS.cookies = TWS.cookies || [];
       var url;
       try { url = new URL(target); } catch (e) { return null; }  // the request reports the URL
       var cookie = TWS.cookieHeader(url);
@@ -133,10 +137,11 @@ mergeInto(LibraryManager.library, {
     storeCookie: function (url, line) {
       var parts = line.split(';');
       var eq = parts[0].indexOf('=');
-      if (eq < 0) return;  // RFC 6265 §5.2: a set-cookie-string without '=' is ignored
       var dir = url.pathname.slice(0, url.pathname.lastIndexOf('/'));
-      var cookie = { name: parts[0].slice(0, eq).trim(), value: parts[0].slice(eq + 1).trim(),
+      var cookie = { host: url.hostname, name: parts[0].slice(0, eq).trim(), value: parts[0].slice(eq + 1).trim(),
                      path: dir || '/', secure: false, expires: Infinity };
+      // RFC 6265 §5.2: a set-cookie-string without '=' or with an empty name is ignored.
+      if (eq < 0 || !cookie.name) return;
       var maxAge = null;
       parts.slice(1).forEach(function (attribute) {
         var at = attribute.indexOf('=');
@@ -148,11 +153,12 @@ mergeInto(LibraryManager.library, {
         else if (key === 'secure') cookie.secure = true;
       });
       if (maxAge !== null) cookie.expires = Date.now() + maxAge * 1000;  // Max-Age wins over Expires
-      var list = (TWS.cookies[url.host] || []).filter(function (c) {
-        return c.name !== cookie.name || c.path !== cookie.path;
+      TWS.cookies = TWS.cookies.filter(function (c) {
+        return c.host !== cookie.host || c.name !== cookie.name || c.path !== cookie.path;
       });
-      if (cookie.expires > Date.now()) list.push(cookie);
-      TWS.cookies[url.host] = list;
+      if (cookie.expires <= Date.now()) return;  // expired: a deletion
+      if (TWS.cookies.length >= TWS.maxCookies) TWS.cookies.shift();
+      TWS.cookies.push(cookie);
     },
     describe: function (error) {
       if (!error) return '';

@@ -1432,6 +1432,23 @@ describe('Socket.IO (WASM facade): cookies', () => {
     }
   });
 
+  // A server that sets cookies without end cannot grow the jar without end (the native jar's rule).
+  test('TheJarKeepsTheNewest180CookiesAndNoNamelessOne', T, async () => {
+    const srv = await startServer('sio-server.mjs', [...HEARTBEAT, '--cookie', '--cookie-flood']);
+    const m = new Manager(srv.url(), { transports: ['polling'] });
+    try {
+      const s = m.socket('/');
+      await connected(s);
+      const [log] = await ask(s, 'cookies');
+      const sent = log.at(-1).split('; ');
+      const newest = Array.from({ length: 180 }, (_, i) => `n${i + 20}=1`);
+      assert.deepEqual([...sent].sort(), [...newest].sort(), `the newest 180, nothing nameless: ${log.at(-1)}`);
+    } finally {
+      m.close();
+      await srv.stop();
+    }
+  });
+
   // Cookie-sticky load balancers route the WebSocket upgrade by the cookie too.
   test('TheStickyCookieGoesWithTheWebSocketUpgrade', T, async () => {
     const srv = await startServer('sio-server.mjs', [...HEARTBEAT, '--cookie']);
