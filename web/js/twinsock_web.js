@@ -353,16 +353,22 @@ mergeInto(LibraryManager.library, {
     if (controller.signal) init.signal = controller.signal;
     if (bodySize > 0) init.body = HEAPU8.slice(body, body + bodySize);
     if (noStore) init.cache = 'no-store';
+    var failed = function (error) {
+      end(1, TWS.describe(error) || 'fetch failed');
+    };
+    // Each read starts a new promise chain: returning the next read from the last one's
+    // then() would keep every link alive until the stream ends (about 100 bytes per chunk,
+    // for as long as an event stream stays open).
     var pump = function (reader) {
-      return reader.read().then(function (chunk) {
+      reader.read().then(function (chunk) {
         if (TWS.fetches[handle] !== controller) {
           reader.cancel().catch(function () {});
           return;
         }
         if (chunk.done) return end(0, '');
         TWS.withBytes(chunk.value, function (p, n) { _twinsock_http_on_data(handle, p, n); });
-        return pump(reader);
-      });
+        pump(reader);
+      }).catch(failed);
     };
     fetch(target, init).then(function (response) {
       if (TWS.fetches[handle] !== controller) return;
@@ -382,10 +388,8 @@ mergeInto(LibraryManager.library, {
           end(0, '');
         });
       }
-      return pump(response.body.getReader());
-    }).catch(function (error) {
-      end(1, TWS.describe(error) || 'fetch failed');
-    });
+      pump(response.body.getReader());
+    }).catch(failed);
   },
   twinsock_js_fetch_abort__deps: ['$TWS'],
   twinsock_js_fetch_abort: function (handle) {

@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { eventually, getJson, sleep, startServer, tracker, twinsock } from './support.mjs';
 
@@ -272,6 +274,45 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
       assert.ok(reported.some((r) => r.some((x) => x instanceof Error && x.message === 'handler boom')));
     } finally {
       console.error = originalError;
+    }
+  });
+});
+
+// The one test here without a real server: it needs exactly one read per chunk, which
+// no socket guarantees, so fetch() is replaced by a stream that hands out 2-byte chunks.
+describe('EventSourceClient over fetch (WASM facade): the read loop', () => {
+  test('AStreamOfManyChunksDoesNotGrowTheHeapPerChunk', { timeout: 120_000 }, async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc');
+    const comment = new TextEncoder().encode(':\n');  // no event: only the read loop runs
+    const first = 50_000;
+    const total = 250_000;
+    const heap = [];
+    let pulled = 0;
+    let finished;
+    const streamEnded = new Promise((resolve) => { finished = resolve; });
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = async () => new Response(new ReadableStream({
+      pull(controller) {
+        if (pulled === first || pulled === total) {
+          gc();
+          heap.push(process.memoryUsage().heapUsed);
+        }
+        if (pulled++ < total) controller.enqueue(comment);
+        else {
+          controller.close();
+          finished();
+        }
+      },
+    }), { headers: { 'content-type': 'text/event-stream' } });
+    const c = new EventSourceClient('http://127.0.0.1:1/stream', { transport: 'fetch', reconnect: false });
+    try {
+      await streamEnded;
+      const grown = heap[1] - heap[0];
+      assert.ok(grown < 4e6, `the heap grew ${grown} bytes over ${total - first} reads`);
+    } finally {
+      globalThis.fetch = realFetch;
+      c.close();
     }
   });
 });
