@@ -99,8 +99,13 @@ export function bindNative(m) {
     delete() {
       if (!this.ptr) return;
       for (const handle of this.handles) handlers.delete(handle);
-      this.free(this.ptr);
+      const ptr = this.ptr;
       this.ptr = 0;
+      // Inside an event or a question from the module (a listener or shouldReconnect
+      // calling dispose()), the C++ object is still at work below this call: it is freed
+      // once that work has returned. Nothing reaches JavaScript from it meanwhile.
+      if (depth > 0) queueMicrotask(() => this.free(ptr));
+      else this.free(ptr);
     }
   }
 

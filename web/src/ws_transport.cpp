@@ -170,8 +170,9 @@ EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_message(std::uint32_t handle, int binar
 
 EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_close(std::uint32_t handle, int code, const char* reason, int was_clean,
                                                int failed, int http_status, const char* detail) {
+  // A WebSocket that could not even be created has no reason: JavaScript passes null.
   if (auto* t = twinsock::web::sockets().find(handle))
-    t->closed(code, reason, was_clean != 0, failed != 0, http_status, detail);
+    t->closed(code, reason ? reason : "", was_clean != 0, failed != 0, http_status, detail ? detail : "");
 }
 
 }

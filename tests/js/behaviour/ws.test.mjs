@@ -452,6 +452,37 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.equal(lines.length, 1, 'nothing after dispose()');
   });
 
+  // The module asks shouldReconnect in the middle of its own work: the client is freed
+  // once that is done, and then never tries again.
+  test('ShouldReconnectMayDisposeItsClient', T, async () => {
+    let connections = 0;
+    const hangUp = createServer((socket) => { connections++; socket.destroy(); });
+    await new Promise((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
+    try {
+      let asked = 0;
+      let next;  // made where the freed client's memory is free to be taken again
+      const c = new ReconnectingWebSocket(`ws://127.0.0.1:${hangUp.address().port}/`, {
+        minReconnectionDelay: 20, maxReconnectionDelay: 20, jitter: 0,
+        shouldReconnect: () => {
+          asked++;
+          c.dispose();
+          next = new ReconnectingWebSocket(url('/echo'), { startClosed: true });
+          return true;
+        },
+      });
+      await eventually(() => asked === 1, 'shouldReconnect asked');
+      await sleep(300);
+      assert.equal(asked, 1);
+      assert.equal(connections, 1, 'no attempt after dispose()');
+      assert.equal(c.readyState, ReconnectingWebSocket.CLOSED);
+      assert.equal(next.readyState, ReconnectingWebSocket.CLOSED, 'the new client was left alone');
+      assert.equal(next.retryCount, 0);
+      next.dispose();
+    } finally {
+      hangUp.close();
+    }
+  });
+
   test('AnAsyncUrlProviderClosedBeforeItAnswersNeverConnects', T, async () => {
     let answer;
     const c = client(() => new Promise((resolve) => { answer = resolve; }));
