@@ -207,7 +207,7 @@ mergeInto(LibraryManager.library, {
 
   // ---- WebSocket -----------------------------------------------------------------------
   twinsock_js_ws_open__deps: ['$TWS', 'twinsock_js_ws_takes_headers'],
-  twinsock_js_ws_open: function (handle, url, protocolsJson, headersJson) {
+  twinsock_js_ws_open: function (handle, url, protocolsJson, headersJson, maxMessageSize) {
     var Impl = TWS.webSocketClass();
     if (!Impl) return -1;
     var protocols = JSON.parse(UTF8ToString(protocolsJson));
@@ -243,6 +243,13 @@ mergeInto(LibraryManager.library, {
     };
     ws.onmessage = function (event) {
       var data = event.data;
+      // Over the limit (UTF-8 takes at least a byte per UTF-16 unit): only the size goes
+      // in, so a hostile message does not grow the wasm heap, which never shrinks.
+      var size = typeof data == 'string' ? data.length : data.byteLength;
+      if (maxMessageSize && size > maxMessageSize) {
+        _twinsock_ws_on_message(handle, typeof data == 'string' ? 0 : 1, 0, size);
+        return;
+      }
       if (typeof data == 'string') {
         TWS.withUtf8(data, function (p, n) { _twinsock_ws_on_message(handle, 0, p, n); });
       } else {

@@ -96,7 +96,13 @@ extern "C" {
 
 // The JavaScript side copies strings and bytes into the heap with these (exported
 // by the library itself, so programs need not export malloc and free).
-EMSCRIPTEN_KEEPALIVE void* twinsock_js_alloc(std::size_t size) { return std::malloc(size); }
+// Out of memory ends the module, as a failed operator new does: JavaScript never gets a
+// null pointer to write at.
+EMSCRIPTEN_KEEPALIVE void* twinsock_js_alloc(std::size_t size) {
+  void* p = std::malloc(size);
+  if (!p) std::abort();
+  return p;
+}
 EMSCRIPTEN_KEEPALIVE void twinsock_js_free(void* p) { std::free(p); }
 
 EMSCRIPTEN_KEEPALIVE void twinsock_loop_on_timer(std::uint32_t loop, double timer_id) {

@@ -54,7 +54,8 @@ class BrowserWsTransport final : public ws::Transport {
       headers.clear();
       write_json(list, headers);
     }
-    if (twinsock_js_ws_open(handle_, params.url.c_str(), protocols.c_str(), headers.c_str()) < 0) {
+    if (twinsock_js_ws_open(handle_, params.url.c_str(), protocols.c_str(), headers.c_str(),
+                            static_cast<double>(max_message_size_)) < 0) {
       fail_later({.code = 1006, .error = errc::not_supported,
                   .detail = "no WebSocket implementation (in Node 20, install the `ws` package)"});
     }
@@ -100,9 +101,9 @@ class BrowserWsTransport final : public ws::Transport {
     if (trace_) trace_("open, protocol \"" + std::string(protocol) + "\"");
     events_.on_transport_open(protocol);
   }
-  void message(bool binary, std::string&& data) {
+  void message(bool binary, std::string&& data, std::size_t size) {
     if (failed_) return;
-    if (max_message_size_ != 0 && data.size() > max_message_size_) {
+    if (max_message_size_ != 0 && size > max_message_size_) {
       // The browser has reassembled the whole message: the limit is enforced here, as the
       // native decoder does: it closes with 1009 (Node's `ws` sends it; browsers refuse it
       // from scripts and close without a code). Reported once, as ws_message_too_big.
@@ -165,7 +166,9 @@ EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_open(std::uint32_t handle, const char* 
 }
 
 EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_message(std::uint32_t handle, int binary, const char* data, std::size_t size) {
-  if (auto* t = twinsock::web::sockets().find(handle)) t->message(binary != 0, std::string(data, size));
+  // No data: a message over the limit, reported by its size (see twinsock_js_ws_open).
+  if (auto* t = twinsock::web::sockets().find(handle))
+    t->message(binary != 0, data ? std::string(data, size) : std::string(), size);
 }
 
 EMSCRIPTEN_KEEPALIVE void twinsock_ws_on_close(std::uint32_t handle, int code, const char* reason, int was_clean,

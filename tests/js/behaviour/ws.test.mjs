@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 
 import { createServer } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { eventually, sleep, startServer, tracker, twinsock } from './support.mjs';
 
@@ -193,6 +195,37 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     await sleep(200);
     assert.equal(c.readyState, ReconnectingWebSocket.CLOSED);
     assert.equal(log.opens, 1, 'no reconnection (reconnect: false)');
+  });
+
+  // The wasm heap never shrinks: a message over the limit must not pass through it.
+  // Node counts the heap in `external` memory, as it does the server's and the client's
+  // buffers, which a collection frees.
+  test('AMessageOverTheLimitDoesNotGrowTheWasmHeap', { timeout: 60_000 }, async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc');
+    const external = async () => {  // buffers' memory goes back a little after a collection
+      for (let i = 0; i < 3; ++i) {
+        gc();
+        await sleep(50);
+      }
+      return process.memoryUsage().external;
+    };
+    const size = 64 * 1024 * 1024;
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (ws) => ws.send(Buffer.alloc(size)));
+    try {
+      const before = await external();
+      const c = client(`ws://127.0.0.1:${wss.address().port}/`, { maxMessageSize: 1000, reconnect: false });
+      const log = logClient(c);
+      await eventually(() => log.closes.length > 0, 'closed');
+      assert.equal(log.closes[0].error?.code, 'TWINSOCK_ERR_WS_MESSAGE_TOO_BIG');
+      const grown = (await external()) - before;
+      assert.ok(grown < size / 2, `external memory grew by ${grown} bytes`);
+    } finally {
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 
   test('MessageOverTheLimitClosesWith1009: the server sees 1009 (Node\'s `ws` may send it)',
