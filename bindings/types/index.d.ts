@@ -450,7 +450,7 @@ export interface ReconnectingWebSocketOptions extends ReconnectOptions {
   connectionTimeout?: number;
   /** Subprotocols (the constructor's second argument wins). */
   protocols?: string | string[];
-  /** Extra handshake headers: outside browsers only (browsers cannot set them). */
+  /** Extra handshake headers: in Node only (browsers cannot set them: TWINSOCK_ERR_NOT_SUPPORTED). */
   headers?: Record<string, string>;
   /** Larger incoming messages close the connection with 1009. Default 64 MiB. */
   maxMessageSize?: number;

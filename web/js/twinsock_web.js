@@ -103,8 +103,11 @@ mergeInto(LibraryManager.library, {
     // cookies rely on it. Browsers keep their own.
     cookies: null,
     maxCookies: 180,
-    keepsCookies: function () {
+    isNode: function () {
       return typeof process == 'object' && !!(process.versions && process.versions.node) && typeof document == 'undefined';
+    },
+    keepsCookies: function () {
+      return TWS.isNode();
     },
     pathMatches: function (path, cookiePath) {
       return path === cookiePath || (path.startsWith(cookiePath) &&
@@ -216,12 +219,14 @@ mergeInto(LibraryManager.library, {
     var target = UTF8ToString(url).replace(/^http(s?):/i, 'ws$1:');
     var ws;
     try {
-      // The `ws` package (twinsock_js_ws_takes_headers) takes headers, the jar's cookies too.
+      // In Node (twinsock_js_ws_takes_headers) the handshake takes headers, the jar's cookies too:
+      // the `ws` package as a third argument, Node's own WebSocket (undici) in its init object.
       if (_twinsock_js_ws_takes_headers()) TWS.addJarCookies(headers, target);
       if (headers.length) {
-        var options = { headers: {} };
-        headers.forEach(function (h) { options.headers[h[0]] = h[1]; });
-        ws = new Impl(target, protocols, options);
+        var fields = {};
+        headers.forEach(function (h) { fields[h[0]] = h[1]; });
+        ws = Impl === Module['WebSocket'] ? new Impl(target, protocols, { headers: fields })
+                                          : new Impl(target, { protocols: protocols, headers: fields });
       } else {
         ws = protocols.length ? new Impl(target, protocols) : new Impl(target);
       }
@@ -287,8 +292,10 @@ mergeInto(LibraryManager.library, {
   },
   twinsock_js_ws_takes_headers__deps: ['$TWS'],
   twinsock_js_ws_takes_headers: function () {
-    // Module.WebSocket is the `ws` package the npm facade hands over in Node.
-    return Module['WebSocket'] && TWS.webSocketClass() === Module['WebSocket'] ? 1 : 0;
+    // In Node: Module.WebSocket, the `ws` package the npm facade hands over, or Node's own
+    // WebSocket (undici), which takes headers too. A browser's never does.
+    var Impl = TWS.webSocketClass();
+    return Impl && (Impl === Module['WebSocket'] || TWS.isNode()) ? 1 : 0;
   },
   twinsock_js_ws_send__deps: ['$TWS'],
   twinsock_js_ws_send: function (handle, binary, data, size) {

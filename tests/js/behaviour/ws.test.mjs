@@ -380,8 +380,25 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.equal(single.protocol, 'chat.v1');
   });
 
-  test('ExtraHeadersAreSent',
-       { skip: 'native only: a browser WebSocket (and so the web platform) cannot set request headers' }, () => {});
+  // A browser's WebSocket cannot set request headers; in Node the `ws` package and Node's
+  // own WebSocket both can (this file also runs with --experimental-websocket).
+  test('ExtraHeadersAreSent', T, async () => {
+    const { WebSocketServer } = await import('ws');
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const seen = [];
+    wss.on('connection', (ws, req) => seen.push({ token: req.headers['x-token'], protocol: ws.protocol }));
+    try {
+      const c = client(`ws://127.0.0.1:${wss.address().port}/`, ['chat'], { headers: { 'X-Token': 'abc' } });
+      const log = logClient(c);
+      await eventually(() => log.opens === 1 && seen.length === 1, 'open');
+      assert.deepEqual(seen, [{ token: 'abc', protocol: 'chat' }]);
+      assert.deepEqual(log.errors, []);
+    } finally {
+      for (const peer of wss.clients) peer.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
+  });
 
   test('PerMessageDeflateRoundTrip', T, async () => {
     // The WebSocket implementation (browser, or `ws` in Node) negotiates permessage-deflate itself.
