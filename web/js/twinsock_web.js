@@ -159,8 +159,12 @@ mergeInto(LibraryManager.library, {
       TWS.cookies = TWS.cookies.filter(function (c) {
         return c.host !== cookie.host || c.name !== cookie.name || c.path !== cookie.path;
       });
-      if (cookie.expires <= Date.now()) return;  // expired: a deletion
-      if (TWS.cookies.length >= TWS.maxCookies) TWS.cookies.shift();
+      var now = Date.now();
+      if (cookie.expires <= now) return;  // expired: a deletion
+      if (TWS.cookies.length >= TWS.maxCookies) {  // RFC 6265 §5.3 step 12: expired cookies go first
+        TWS.cookies = TWS.cookies.filter(function (c) { return c.expires > now; });
+        if (TWS.cookies.length >= TWS.maxCookies) TWS.cookies.shift();
+      }
       TWS.cookies.push(cookie);
     },
     describe: function (error) {
@@ -387,7 +391,9 @@ mergeInto(LibraryManager.library, {
     fetch(target, init).then(function (response) {
       if (TWS.fetches[handle] !== controller) return;
       if (jarUrl && typeof response.headers.getSetCookie == 'function') {
-        response.headers.getSetCookie().forEach(function (line) { TWS.storeCookie(jarUrl, line); });
+        // After a followed redirect the cookies are the last server's.
+        var from = response.url ? new URL(response.url) : jarUrl;
+        response.headers.getSetCookie().forEach(function (line) { TWS.storeCookie(from, line); });
       }
       var headers = [];
       response.headers.forEach(function (value, name) { headers.push([name, value]); });

@@ -186,7 +186,10 @@ void CookieJar::set_cookie(std::string_view host, std::string_view request_path,
   });
   if (same != cookies_.end()) cookies_.erase(same);
   if (cookie.expires && *cookie.expires <= now) return;  // expired: a deletion
-  if (cookies_.size() >= kMaxCookies) cookies_.erase(cookies_.begin());
+  if (cookies_.size() >= kMaxCookies) {  // RFC 6265 §5.3 step 12: expired cookies go first
+    std::erase_if(cookies_, [now](const Cookie& c) { return c.expires && *c.expires <= now; });
+    if (cookies_.size() >= kMaxCookies) cookies_.erase(cookies_.begin());
+  }
   cookies_.push_back(std::move(cookie));
 }
 

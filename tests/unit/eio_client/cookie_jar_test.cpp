@@ -43,6 +43,19 @@ TEST(CookieJar, AFullJarDropsItsOldestCookie) {
   EXPECT_EQ(jar.cookies().front().name, "c" + std::to_string(1000 - CookieJar::kMaxCookies));
 }
 
+TEST(CookieJar, AFullJarDropsItsExpiredCookiesBeforeItsOldest) {
+  CookieJar jar;
+  jar.set_cookie("h", "/", "sticky=1", kNow);
+  jar.set_cookie("h", "/", "brief=1; Max-Age=10", kNow);
+  for (std::size_t i = 2; i < CookieJar::kMaxCookies; ++i) jar.set_cookie("h", "/", "c" + std::to_string(i) + "=v", kNow);
+  ASSERT_EQ(jar.size(), CookieJar::kMaxCookies);
+  const auto later = kNow + std::chrono::seconds(20);
+  jar.set_cookie("h", "/", "late=1", later);
+  EXPECT_EQ(jar.size(), CookieJar::kMaxCookies);
+  EXPECT_EQ(jar.cookies().front().name, "sticky") << "the expired cookie made room";
+  EXPECT_EQ(jar.cookies().back().name, "late");
+}
+
 TEST(CookieJar, DefaultPathIsTheRequestDirectory) {
   CookieJar jar;
   jar.set_cookie("h", "/socket.io/?EIO=4&transport=polling", "io=x", kNow);
