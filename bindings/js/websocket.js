@@ -74,7 +74,8 @@ export class ReconnectingWebSocket extends DomEmitter {
     (given, data, failed) => {
       this.#waitingBytes -= sendSize(given);
       const failure = failed ? 'TWINSOCK_ERR_INVALID_ARGUMENT' : this.#sendNow(data);  // an unreadable Blob
-      if (!failure) return;
+      // Closed for good meanwhile (close() then send()): dropped, as the DOM's WebSocket does.
+      if (!failure || failure === 'TWINSOCK_ERR_INVALID_STATE') return;
       const error = new TwinsockError({ code: failure, message: 'send failed' });
       this.fire('error', { type: 'error', error, message: error.message, target: this });
     });
@@ -170,6 +171,7 @@ export class ReconnectingWebSocket extends DomEmitter {
   /** Closes at once and frees the client; nothing is delivered afterwards. */
   dispose() {
     this.#disposed = true;
+    this.#behindBlob.clear();
     keepAlive(this, false);
     release(this, this.#native);
   }

@@ -122,6 +122,23 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     assert.deepEqual(log.errors, []);
   });
 
+  test('ABlobSentAfterCloseOrBeforeDisposeIsDroppedQuietly', T, async () => {
+    const c = client(url('/echo'));
+    const log = logClient(c);
+    const d = client(url('/echo'));
+    const disposedLog = logClient(d);
+    await eventually(() => log.opens === 1 && disposedLog.opens === 1, 'open');
+    c.close();
+    c.send(new Blob(['late']));  // the DOM's WebSocket drops it without a word
+    d.send(new Blob(['x']));
+    d.dispose();  // nothing is delivered afterwards
+    await eventually(() => log.closes.length === 1, 'close');
+    await sleep(100);
+    assert.deepEqual(log.errors, []);
+    assert.deepEqual(disposedLog.errors, []);
+    assert.deepEqual(disposedLog.messages, []);
+  });
+
   test('CloseChecksCodeAndReasonAsTheDomDoes', T, async () => {
     const c = client(url('/echo'));
     const log = logClient(c);
