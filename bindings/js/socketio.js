@@ -353,7 +353,8 @@ export class Socket extends Emitter {
   /** `wire`: the arguments as they go out (Blobs read); `args`: as the user gave them. */
   #sendNow(event, wire, args, ackId, flags, withAck) {
     const { json, buffers } = encodeArgs(wire);
-    const timeout = flags.timeout === undefined ? -1 : Number(flags.timeout);
+    // As setTimeout in socket.io-client: NaN and negative times out at once; no more than 1e12 ms.
+    const timeout = flags.timeout === undefined ? -1 : Math.min(Math.max(Number(flags.timeout) || 0, 0), 1e12);
     const failure = this.#native.emit(String(event), json, buffers, ackId, timeout, !!flags.volatile,
                                       flags.compress !== false, withAck);
     if (failure) return this.#failEmit(event, ackId, failure);

@@ -74,6 +74,25 @@ mergeInto(LibraryManager.library, {
       if (!TWS.encoder) TWS.encoder = new TextEncoder();
       return TWS.encoder.encode(str);
     },
+    // Header values are byte strings (one character per byte) in fetch and the WebSocket
+    // handshake: ours go out as their UTF-8 bytes, as the native client and the browser's
+    // EventSource (Last-Event-ID) send them; theirs come back as the text those bytes spell.
+    // fetch refuses a character above U+00FF outright.
+    toByteString: function (value) {
+      if (/^[\x00-\x7f]*$/.test(value)) return value;
+      var bytes = TWS.encode(value);
+      var out = '';
+      for (var i = 0; i < bytes.length; ++i) out += String.fromCharCode(bytes[i]);
+      return out;
+    },
+    fromByteString: function (value) {
+      if (/^[\x00-\x7f]*$/.test(value)) return value;
+      if (!TWS.decoder) TWS.decoder = new TextDecoder('utf-8');
+      return TWS.decoder.decode(Uint8Array.from(value, function (c) { return c.charCodeAt(0) & 0xff; }));
+    },
+    byteHeaders: function (headers) {
+      return headers.map(function (h) { return [h[0], TWS.toByteString(h[1])]; });
+    },
     decode: function (ptr, size) {
       var bytes = HEAPU8.subarray(ptr, ptr + size);
       if (size <= 64) {
@@ -218,7 +237,7 @@ mergeInto(LibraryManager.library, {
     var Impl = TWS.webSocketClass();
     if (!Impl) return -1;
     var protocols = JSON.parse(UTF8ToString(protocolsJson));
-    var headers = JSON.parse(UTF8ToString(headersJson));
+    var headers = TWS.byteHeaders(JSON.parse(UTF8ToString(headersJson)));
     // http(s) means ws(s), as in today's browsers; older WebSocket implementations refuse it.
     var target = UTF8ToString(url).replace(/^http(s?):/i, 'ws$1:');
     var ws;
@@ -257,6 +276,12 @@ mergeInto(LibraryManager.library, {
       var size = typeof data == 'string' ? data.length : data.byteLength;
       if (maxMessageSize && size > maxMessageSize) {
         _twinsock_ws_on_message(handle, typeof data == 'string' ? 0 : 1, 0, size);
+        return;
+      }
+      if (typeof data == 'string' && maxMessageSize && size * 3 > maxMessageSize) {
+        var utf8 = TWS.encode(data);  // up to 3 bytes per unit: the byte count decides
+        if (utf8.length > maxMessageSize) _twinsock_ws_on_message(handle, 0, 0, utf8.length);
+        else TWS.withBytes(utf8, function (p, n) { _twinsock_ws_on_message(handle, 0, p, n); });
         return;
       }
       if (typeof data == 'string') {
@@ -360,7 +385,7 @@ mergeInto(LibraryManager.library, {
     controller = typeof AbortController == 'function' ? new AbortController() : {};
     TWS.fetches[handle] = controller;
     var target = UTF8ToString(url);
-    var requestHeaders = JSON.parse(UTF8ToString(headersJson));
+    var requestHeaders = TWS.byteHeaders(JSON.parse(UTF8ToString(headersJson)));
     var jarUrl = TWS.addJarCookies(requestHeaders, target);
     var init = {
       method: UTF8ToString(method),
@@ -396,7 +421,7 @@ mergeInto(LibraryManager.library, {
         response.headers.getSetCookie().forEach(function (line) { TWS.storeCookie(from, line); });
       }
       var headers = [];
-      response.headers.forEach(function (value, name) { headers.push([name, value]); });
+      response.headers.forEach(function (value, name) { headers.push([name, TWS.fromByteString(value)]); });
       TWS.withString(JSON.stringify(headers), function (h) { _twinsock_http_on_head(handle, response.status, h); });
       if (TWS.fetches[handle] !== controller) return;
       if (!response.body) {

@@ -555,6 +555,12 @@ describe('Socket.IO (WASM facade) against sio-server.mjs', () => {
     const ok = await within(new Promise((resolve) => s.emit('message-with-ack', 'fine', (...a) => resolve(a))), 3000, 'ack');
     assert.deepEqual(ok, [null, 'fine']);
     assert.equal(await s.emitWithAck('message-with-ack', 'fine'), 'fine');
+    // Any number is a timeout: Infinity waits (1e12 ms at most), NaN and negative ones end at once.
+    assert.equal(await within(s.timeout(Infinity).emitWithAck('message-with-ack', 'long'), 3000, 'Infinity'), 'long');
+    for (const soon of [-5, NaN]) {
+      await assert.rejects(within(s.timeout(soon).emitWithAck('nobody-listens'), 3000, `timeout(${soon})`),
+                           (e) => e.code === 'TWINSOCK_ERR_ACK_TIMEOUT');
+    }
     assert.ok(s.connected, 'an ack timeout does not end the connection');
   });
 

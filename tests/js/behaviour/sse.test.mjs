@@ -168,6 +168,16 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     assert.deepEqual(seen.slice(0, 3), [null, '2', '4'], JSON.stringify(seen));
   });
 
+  // The EventSource standard sends Last-Event-ID as UTF-8 (fetch refuses what is above U+00FF).
+  test('ANonAsciiLastEventIdGoesAsUtf8', T, async () => {
+    const c = client(url('/echo'), { lastEventId: '日本é', headers: { 'X-Name': 'Zoë' } });
+    const log = logClient(c);
+    await eventually(() => log.messages.length > 0, 'the echo');
+    const info = JSON.parse(log.messages[0].data);
+    // Node's HTTP server reads header values as latin1: one character per byte.
+    assert.equal(Buffer.from(info.lastEventId, 'latin1').toString('utf8'), '日本é');
+  });
+
   test('PostWithBodyAndHeaders', T, async () => {
     const c = client(url('/echo'), { method: 'POST', body: '{"prompt":"hi"}', headers: { Authorization: 'Bearer t0k' } });
     const log = logClient(c);

@@ -231,15 +231,19 @@ describe('ReconnectingWebSocket (WASM facade) against ws-server.mjs', () => {
     const { WebSocketServer } = await import('ws');
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise((resolve) => wss.once('listening', resolve));
-    wss.on('connection', (ws) => ws.send(Buffer.alloc(size)));
+    // Binary over the limit; then text under it in UTF-16 units but over it in UTF-8 bytes.
+    const messages = [Buffer.alloc(size), '日'.repeat(size / 2)];
+    wss.on('connection', (ws) => ws.send(messages.shift()));
     try {
-      const before = await external();
-      const c = client(`ws://127.0.0.1:${wss.address().port}/`, { maxMessageSize: 1000, reconnect: false });
-      const log = logClient(c);
-      await eventually(() => log.closes.length > 0, 'closed');
-      assert.equal(log.closes[0].error?.code, 'TWINSOCK_ERR_WS_MESSAGE_TOO_BIG');
-      const grown = (await external()) - before;
-      assert.ok(grown < size / 2, `external memory grew by ${grown} bytes`);
+      for (const maxMessageSize of [1000, size]) {
+        const before = await external();
+        const c = client(`ws://127.0.0.1:${wss.address().port}/`, { maxMessageSize, reconnect: false });
+        const log = logClient(c);
+        await eventually(() => log.closes.length > 0, 'closed');
+        assert.equal(log.closes[0].error?.code, 'TWINSOCK_ERR_WS_MESSAGE_TOO_BIG');
+        const grown = (await external()) - before;
+        assert.ok(grown < size / 2, `limit ${maxMessageSize}: external memory grew by ${grown} bytes`);
+      }
     } finally {
       await new Promise((resolve) => wss.close(resolve));
     }
