@@ -90,6 +90,23 @@ mergeInto(LibraryManager.library, {
       if (!TWS.decoder) TWS.decoder = new TextDecoder('utf-8');
       return TWS.decoder.decode(Uint8Array.from(value, function (c) { return c.charCodeAt(0) & 0xff; }));
     },
+    // Credentials in the URL are Basic authentication, as the native client sends them
+    // (fetch refuses a URL that holds any); an Authorization header the user set wins.
+    // Returns the URL without them.
+    moveCredentials: function (target, headers) {
+      var url;
+      try { url = new URL(target); } catch (e) { return target; }  // the request reports the URL
+      if (!url.username && !url.password) return target;
+      var own = headers.some(function (h) { return h[0].toLowerCase() === 'authorization'; });
+      if (!own) {
+        var decoded = function (part) { try { return decodeURIComponent(part); } catch (e) { return part; } };
+        var pair = TWS.toByteString(decoded(url.username) + ':' + decoded(url.password));
+        headers.push(['Authorization', 'Basic ' + btoa(pair)]);
+      }
+      url.username = '';
+      url.password = '';
+      return url.href;
+    },
     byteHeaders: function (headers) {
       return headers.map(function (h) { return [h[0], TWS.toByteString(h[1])]; });
     },
@@ -386,6 +403,7 @@ mergeInto(LibraryManager.library, {
     TWS.fetches[handle] = controller;
     var target = UTF8ToString(url);
     var requestHeaders = TWS.byteHeaders(JSON.parse(UTF8ToString(headersJson)));
+    target = TWS.moveCredentials(target, requestHeaders);
     var jarUrl = TWS.addJarCookies(requestHeaders, target);
     var init = {
       method: UTF8ToString(method),

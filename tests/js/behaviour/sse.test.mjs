@@ -178,6 +178,19 @@ describe('EventSourceClient over fetch (WASM facade) against sse-server.mjs', ()
     assert.equal(Buffer.from(info.lastEventId, 'latin1').toString('utf8'), '日本é');
   });
 
+  // fetch refuses a URL with credentials: they go as Basic authentication, as natively.
+  test('CredentialsInTheUrlAreBasicAuthentication', T, async () => {
+    const target = new URL(url('/echo'));
+    target.username = 'user';
+    target.password = 'p@ss word';
+    const c = client(target.href, { reconnect: false });
+    const log = logClient(c);
+    await eventually(() => log.messages.length > 0, 'the echo');
+    const info = JSON.parse(log.messages[0].data);
+    assert.equal(info.auth, `Basic ${Buffer.from('user:p@ss word').toString('base64')}`);
+    assert.equal(c.url, target.href, 'the URL stays as given');
+  });
+
   test('PostWithBodyAndHeaders', T, async () => {
     const c = client(url('/echo'), { method: 'POST', body: '{"prompt":"hi"}', headers: { Authorization: 'Bearer t0k' } });
     const log = logClient(c);
