@@ -34,7 +34,7 @@ void read(const json& o, const char* name, std::string& out) {
 }
 void read(const json& o, const char* name, Duration& out) {
   if (const json* v = field(o, name); v && v->is_number() && v->get<double>() >= 0)
-    out = Duration(static_cast<Duration::rep>(std::min(v->get<double>(), 1e12)));
+    out = duration_from_ms(v->get<double>());
 }
 template <typename Int>
 void read_count(const json& o, const char* name, Int& out) {
@@ -73,6 +73,8 @@ ReconnectPolicy reconnect_policy(const json& o, ReconnectPolicy p) {
 }
 
 }  // namespace
+
+Duration duration_from_ms(double ms) { return Duration(static_cast<Duration::rep>(std::min(ms, 1e12))); }
 
 bool option_flag(const json& o, const char* name) {
   bool value = false;

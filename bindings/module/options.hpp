@@ -12,6 +12,10 @@
 
 namespace twinsock::bindings {
 
+/// Milliseconds from JavaScript (not negative) as a Duration, at most 1e12 ms (31 years):
+/// Infinity and larger numbers would not fit the clock's nanoseconds.
+Duration duration_from_ms(double ms);
+
 /// A boolean field of the facade's options; false when absent or not a boolean.
 bool option_flag(const nlohmann::json& o, const char* name);
 

@@ -7,8 +7,6 @@
 //            event(name, json, buffers, replyId) | ack(ackId, err|null, json, buffers) |
 //            send_buffer(seqs, json, buffers) (asked for by twinsock_socket_send_buffer) |
 //            auth (only with authFunction): answered with twinsock_socket_auth(json)
-#include <algorithm>
-
 #include "bindings.hpp"
 #include "forward.hpp"
 #include "js_value.hpp"
@@ -45,7 +43,7 @@ JsSocket::JsSocket(sio::Socket& socket, Handle fn) : socket_(socket), fn_(fn) {
 std::error_code JsSocket::emit(std::string_view event, std::string_view args_json, bool has_buffers,
                                const std::vector<std::string_view>& buffers, const JsEmit& how) {
   sio::EmitOptions options{.is_volatile = how.is_volatile, .compress = how.compress};
-  if (how.timeout_ms >= 0) options.timeout = Duration(static_cast<Duration::rep>(std::min(how.timeout_ms, 1e12)));
+  if (how.timeout_ms >= 0) options.timeout = duration_from_ms(how.timeout_ms);
   sio::AckCallback ack;
   if (how.ack_id != 0) {
     // The callback may outlive this object (a late timeout): the handle then names no dispatcher.

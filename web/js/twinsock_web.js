@@ -94,6 +94,7 @@ mergeInto(LibraryManager.library, {
     // (fetch refuses a URL that holds any); an Authorization header the user set wins.
     // Returns the URL without them.
     moveCredentials: function (target, headers) {
+      if (target.indexOf('@') < 0) return target;  // no userinfo: no parse on every request
       var url;
       try { url = new URL(target); } catch (e) { return target; }  // the request reports the URL
       if (!url.username && !url.password) return target;
@@ -142,9 +143,6 @@ mergeInto(LibraryManager.library, {
     isNode: function () {
       return typeof process == 'object' && !!(process.versions && process.versions.node) && typeof document == 'undefined';
     },
-    keepsCookies: function () {
-      return TWS.isNode();
-    },
     pathMatches: function (path, cookiePath) {
       return path === cookiePath || (path.startsWith(cookiePath) &&
         (cookiePath.endsWith('/') || path.charAt(cookiePath.length) === '/'));
@@ -161,7 +159,7 @@ mergeInto(LibraryManager.library, {
     // Adds the jar's cookies for `target` to `headers` ([name, value] pairs), joined to a
     // Cookie header the user set, as one header. Returns the parsed URL, or null outside Node.
     addJarCookies: function (headers, target) {
-      if (!TWS.keepsCookies()) return null;
+      if (!TWS.isNode()) return null;
       TWS.cookies = TWS.cookies || [];
       var url;
       try { url = new URL(target); } catch (e) { return null; }  // the request reports the URL
@@ -288,25 +286,22 @@ mergeInto(LibraryManager.library, {
     };
     ws.onmessage = function (event) {
       var data = event.data;
-      // Over the limit (UTF-8 takes at least a byte per UTF-16 unit): only the size goes
-      // in, so a hostile message does not grow the wasm heap, which never shrinks.
-      var size = typeof data == 'string' ? data.length : data.byteLength;
-      if (maxMessageSize && size > maxMessageSize) {
-        _twinsock_ws_on_message(handle, typeof data == 'string' ? 0 : 1, 0, size);
-        return;
-      }
-      if (typeof data == 'string' && maxMessageSize && size * 3 > maxMessageSize) {
-        var utf8 = TWS.encode(data);  // up to 3 bytes per unit: the byte count decides
-        if (utf8.length > maxMessageSize) _twinsock_ws_on_message(handle, 0, 0, utf8.length);
-        else TWS.withBytes(utf8, function (p, n) { _twinsock_ws_on_message(handle, 0, p, n); });
-        return;
-      }
-      if (typeof data == 'string') {
-        TWS.withUtf8(data, function (p, n) { _twinsock_ws_on_message(handle, 0, p, n); });
+      // Over the limit only the size goes in: a hostile message must not grow the wasm heap,
+      // which never shrinks. UTF-8 takes 1 to 3 bytes per UTF-16 unit.
+      var tooBig = function (size) { return maxMessageSize && size > maxMessageSize; };
+      var deliver = function (binary, bytes) {
+        if (tooBig(bytes.length)) _twinsock_ws_on_message(handle, binary, 0, bytes.length);
+        else TWS.withBytes(bytes, function (p, n) { _twinsock_ws_on_message(handle, binary, p, n); });
+      };
+      if (typeof data != 'string') {
+        deliver(1, data instanceof ArrayBuffer ? new Uint8Array(data)
+                                               : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      } else if (tooBig(data.length)) {
+        _twinsock_ws_on_message(handle, 0, 0, data.length);
+      } else if (tooBig(data.length * 3)) {
+        deliver(0, TWS.encode(data));  // the byte count decides
       } else {
-        var bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
-                  : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-        TWS.withBytes(bytes, function (p, n) { _twinsock_ws_on_message(handle, 1, p, n); });
+        TWS.withUtf8(data, function (p, n) { _twinsock_ws_on_message(handle, 0, p, n); });
       }
     };
     var opened = false;

@@ -16,7 +16,7 @@ void twinsock_js_watch_offline(std::uint32_t loop);
 // WebSocket (the browser's, or Module.WebSocket / the `ws` package in Node).
 // Returns 0, or a negative value when no WebSocket implementation exists.
 // `headers_json` ([[name, value], ...]) goes on the handshake where the implementation
-// takes headers (twinsock_js_ws_takes_headers: the `ws` package); browsers' do not.
+// takes headers (twinsock_js_ws_takes_headers: in Node, the `ws` package or its own); browsers' do not.
 // A message longer than `max_message_size` bytes (0: no limit) is reported by its size
 // alone (twinsock_ws_on_message with null data): it is not copied into the wasm heap.
 int twinsock_js_ws_open(std::uint32_t handle, const char* url, const char* protocols_json, const char* headers_json,
